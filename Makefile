@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mfwd - out-of-tree IPv4 multicast forwarding module.
+#
+#   make                 build module/mfwd.ko and tools/mfwdctl/mfwdctl
+#   make KVER=6.12.117+deb12-amd64   build against /lib/modules/KVER/build
+#   make KDIR=/path/to/kernel/build  build against any prepared kernel tree
+#   make deps            install build/test dependencies with apt (root)
+#   make check           build for each kernel in KERNELS, run selftests in VMs
+#   make demo            deps + build + boot a VM and show the module loaded
+#   make install         module -> /lib/modules/KVER/updates, tool -> /usr/local/sbin
+#
+# Other targets (lint, bench, dkms-install, regen, ...) are added as
+# fragments mk/*.mk, which are included at the end of this file; list them in
+# EXTRA_HELP so "make help" shows them.
+
+# ---------------------------------------------------------------- kernel ---
+# KDIR: /lib/modules/$(KVER)/build when KVER is given or the running kernel has
+# its build tree; otherwise the newest installed Debian amd64 headers.
+# A short KVER (6.1, 6.12) means the newest installed kernel of that series.
+ifneq ($(KVER),)
+ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+override KVER := $(or $(shell tools/vm/run -k $(KVER) --kver 2>/dev/null),$(KVER))
+endif
+KDIR ?= /lib/modules/$(KVER)/build
+else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+KVER := $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+else
+KDIR ?= $(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V))
+KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
+endif
+
+# Kernels "make check" tests on (short forms resolved by tools/vm/run -k).
+KERNELS ?= 6.1 6.12
+# Tests "make check" runs (default: all of selftests/[0-9]*.sh).
+TESTS ?=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+MODDIR ?= updates
+
+MODULE_DIR := $(CURDIR)/module
+TOOL_DIR := $(CURDIR)/tools/mfwdctl
+
+.PHONY: all module tools clean deps check demo install uninstall help
+
+all: module tools
+
+module:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
+		{ echo "No kernel build tree (KDIR='$(KDIR)'); run 'make deps' or set KDIR/KVER" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(MODULE_DIR) modules
+
+tools:
+	@if [ -f $(TOOL_DIR)/Makefile ]; then $(MAKE) -C $(TOOL_DIR); \
+	else echo "tools/mfwdctl not present yet, skipping"; fi
+
+clean:
+	@if [ -d "$(KDIR)" ] && [ -f $(MODULE_DIR)/Kbuild ]; then \
+		$(MAKE) -C $(KDIR) M=$(MODULE_DIR) clean; fi
+	@if [ -f $(TOOL_DIR)/Makefile ]; then $(MAKE) -C $(TOOL_DIR) clean; fi
+	rm -rf build
+
+deps:
+	tools/vm/deps
+
+# selftests/run builds the module per kernel in build/<kver>/ itself.
+check: tools
+	selftests/run $(addprefix -k ,$(KERNELS)) $(TESTS)
+
+demo: deps
+	$(MAKE) all
+	tools/vm/demo.sh
+
+install: all
+	install -D -m 0644 $(MODULE_DIR)/mfwd.ko $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+	@if [ -x $(TOOL_DIR)/mfwdctl ]; then \
+		install -D -m 0755 $(TOOL_DIR)/mfwdctl $(DESTDIR)$(PREFIX)/sbin/mfwdctl; fi
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko $(DESTDIR)$(PREFIX)/sbin/mfwdctl
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+EXTRA_HELP ?=
+help:
+	@sed -n '3,15s/^# \{0,1\}//p' Makefile
+	@echo "KDIR=$(KDIR) KVER=$(KVER) KERNELS=$(KERNELS)"
+	@$(foreach h,$(EXTRA_HELP),echo "  $(h)";)
+
+# Targets added by others (lint, bench, dkms-install, regen, ...).
+-include $(sort $(wildcard mk/*.mk))

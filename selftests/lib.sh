@@ -1,0 +1,203 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# selftests/lib.sh - helpers shared by the mfwd selftests.  Source it first:
+#
+#	#!/usr/bin/env bash
+#	. "$(dirname "$0")/lib.sh"
+#
+# Tests run as root inside a throw-away VM (see selftests/run) with MFWD_KO,
+# MFWDCTL and KVER set.  Exit 0 = pass, $KSFT_SKIP (4) = skip, else fail.
+# The script runs with "set -eEuo pipefail": an unexpected failing command
+# fails the test with a diagnostic naming the command and line.
+#
+# Helpers:
+#   log MSG...                 print "# MSG" (progress)
+#   fail MSG...                print "FAIL: MSG" and exit 1
+#   skip MSG...                print "SKIP: MSG" and exit $KSFT_SKIP
+#   pass [MSG...]              print "PASS: MSG" and exit 0
+#   check_eq ACTUAL EXPECTED MSG...   fail unless ACTUAL == EXPECTED
+#   check_ok CMD...            fail (showing CMD's output) unless CMD succeeds
+#   check_fail CMD...          fail unless CMD fails
+#   wait_for [-t SECS] CMD...  poll CMD every 0.1 s until it succeeds; return 1
+#                              after SECS (default 10) without it succeeding
+#   require_cmd CMD...         skip unless every CMD is in PATH
+#   require_mfwdctl            skip unless $MFWDCTL is executable
+#   load_mfwd                  insmod $MFWD_KO, check it is live
+#   load_mfwd_params PARAM=V...  same, with module parameters
+#   unload_mfwd                rmmod mfwd, check it is gone
+#   mfwd_loaded                true if the module is loaded
+#   ns_create NAME...          ip netns add NAME, lo up; deleted on exit
+#   ns_exec NS CMD...          run CMD in NS ("-" or "" = init netns)
+#   veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2
+#                              veth IF1 in NS1 <-> IF2 in NS2, both up; ADDRs
+#                              in CIDR form (10.0.0.1/24) or "-" for none
+#   on_exit CMD...             run CMD (a string, eval'ed) at exit, LIFO
+#   kmsg_mark                  put a marker into the kernel log
+#   kmsg_since_mark            print kernel log lines after the last marker
+#
+# Note: the VM kernel is checked for Oops/WARNING/BUG/refcount/KASAN messages
+# by tools/vm/run after the test, so tests need not grep for those.
+
+set -eEuo pipefail
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+export KSFT_PASS KSFT_FAIL KSFT_SKIP
+
+: "${MFWD_KO:=}"
+: "${MFWDCTL:=}"
+: "${KVER:=$(uname -r)}"
+TEST_NAME=$(basename "$0" .sh)
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit "$KSFT_FAIL"
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit "$KSFT_SKIP"
+}
+
+pass() {
+	echo "PASS: $TEST_NAME${1:+: $*}"
+	exit "$KSFT_PASS"
+}
+
+# Unexpected failures under set -e: say what failed where, exit 1 (never 4).
+__lib_err() {
+	local rc=$?
+	echo "FAIL: $TEST_NAME: command failed (exit $rc) at ${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}: $BASH_COMMAND" >&2
+	exit "$KSFT_FAIL"
+}
+trap __lib_err ERR
+
+check_eq() {
+	local actual=$1 expected=$2
+	shift 2
+	[[ $actual == "$expected" ]] ||
+		fail "${*:-check_eq}: expected '$expected', got '$actual'"
+}
+
+check_ok() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	((rc == 0)) || fail "'$*' exited $rc; output:"$'\n'"$out"
+}
+
+check_fail() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	((rc != 0)) || fail "'$*' succeeded but should have failed; output:"$'\n'"$out"
+}
+
+wait_for() {
+	local secs=10 deadline
+	if [[ ${1:-} == -t ]]; then secs=$2; shift 2; fi
+	deadline=$(($(date +%s%N) + secs * 1000000000))
+	until "$@" >/dev/null 2>&1; do
+		if (($(date +%s%N) >= deadline)); then
+			echo "# wait_for: '$*' still false after ${secs}s" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "$c not installed"
+	done
+}
+
+require_mfwdctl() {
+	[[ -n $MFWDCTL && -x $MFWDCTL ]] || skip "mfwdctl not built (${MFWDCTL:-MFWDCTL unset})"
+}
+
+# ---- cleanup ---------------------------------------------------------------
+__lib_on_exit=()
+on_exit() { __lib_on_exit+=("$*"); }
+
+__lib_cleanup() {
+	local rc=$? i
+	trap - ERR
+	set +e
+	for ((i = ${#__lib_on_exit[@]} - 1; i >= 0; i--)); do
+		eval "${__lib_on_exit[i]}" >/dev/null 2>&1
+	done
+	exit "$rc"
+}
+trap __lib_cleanup EXIT
+
+# ---- module ----------------------------------------------------------------
+mfwd_loaded() { [[ -d /sys/module/mfwd ]]; }
+
+# shellcheck disable=SC2119  # no parameters
+load_mfwd() { load_mfwd_params; }
+
+# shellcheck disable=SC2120  # parameters are optional
+load_mfwd_params() {
+	[[ -n $MFWD_KO ]] || fail "MFWD_KO is not set"
+	[[ -f $MFWD_KO ]] || fail "MFWD_KO=$MFWD_KO does not exist"
+	local out rc=0
+	out=$(insmod "$MFWD_KO" "$@" 2>&1) || rc=$?
+	((rc == 0)) || fail "insmod $MFWD_KO $* failed (exit $rc): $out"
+	mfwd_loaded || fail "insmod succeeded but /sys/module/mfwd is missing"
+	check_eq "$(cat /sys/module/mfwd/initstate)" live "mfwd initstate"
+}
+
+unload_mfwd() {
+	local out rc=0
+	out=$(rmmod mfwd 2>&1) || rc=$?
+	((rc == 0)) || fail "rmmod mfwd failed (exit $rc): $out"
+	! mfwd_loaded || fail "rmmod succeeded but /sys/module/mfwd still exists"
+}
+
+# ---- namespaces and links ---------------------------------------------------
+ns_create() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || fail "ip netns add $ns failed"
+		on_exit "ip netns del '$ns'"
+		ip -n "$ns" link set lo up
+	done
+}
+
+ns_exec() {
+	local ns=$1
+	shift
+	if [[ -z $ns || $ns == - ]]; then "$@"; else ip netns exec "$ns" "$@"; fi
+}
+
+veth_pair() {
+	(($# == 6)) || fail "usage: veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2"
+	local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6
+	ns_exec "$ns1" ip link add "$if1" type veth peer name "$if2" ||
+		fail "cannot create veth $if1/$if2"
+	if [[ -n $ns2 && $ns2 != - ]]; then
+		ns_exec "$ns1" ip link set "$if2" netns "$ns2"
+	elif [[ -n $ns1 && $ns1 != - ]]; then
+		ns_exec "$ns1" ip link set "$if2" netns 1
+	fi
+	[[ $a1 == - || -z $a1 ]] || ns_exec "$ns1" ip addr add "$a1" dev "$if1"
+	[[ $a2 == - || -z $a2 ]] || ns_exec "$ns2" ip addr add "$a2" dev "$if2"
+	ns_exec "$ns1" ip link set "$if1" up
+	ns_exec "$ns2" ip link set "$if2" up
+}
+
+# ---- kernel log --------------------------------------------------------------
+__lib_mark=
+kmsg_mark() {
+	__lib_mark="selftest-mark $TEST_NAME $$ $RANDOM"
+	echo "$__lib_mark" >/dev/kmsg
+}
+
+kmsg_since_mark() {
+	[[ -n $__lib_mark ]] || fail "kmsg_since_mark without kmsg_mark"
+	dmesg | sed -n "/$__lib_mark/,\$p" | sed 1d
+}
