@@ -71,7 +71,7 @@ check: tools
 
 demo: deps
 	$(MAKE) all
-	tools/vm/demo.sh
+	tools/vm/demo.sh $(KVER)
 
 install: all
 	install -D -m 0644 $(MODULE_DIR)/mfwd.ko $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko
