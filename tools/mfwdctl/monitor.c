@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwdctl - "monitor": print notifications and events, one line each.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/genetlink.h>
+#include <linux/mfwd.h>
+
+#include "mfwdctl.h"
+
+enum { M_VIF, M_ROUTE, M_NOCACHE, M_WRONGVIF, M_WHOLEPKT, M_ALL, M_HELP };
+
+static const struct keyword monitor_args[] = {
+	{ "vif", M_VIF },	    { "route", M_ROUTE },
+	{ "nocache", M_NOCACHE },   { "wrongvif", M_WRONGVIF },
+	{ "wholepkt", M_WHOLEPKT }, { "all", M_ALL },
+	{ "help", M_HELP },
+};
+
+struct event_kind {
+	const char *text; /* text output, also the filter */
+	const char *json;
+	int kind;
+};
+
+static const struct event_kind events[] = {
+	[MFWD_CMD_VIF_ADD] = { "vif add", "vif_add", M_VIF },
+	[MFWD_CMD_VIF_DEL] = { "vif del", "vif_del", M_VIF },
+	[MFWD_CMD_ROUTE_ADD] = { "route add", "route_add", M_ROUTE },
+	[MFWD_CMD_ROUTE_DEL] = { "route del", "route_del", M_ROUTE },
+	[MFWD_CMD_NOCACHE] = { "nocache", "nocache", M_NOCACHE },
+	[MFWD_CMD_WRONGVIF] = { "wrongvif", "wrongvif", M_WRONGVIF },
+	[MFWD_CMD_WHOLEPKT] = { "wholepkt", "wholepkt", M_WHOLEPKT },
+};
+
+static void print_packet_event(int cmd, const struct nlattr **tb)
+{
+	char src[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN], name[IFNAME_BUF];
+	uint32_t saddr = nl_get_addr(tb[MFWD_A_SOURCE]);
+	uint32_t gaddr = nl_get_addr(tb[MFWD_A_GROUP]);
+	uint32_t iif = nl_get_uint(tb[MFWD_A_IIF]);
+
+	if (opts.json) {
+		json_str("source", addr_str(saddr, src));
+		json_str("group", addr_str(gaddr, grp));
+		json_str("iif", ifindex_name(iif, name, sizeof(name)));
+	} else {
+		printf("%s (%s, %s)  iif %s", events[cmd].text,
+		       addr_str(saddr, src), addr_str(gaddr, grp),
+		       ifindex_name(iif, name, sizeof(name)));
+	}
+	if (cmd == MFWD_CMD_WRONGVIF) {
+		uint32_t exp = nl_get_uint(tb[MFWD_A_EXPECTED_IIF]);
+
+		ifindex_name(exp, name, sizeof(name));
+		if (opts.json) {
+			json_str("expected_iif", name);
+			json_bool("wildcard", tb[MFWD_A_WILDCARD]);
+		} else {
+			printf("  expected %s", name);
+			if (tb[MFWD_A_WILDCARD])
+				fputs("  wildcard", stdout);
+		}
+	} else if (cmd == MFWD_CMD_WHOLEPKT) {
+		size_t len =
+			tb[MFWD_A_PACKET] ?
+				mnl_attr_get_payload_len(tb[MFWD_A_PACKET]) :
+				0;
+
+		if (opts.json)
+			json_u64("len", len);
+		else
+			printf("  len %zu", len);
+	}
+	if (!opts.json)
+		putchar('\n');
+}
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+	const unsigned int *mask = data;
+	int cmd = genl->cmd;
+
+	if (cmd >= (int)ARRAY_SIZE(events) || !events[cmd].text ||
+	    !(*mask & (1U << events[cmd].kind)))
+		return 0;
+	if (nl_parse(nlh, tb))
+		return 0;
+	if (opts.json) {
+		json_open_object(NULL);
+		json_str("event", events[cmd].json);
+	}
+	switch (cmd) {
+	case MFWD_CMD_VIF_ADD:
+	case MFWD_CMD_VIF_DEL:
+		if (opts.json) {
+			json_vif_fields(tb);
+		} else {
+			printf("%s ", events[cmd].text);
+			print_vif(tb, "");
+		}
+		break;
+	case MFWD_CMD_ROUTE_ADD:
+	case MFWD_CMD_ROUTE_DEL:
+		if (opts.json) {
+			json_route_fields(nlh, tb);
+		} else {
+			printf("%s ", events[cmd].text);
+			print_route(nlh, tb, "");
+		}
+		break;
+	default:
+		print_packet_event(cmd, tb);
+	}
+	if (opts.json) {
+		json_close_object();
+		json_end();
+	}
+	if (fflush(stdout) == EOF)
+		return -1;
+	return 0;
+}
+
+int do_monitor(int argc, char **argv)
+{
+	unsigned int mask = 0;
+	int i, k, ret;
+
+	for (i = 0; i < argc; i++) {
+		k = match_keyword(argv[i], monitor_args,
+				  ARRAY_SIZE(monitor_args));
+		if (k < 0)
+			return keyword_err("monitor", "event kind", argv[i],
+					   monitor_args,
+					   ARRAY_SIZE(monitor_args), k);
+		if (k == M_HELP) {
+			print_usage("monitor", false);
+			return 0;
+		}
+		mask |= k == M_ALL ? ~0U : 1U << k;
+	}
+	if (!mask)
+		mask = ~0U;
+	/* names of devices must be looked up anew: they come and go */
+	ifcache_off = true;
+	ret = nl_open();
+	if (ret)
+		return ret;
+	ret = nl_batch_flush();
+	if (ret)
+		return ret;
+	ret = nl_subscribe_events();
+	if (ret)
+		return ret;
+	/* pretty JSON would span lines; monitor prints one event a line */
+	json_set_pretty(false);
+	return nl_monitor(monitor_cb, &mask);
+}

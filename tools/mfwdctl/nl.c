@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwdctl - netlink plumbing: family resolution, requests and acks with
+ * extended ack reporting, batches of requests, dumps, event subscription.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/mfwd.h>
+
+#include "mfwdctl.h"
+
+/* largest single request we build (a route with many outputs) */
+#define MSG_MAX 16384
+/* bytes of requests sent with one write in batch mode */
+#define BATCH_LIMIT 65536
+#define BATCH_BUF (BATCH_LIMIT + MSG_MAX)
+/* what one ack costs in the socket receive buffer, roughly (skb truesize) */
+#define ACK_COST 1280
+#define RCVBUF_WANT (16 << 20)
+
+static struct mnl_socket *sk;
+static uint16_t family_id;
+static uint32_t events_grp;
+static bool have_events_grp;
+static uint32_t portid;
+static uint32_t seq;
+
+static char batch_buf[BATCH_BUF];
+static char query_buf[MSG_MAX];
+static char rx_buf[65536];
+static struct mnl_nlmsg_batch *batch;
+static bool batching;
+/* the message being built does not fit into MSG_MAX */
+static bool overflow;
+
+/* requests sent or queued, waiting for their acks */
+struct pending {
+	uint32_t seq;
+	uint32_t off;
+	int line;
+};
+
+static struct pending *pend;
+static int npend;
+static int max_pend;
+
+size_t nl_hdrlen(void)
+{
+	return GENL_HDRLEN;
+}
+
+void *nl_payload(const struct nlmsghdr *nlh)
+{
+	return mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+}
+
+static struct nlmsghdr *msg_start(void *buf, uint16_t type, uint8_t cmd,
+				  uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	nlh->nlmsg_seq = ++seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	overflow = false;
+	return nlh;
+}
+
+/*
+ * Start a request of the mfwd family. NLM_F_REQUEST is always set; writes
+ * get NLM_F_ACK in nl_request(). In batch mode the message is built at the
+ * end of the batch buffer, which always has MSG_MAX bytes free.
+ */
+struct nlmsghdr *nl_msg(uint8_t cmd, uint16_t flags)
+{
+	void *buf = mnl_nlmsg_batch_current(batch);
+
+	return msg_start(buf, family_id, cmd, MFWD_GENL_VERSION,
+			 NLM_F_REQUEST | flags);
+}
+
+static void put(struct nlmsghdr *nlh, uint16_t type, size_t len,
+		const void *data)
+{
+	if (!mnl_attr_put_check(nlh, MSG_MAX, type, len, data))
+		overflow = true;
+}
+
+void nl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
+void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
+void nl_put_flag(struct nlmsghdr *nlh, uint16_t type)
+{
+	put(nlh, type, 0, NULL);
+}
+
+struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *nest = mnl_attr_nest_start_check(nlh, MSG_MAX, type);
+
+	if (!nest)
+		overflow = true;
+	return nest;
+}
+
+void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest)
+{
+	if (nest)
+		mnl_attr_nest_end(nlh, nest);
+}
+
+static int parse_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type > 0 && type <= MFWD_A_MAX)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	memset(tb, 0, sizeof(*tb) * (MFWD_A_MAX + 1));
+	if (mnl_attr_parse(nlh, GENL_HDRLEN, parse_cb, tb) < 0)
+		return -1;
+	return 0;
+}
+
+/* an unsigned attribute of any width; 0 if absent */
+uint64_t nl_get_uint(const struct nlattr *a)
+{
+	uint64_t v64;
+
+	if (!a)
+		return 0;
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1:
+		return mnl_attr_get_u8(a);
+	case 2:
+		return mnl_attr_get_u16(a);
+	case 4:
+		return mnl_attr_get_u32(a);
+	case 8:
+		memcpy(&v64, mnl_attr_get_payload(a), sizeof(v64));
+		return v64;
+	}
+	return 0;
+}
+
+uint32_t nl_get_addr(const struct nlattr *a)
+{
+	uint32_t v = 0;
+
+	if (a && mnl_attr_get_payload_len(a) == sizeof(v))
+		memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	return v;
+}
+
+/* ---- error reporting ---- */
+
+static const char *const mfwd_attr_names[] = {
+	[MFWD_A_IFINDEX] = "dev",
+	[MFWD_A_IFNAME] = "ifname",
+	[MFWD_A_VIF_FLAGS] = "flags",
+	[MFWD_A_VIF_THRESHOLD] = "ttl-threshold",
+	[MFWD_A_SOURCE] = "source",
+	[MFWD_A_GROUP] = "group",
+	[MFWD_A_IIF] = "iif",
+	[MFWD_A_OIF] = "oif",
+	[MFWD_A_FLUSH_VIFS] = "all",
+	[MFWD_A_UNRES_MAX] = "unres-max",
+	[MFWD_A_UNRES_QLEN] = "unres-qlen",
+	[MFWD_A_UNRES_TIMEOUT_MS] = "unres-timeout",
+	[MFWD_A_WRONGVIF_INTERVAL_MS] = "wrongvif-interval",
+	[MFWD_A_MAX_ROUTES] = "max-routes",
+};
+
+static const char *attr_name(unsigned int type)
+{
+	if (type < ARRAY_SIZE(mfwd_attr_names) && mfwd_attr_names[type])
+		return mfwd_attr_names[type];
+	return NULL;
+}
+
+/* the command line words that made attribute @a of a request */
+static void describe_attr(const struct nlattr *a, char *buf, size_t len)
+{
+	unsigned int type = mnl_attr_get_type(a);
+	char name[IFNAME_BUF], addr[INET_ADDRSTRLEN];
+	const char *word = attr_name(type);
+	const struct nlattr *n;
+	uint32_t ifindex = 0;
+	int ttl = -1;
+
+	switch (type) {
+	case MFWD_A_IFINDEX:
+	case MFWD_A_IIF:
+		snprintf(buf, len, "%s %s", word,
+			 ifindex_name(nl_get_uint(a), name, sizeof(name)));
+		break;
+	case MFWD_A_SOURCE:
+	case MFWD_A_GROUP:
+		snprintf(buf, len, "%s %s", word,
+			 addr_str(nl_get_addr(a), addr));
+		break;
+	case MFWD_A_OIF:
+		mnl_attr_for_each_nested(n, a) {
+			if (mnl_attr_get_type(n) == MFWD_OIF_A_IFINDEX)
+				ifindex = nl_get_uint(n);
+			else if (mnl_attr_get_type(n) == MFWD_OIF_A_TTL)
+				ttl = nl_get_uint(n);
+		}
+		if (ttl >= 0)
+			snprintf(buf, len, "oif %s/%d",
+				 ifindex_name(ifindex, name, sizeof(name)),
+				 ttl);
+		else
+			snprintf(buf, len, "oif %s",
+				 ifindex_name(ifindex, name, sizeof(name)));
+		break;
+	case MFWD_A_VIF_FLAGS:
+	case MFWD_A_FLUSH_VIFS:
+		snprintf(buf, len, "%s", word);
+		break;
+	default:
+		if (word)
+			snprintf(buf, len, "%s %llu", word,
+				 (unsigned long long)nl_get_uint(a));
+		else
+			snprintf(buf, len, "attribute %u", type);
+	}
+}
+
+/* the attribute of request @req at byte offset @off, described */
+static bool describe_offset(const struct nlmsghdr *req, uint32_t off, char *buf,
+			    size_t len)
+{
+	const struct nlattr *a;
+
+	if (!req || off < sizeof(*req) || off >= req->nlmsg_len)
+		return false;
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		uint32_t start = (const char *)a - (const char *)req;
+
+		if (off >= start && off < start + MNL_ALIGN(a->nla_len)) {
+			describe_attr(a, buf, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+struct ext_ack {
+	const char *msg;
+	bool has_off;
+	uint32_t off;
+	bool has_miss;
+	uint32_t miss_type;
+	bool has_miss_nest;
+	uint32_t miss_nest;
+};
+
+static void parse_extack(const struct nlmsghdr *nlh, size_t tlv_off,
+			 struct ext_ack *ea)
+{
+	const struct nlattr *a;
+
+	memset(ea, 0, sizeof(*ea));
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    tlv_off > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_for_each(a, nlh, tlv_off) {
+		switch (mnl_attr_get_type(a)) {
+		case NLMSGERR_ATTR_MSG:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+				ea->msg = mnl_attr_get_str(a);
+			break;
+		case NLMSGERR_ATTR_OFFS:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+				ea->has_off = true;
+				ea->off = mnl_attr_get_u32(a);
+			}
+			break;
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+				ea->has_miss = true;
+				ea->miss_type = mnl_attr_get_u32(a);
+			}
+			break;
+		case NLMSGERR_ATTR_MISS_NEST:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+				ea->has_miss_nest = true;
+				ea->miss_nest = mnl_attr_get_u32(a);
+			}
+			break;
+		}
+	}
+}
+
+/*
+ * Print "Error[ in line N]: <extack message> (<strerror>)" and, when the
+ * kernel named an attribute of the request, the command line words it came
+ * from.
+ */
+/* set while resolving the family: nl_open() explains a failure itself */
+static bool quiet;
+
+static void report_error(int err, const struct ext_ack *ea,
+			 const struct nlmsghdr *req, int line)
+{
+	char where[128] = "";
+	char what[96];
+	int saved_line = cur_line;
+
+	if (quiet)
+		return;
+	if (ea->has_off && describe_offset(req, ea->off, what, sizeof(what))) {
+		snprintf(where, sizeof(where), " at \"%s\"", what);
+	} else if (ea->has_miss) {
+		const char *name = attr_name(ea->miss_type);
+
+		if (ea->has_miss_nest &&
+		    describe_offset(req, ea->miss_nest, what, sizeof(what)))
+			snprintf(where, sizeof(where),
+				 " (missing attribute %u in \"%s\")",
+				 ea->miss_type, what);
+		else if (name)
+			snprintf(where, sizeof(where), " (missing \"%s\")",
+				 name);
+		else
+			snprintf(where, sizeof(where),
+				 " (missing attribute %u)", ea->miss_type);
+	}
+	cur_line = line;
+	if (ea->msg && *ea->msg)
+		err_msg("%s (%s)%s", ea->msg, strerror(err), where);
+	else
+		err_msg("%s%s", strerror(err), where);
+	cur_line = saved_line;
+	if (err == EPERM && !ea->msg)
+		fputs("(changing mfwd state needs CAP_NET_ADMIN)\n", stderr);
+}
+
+static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
+		     int line)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct ext_ack ea;
+	size_t off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		err_msg("truncated netlink error message");
+		return EIO;
+	}
+	if (!e->error)
+		return 0;
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	parse_extack(nlh, off, &ea);
+	report_error(-e->error, &ea, req, line);
+	return -e->error;
+}
+
+/* NLMSG_DONE of a dump may carry an error and an extack */
+static int done_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
+{
+	struct ext_ack ea;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
+		return 0;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (!err)
+		return 0;
+	parse_extack(nlh, sizeof(int), &ea);
+	report_error(-err, &ea, req, cur_line);
+	return -err;
+}
+
+/* ---- socket ---- */
+
+static int sys_error(const char *what)
+{
+	err_msg("%s: %s", what, strerror(errno));
+	return EXIT_FAIL;
+}
+
+static void set_rcvbuf(void)
+{
+	int val = RCVBUF_WANT;
+	socklen_t len = sizeof(val);
+	int fd = mnl_socket_get_fd(sk);
+
+	/* SO_RCVBUFFORCE needs CAP_NET_ADMIN, SO_RCVBUF is capped */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, &len))
+		val = 212992;
+	max_pend = val / ACK_COST;
+	if (max_pend < 16)
+		max_pend = 16;
+	if (max_pend > 8192)
+		max_pend = 8192;
+}
+
+struct family_info {
+	bool found;
+	uint16_t id;
+	uint32_t version;
+};
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct family_info *fi = data;
+	const struct nlattr *a, *g, *n;
+
+	mnl_attr_for_each(a, nlh, GENL_HDRLEN) {
+		switch (mnl_attr_get_type(a)) {
+		case CTRL_ATTR_FAMILY_ID:
+			fi->id = mnl_attr_get_u16(a);
+			fi->found = true;
+			break;
+		case CTRL_ATTR_VERSION:
+			fi->version = mnl_attr_get_u32(a);
+			break;
+		case CTRL_ATTR_MCAST_GROUPS:
+			mnl_attr_for_each_nested(g, a) {
+				const char *name = NULL;
+				uint32_t id = 0;
+
+				mnl_attr_for_each_nested(n, g) {
+					int t = mnl_attr_get_type(n);
+
+					if (t == CTRL_ATTR_MCAST_GRP_NAME &&
+					    mnl_attr_validate(
+						    n, MNL_TYPE_NUL_STRING) >=
+						    0)
+						name = mnl_attr_get_str(n);
+					else if (t == CTRL_ATTR_MCAST_GRP_ID)
+						id = mnl_attr_get_u32(n);
+				}
+				if (name && !strcmp(name, MFWD_MCGRP_EVENTS)) {
+					events_grp = id;
+					have_events_grp = true;
+				}
+			}
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int run_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data, int *err);
+
+int nl_open(void)
+{
+	struct family_info fi = { 0 };
+	struct nlmsghdr *nlh;
+	int one = 1;
+	int err = 0;
+	int ret;
+
+	if (sk)
+		return 0;
+	batch = mnl_nlmsg_batch_start(batch_buf, BATCH_BUF);
+	if (!batch)
+		return sys_error("batch");
+	sk = mnl_socket_open(NETLINK_GENERIC);
+	if (!sk)
+		return sys_error("cannot open generic netlink socket");
+	if (mnl_socket_bind(sk, 0, MNL_SOCKET_AUTOPID) < 0)
+		return sys_error("cannot bind netlink socket");
+	portid = mnl_socket_get_portid(sk);
+	/* older kernels lack these; errors are then plain errnos */
+	mnl_socket_setsockopt(sk, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	set_rcvbuf();
+	pend = calloc(max_pend + 1, sizeof(*pend));
+	if (!pend)
+		return sys_error("calloc");
+	seq = time(NULL);
+
+	nlh = msg_start(query_buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1,
+			NLM_F_REQUEST | NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, MFWD_GENL_NAME);
+	quiet = true;
+	ret = run_query(nlh, family_cb, &fi, &err);
+	quiet = false;
+	if (ret || !fi.found) {
+		if (err == ENOENT || !fi.found)
+			err_msg("generic netlink family \"%s\" not found: is the mfwd module loaded?",
+				MFWD_GENL_NAME);
+		else if (err)
+			err_msg("cannot resolve generic netlink family \"%s\": %s",
+				MFWD_GENL_NAME, strerror(err));
+		mnl_socket_close(sk);
+		sk = NULL;
+		return EXIT_FAIL;
+	}
+	family_id = fi.id;
+	if (fi.version && fi.version != MFWD_GENL_VERSION)
+		fprintf(stderr,
+			"Warning: kernel mfwd family version %u, mfwdctl speaks %u\n",
+			fi.version, MFWD_GENL_VERSION);
+	return 0;
+}
+
+void nl_close(void)
+{
+	if (sk)
+		mnl_socket_close(sk);
+	sk = NULL;
+}
+
+/*
+ * Send @nlh (a GET or dump) and hand each reply to @cb until the ack or
+ * NLMSG_DONE. Errors are reported; *err is set to the errno.
+ */
+static int run_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data, int *err)
+{
+	bool warned = false;
+	uint32_t s = nlh->nlmsg_seq;
+
+	*err = 0;
+	if (mnl_socket_sendto(sk, nlh, nlh->nlmsg_len) < 0) {
+		*err = errno;
+		return sys_error("netlink send");
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(sk, rx_buf, sizeof(rx_buf));
+		const struct nlmsghdr *r;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			*err = errno;
+			return sys_error("netlink receive");
+		}
+		len = n;
+		for (r = (const struct nlmsghdr *)rx_buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_seq != s || r->nlmsg_pid != portid)
+				continue;
+			if (r->nlmsg_flags & NLM_F_DUMP_INTR && !warned) {
+				fprintf(stderr,
+					"Warning: the dump was interrupted by a change; it may be inconsistent\n");
+				warned = true;
+			}
+			switch (r->nlmsg_type) {
+			case NLMSG_ERROR:
+				*err = ack_error(r, nlh, cur_line);
+				return *err ? EXIT_FAIL : 0;
+			case NLMSG_DONE:
+				*err = done_error(r, nlh);
+				return *err ? EXIT_FAIL : 0;
+			case NLMSG_NOOP:
+			case NLMSG_OVERRUN:
+				continue;
+			}
+			if (cb && cb(r, data) < 0)
+				cb = NULL;
+		}
+	}
+}
+
+/* ---- requests ---- */
+
+/* index of the queued request with sequence number @s (they increase) */
+static int find_pending(uint32_t s)
+{
+	int lo = 0, hi = npend - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		int32_t d = (int32_t)(s - pend[mid].seq);
+
+		if (!d)
+			return mid;
+		if (d < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/*
+ * Send the queued requests with one write and collect their acks; each
+ * error is reported with the batch line of its request.
+ */
+int nl_batch_flush(void)
+{
+	int ret = 0, acks = 0;
+
+	if (!npend)
+		return 0;
+	if (mnl_socket_sendto(sk, mnl_nlmsg_batch_head(batch),
+			      mnl_nlmsg_batch_size(batch)) < 0) {
+		ret = sys_error("netlink send");
+		goto out;
+	}
+	while (acks < npend) {
+		ssize_t n = mnl_socket_recvfrom(sk, rx_buf, sizeof(rx_buf));
+		const struct nlmsghdr *r;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS)
+				err_msg("netlink receive buffer overrun: %d of %d acks lost",
+					npend - acks, npend);
+			else
+				sys_error("netlink receive");
+			ret = EXIT_FAIL;
+			goto out;
+		}
+		len = n;
+		for (r = (const struct nlmsghdr *)rx_buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			const struct nlmsghdr *req;
+			int i;
+
+			if (r->nlmsg_type != NLMSG_ERROR ||
+			    r->nlmsg_pid != portid)
+				continue;
+			i = find_pending(r->nlmsg_seq);
+			if (i < 0)
+				continue;
+			req = (const void *)(batch_buf + pend[i].off);
+			if (ack_error(r, req, pend[i].line))
+				ret = EXIT_FAIL;
+			acks++;
+		}
+	}
+out:
+	npend = 0;
+	mnl_nlmsg_batch_reset(batch);
+	return ret;
+}
+
+int nl_batch_begin(void)
+{
+	batching = true;
+	return 0;
+}
+
+static int check_overflow(void)
+{
+	if (!overflow)
+		return 0;
+	err_msg("request too long (more than %d bytes)", MSG_MAX);
+	return EXIT_USAGE;
+}
+
+/*
+ * Send a write request and wait for its ack, or in batch mode queue it and
+ * send the queue when full. Returns an exit code.
+ */
+int nl_request(struct nlmsghdr *nlh)
+{
+	size_t off = (char *)nlh - batch_buf;
+
+	if (check_overflow())
+		return EXIT_USAGE;
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	pend[npend].seq = nlh->nlmsg_seq;
+	pend[npend].off = off;
+	pend[npend].line = cur_line;
+	npend++;
+	mnl_nlmsg_batch_next(batch);
+	if (!batching || npend >= max_pend ||
+	    mnl_nlmsg_batch_size(batch) + MSG_MAX > BATCH_BUF)
+		return nl_batch_flush();
+	return 0;
+}
+
+/*
+ * Send a GET (single reply) or a dump (NLM_F_DUMP in @nlh) and hand each
+ * reply to @cb. Queued batch requests are sent first.
+ */
+int nl_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data)
+{
+	int ret, err;
+
+	if (check_overflow())
+		return EXIT_USAGE;
+	memcpy(query_buf, nlh, nlh->nlmsg_len);
+	nlh = (struct nlmsghdr *)query_buf;
+	ret = nl_batch_flush();
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	return run_query(nlh, cb, data, &err) ? EXIT_FAIL : ret;
+}
+
+/* ---- events ---- */
+
+int nl_subscribe_events(void)
+{
+	int fd = mnl_socket_get_fd(sk);
+
+	if (!have_events_grp) {
+		err_msg("the mfwd family has no \"%s\" multicast group",
+			MFWD_MCGRP_EVENTS);
+		return EXIT_FAIL;
+	}
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_grp,
+		       sizeof(events_grp)))
+		return sys_error("cannot join the events group");
+	return 0;
+}
+
+/* hand every notification to @cb until it returns < 0 or an error */
+int nl_monitor(nl_data_cb cb, void *data)
+{
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(sk, rx_buf, sizeof(rx_buf));
+		const struct nlmsghdr *r;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				fflush(stdout);
+				fputs("Warning: events lost (receive buffer overrun)\n",
+				      stderr);
+				continue;
+			}
+			return sys_error("netlink receive");
+		}
+		len = n;
+		for (r = (const struct nlmsghdr *)rx_buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_type != family_id)
+				continue;
+			if (cb(r, data) < 0)
+				return EXIT_FAIL;
+		}
+	}
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwdctl - "flush", "stats" and "config".
+ */
+#include <stdio.h>
+#include <string.h>
+#include <linux/mfwd.h>
+
+#include "mfwdctl.h"
+
+/* ---- flush ---- */
+
+enum { F_ROUTES, F_ALL, F_HELP };
+
+static const struct keyword flush_args[] = {
+	{ "routes", F_ROUTES },
+	{ "all", F_ALL },
+	{ "help", F_HELP },
+};
+
+int do_flush(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int what = F_ROUTES;
+	int ret;
+
+	if (argc > 1)
+		return usage_err("flush", "unexpected argument \"%s\"",
+				 argv[1]);
+	if (argc == 1) {
+		what = match_keyword(argv[0], flush_args,
+				     ARRAY_SIZE(flush_args));
+		if (what < 0)
+			return keyword_err("flush", "argument", argv[0],
+					   flush_args, ARRAY_SIZE(flush_args),
+					   what);
+	}
+	if (what == F_HELP) {
+		print_usage("flush", false);
+		return 0;
+	}
+	ret = nl_open();
+	if (ret)
+		return ret;
+	nlh = nl_msg(MFWD_CMD_FLUSH, 0);
+	if (what == F_ALL)
+		nl_put_flag(nlh, MFWD_A_FLUSH_VIFS);
+	return nl_request(nlh);
+}
+
+/* ---- stats ---- */
+
+static const char *const stats_names[] = {
+	[MFWD_STATS_A_UNRES_ENTRIES] = "unres_entries",
+	[MFWD_STATS_A_UNRES_PACKETS] = "unres_packets",
+	[MFWD_STATS_A_FORWARDED] = "forwarded",
+	[MFWD_STATS_A_COPIES] = "copies",
+	[MFWD_STATS_A_DROP_QUEUE_FULL] = "drop_queue_full",
+	[MFWD_STATS_A_DROP_EXPIRED] = "drop_expired",
+	[MFWD_STATS_A_DROP_NO_VIF] = "drop_no_vif",
+	[MFWD_STATS_A_DROP_RPF] = "drop_rpf",
+	[MFWD_STATS_A_DROP_TTL] = "drop_ttl",
+	[MFWD_STATS_A_DROP_MTU] = "drop_mtu",
+	[MFWD_STATS_A_DROP_NOMEM] = "drop_nomem",
+	[MFWD_STATS_A_EVENTS_SENT] = "events_sent",
+	[MFWD_STATS_A_EVENTS_DROPPED] = "events_dropped",
+};
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+	const struct nlattr *st[MFWD_STATS_A_MAX + 1] = { 0 };
+	const struct nlattr *a;
+	unsigned int i;
+
+	(void)data;
+	if (nl_parse(nlh, tb) || !tb[MFWD_A_STATS])
+		return 0;
+	mnl_attr_for_each_nested(a, tb[MFWD_A_STATS]) {
+		if (mnl_attr_get_type(a) <= MFWD_STATS_A_MAX)
+			st[mnl_attr_get_type(a)] = a;
+	}
+	if (opts.json)
+		json_open_object(NULL);
+	for (i = 0; i < ARRAY_SIZE(stats_names); i++) {
+		if (!stats_names[i])
+			continue;
+		if (opts.json)
+			json_u64(stats_names[i], nl_get_uint(st[i]));
+		else
+			printf("%-16s %llu\n", stats_names[i],
+			       (unsigned long long)nl_get_uint(st[i]));
+	}
+	if (opts.json) {
+		json_close_object();
+		json_end();
+	}
+	return 0;
+}
+
+int do_stats(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (argc > 0) {
+		static const struct keyword kw[] = { { "show", 0 },
+						     { "list", 0 },
+						     { "help", 1 } };
+		int k = match_keyword(argv[0], kw, ARRAY_SIZE(kw));
+
+		if (k < 0 || argc > 1)
+			return usage_err("stats", "unexpected argument \"%s\"",
+					 argv[k < 0 ? 0 : 1]);
+		if (k == 1) {
+			print_usage("stats", false);
+			return 0;
+		}
+	}
+	ret = nl_open();
+	if (ret)
+		return ret;
+	nlh = nl_msg(MFWD_CMD_STATS_GET, 0);
+	return nl_query(nlh, stats_cb, NULL);
+}
+
+/* ---- config ---- */
+
+struct config_item {
+	const char *word; /* command line and text output */
+	const char *json;
+	int attr;
+	bool settable;
+};
+
+static const struct config_item config_items[] = {
+	{ "unres-max", "unres_max", MFWD_A_UNRES_MAX, true },
+	{ "unres-qlen", "unres_qlen", MFWD_A_UNRES_QLEN, true },
+	{ "unres-timeout", "unres_timeout_ms", MFWD_A_UNRES_TIMEOUT_MS, true },
+	{ "wrongvif-interval", "wrongvif_interval_ms",
+	  MFWD_A_WRONGVIF_INTERVAL_MS, true },
+	{ "max-routes", "max_routes", MFWD_A_MAX_ROUTES, true },
+	{ "vif-count", "vif_count", MFWD_A_VIF_COUNT, false },
+	{ "route-count", "route_count", MFWD_A_ROUTE_COUNT, false },
+};
+
+static const struct keyword config_set_args[] = {
+	{ "unres-max", 0 },	    { "unres-qlen", 1 }, { "unres-timeout", 2 },
+	{ "wrongvif-interval", 3 }, { "max-routes", 4 },
+};
+
+static int config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+	unsigned int i;
+
+	(void)data;
+	if (nl_parse(nlh, tb))
+		return 0;
+	if (opts.json)
+		json_open_object(NULL);
+	for (i = 0; i < ARRAY_SIZE(config_items); i++) {
+		const struct config_item *c = &config_items[i];
+
+		if (!tb[c->attr])
+			continue;
+		if (opts.json)
+			json_u64(c->json, nl_get_uint(tb[c->attr]));
+		else
+			printf("%s %llu\n", c->word,
+			       (unsigned long long)nl_get_uint(tb[c->attr]));
+	}
+	if (opts.json) {
+		json_close_object();
+		json_end();
+	}
+	return 0;
+}
+
+static int config_set(int argc, char **argv)
+{
+	bool given[ARRAY_SIZE(config_set_args)] = { 0 };
+	uint32_t val[ARRAY_SIZE(config_set_args)];
+	struct nlmsghdr *nlh;
+	int i, k, ret;
+
+	if (!argc)
+		return usage_err("config", "nothing to set");
+	for (i = 0; i < argc; i++) {
+		k = match_keyword(argv[i], config_set_args,
+				  ARRAY_SIZE(config_set_args));
+		if (k < 0)
+			return keyword_err("config", "setting", argv[i],
+					   config_set_args,
+					   ARRAY_SIZE(config_set_args), k);
+		if (given[k])
+			return usage_err("config", "\"%s\" given twice",
+					 config_items[k].word);
+		if (++i >= argc)
+			return usage_err("config", "missing value after \"%s\"",
+					 argv[i - 1]);
+		if (parse_u32(argv[i], UINT32_MAX, &val[k]))
+			return usage_err("config",
+					 "invalid value \"%s\" for \"%s\"",
+					 argv[i], config_items[k].word);
+		given[k] = true;
+	}
+	ret = nl_open();
+	if (ret)
+		return ret;
+	nlh = nl_msg(MFWD_CMD_CONFIG_SET, 0);
+	for (k = 0; k < (int)ARRAY_SIZE(config_set_args); k++) {
+		if (given[k])
+			nl_put_u32(nlh, config_items[k].attr, val[k]);
+	}
+	return nl_request(nlh);
+}
+
+enum { C_SHOW, C_SET, C_HELP };
+
+static const struct keyword config_cmds[] = {
+	{ "show", C_SHOW }, { "list", C_SHOW }, { "ls", C_SHOW },
+	{ "set", C_SET },   { "help", C_HELP },
+};
+
+int do_config(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	int cmd = C_SHOW;
+	int ret;
+
+	if (argc > 0) {
+		cmd = match_keyword(argv[0], config_cmds,
+				    ARRAY_SIZE(config_cmds));
+		if (cmd < 0)
+			return keyword_err("config", "command", argv[0],
+					   config_cmds, ARRAY_SIZE(config_cmds),
+					   cmd);
+		argc--;
+		argv++;
+	}
+	switch (cmd) {
+	case C_SET:
+		return config_set(argc, argv);
+	case C_HELP:
+		print_usage("config", false);
+		return 0;
+	}
+	if (argc)
+		return usage_err("config", "unexpected argument \"%s\"",
+				 argv[0]);
+	ret = nl_open();
+	if (ret)
+		return ret;
+	nlh = nl_msg(MFWD_CMD_CONFIG_GET, 0);
+	return nl_query(nlh, config_cb, NULL);
+}

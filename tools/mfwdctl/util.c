@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwdctl - helpers: messages, keyword matching, addresses, interfaces.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mfwdctl.h"
+
+void err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (cur_line)
+		fprintf(stderr, "Error in line %d: ", cur_line);
+	else
+		fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * Report a usage error about object @obj and return EXIT_USAGE. Outside
+ * batch mode, a hint about the object's help follows.
+ */
+int usage_err(const char *obj, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (cur_line)
+		fprintf(stderr, "Error in line %d: ", cur_line);
+	else
+		fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (!cur_line)
+		fprintf(stderr, "Try \"mfwdctl %s%shelp\".\n", obj ? obj : "",
+			obj ? " " : "");
+	return EXIT_USAGE;
+}
+
+/*
+ * Find @arg in @kw (n entries) as an exact word or a prefix. Several words
+ * may share an id (aliases); a prefix is ambiguous only if the words it
+ * matches have different ids. Returns the id, KW_NONE or KW_AMBIGUOUS.
+ */
+int match_keyword(const char *arg, const struct keyword *kw, int n)
+{
+	size_t len = strlen(arg);
+	int found = KW_NONE;
+	int i;
+
+	if (!len)
+		return KW_NONE;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(arg, kw[i].word))
+			return kw[i].id;
+	}
+	for (i = 0; i < n; i++) {
+		if (strncmp(arg, kw[i].word, len))
+			continue;
+		if (found != KW_NONE && found != kw[i].id)
+			return KW_AMBIGUOUS;
+		found = kw[i].id;
+	}
+	return found;
+}
+
+/* the words @arg is a prefix of, for an "ambiguous" message */
+const char *keyword_candidates(const char *arg, const struct keyword *kw, int n)
+{
+	static char buf[256];
+	size_t len = strlen(arg), pos = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n && pos < sizeof(buf); i++) {
+		if (strncmp(arg, kw[i].word, len))
+			continue;
+		pos += snprintf(buf + pos, sizeof(buf) - pos, "%s%s",
+				pos ? ", " : "", kw[i].word);
+	}
+	return buf;
+}
+
+/* report an unknown or ambiguous keyword; returns EXIT_USAGE */
+int keyword_err(const char *obj, const char *what, const char *arg,
+		const struct keyword *kw, int n, int res)
+{
+	if (res == KW_AMBIGUOUS)
+		return usage_err(obj, "ambiguous %s \"%s\" (%s)", what, arg,
+				 keyword_candidates(arg, kw, n));
+	return usage_err(obj, "unknown %s \"%s\"", what, arg);
+}
+
+/* name <-> index cache: batch files name the same devices over and over */
+struct ifcache {
+	uint32_t ifindex;
+	char name[IF_NAMESIZE];
+};
+
+#define IFCACHE_SIZE 256
+static struct ifcache ifcache[IFCACHE_SIZE];
+static int ifcache_n;
+bool ifcache_off;
+
+static void ifcache_add(uint32_t ifindex, const char *name)
+{
+	struct ifcache *c;
+
+	if (ifcache_n < IFCACHE_SIZE)
+		c = &ifcache[ifcache_n++];
+	else
+		c = &ifcache[ifindex % IFCACHE_SIZE];
+	c->ifindex = ifindex;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+}
+
+/*
+ * Resolve an interface name; "if<N>" names a device by index when no device
+ * of that name exists. Returns 0, or -1 if there is no such device.
+ */
+int ifname_to_index(const char *name, uint32_t *ifindex)
+{
+	unsigned int idx;
+	char *end;
+	int i;
+
+	for (i = 0; !ifcache_off && i < ifcache_n; i++) {
+		if (!strcmp(ifcache[i].name, name)) {
+			*ifindex = ifcache[i].ifindex;
+			return 0;
+		}
+	}
+	if (strlen(name) >= IF_NAMESIZE && strncmp(name, "if", 2))
+		return -1;
+	idx = if_nametoindex(name);
+	if (idx) {
+		ifcache_add(idx, name);
+		*ifindex = idx;
+		return 0;
+	}
+	if (!strncmp(name, "if", 2) && name[2] >= '1' && name[2] <= '9') {
+		errno = 0;
+		unsigned long v = strtoul(name + 2, &end, 10);
+
+		if (!*end && !errno && v <= UINT32_MAX) {
+			*ifindex = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* name of @ifindex, or "if<N>" if the device is gone */
+const char *ifindex_name(uint32_t ifindex, char *buf, size_t len)
+{
+	char name[IF_NAMESIZE];
+	int i;
+
+	for (i = 0; !ifcache_off && i < ifcache_n; i++) {
+		if (ifcache[i].ifindex == ifindex) {
+			snprintf(buf, len, "%s", ifcache[i].name);
+			return buf;
+		}
+	}
+	if (ifindex && if_indextoname(ifindex, name)) {
+		ifcache_add(ifindex, name);
+		snprintf(buf, len, "%s", name);
+	} else {
+		snprintf(buf, len, "if%u", ifindex);
+	}
+	return buf;
+}
+
+/* resolve a device argument; reports the error itself */
+int dev_arg(const char *name, uint32_t *ifindex)
+{
+	if (ifname_to_index(name, ifindex)) {
+		err_msg("cannot find device \"%s\"", name);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* decimal (or 0x hex) unsigned number no larger than @max */
+int parse_u32(const char *s, uint32_t max, uint32_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+static int parse_addr(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	*addr = a.s_addr;
+	return 0;
+}
+
+/* a routable multicast group: 224.0.0.0/4 but not 224.0.0.0/24 */
+int parse_group(const char *s, uint32_t *addr)
+{
+	uint32_t a;
+
+	if (parse_addr(s, &a)) {
+		err_msg("invalid group address \"%s\"", s);
+		return EXIT_USAGE;
+	}
+	if ((ntohl(a) & 0xf0000000) != 0xe0000000) {
+		err_msg("\"%s\" is not a multicast group address (224.0.0.0/4)",
+			s);
+		return EXIT_USAGE;
+	}
+	if ((ntohl(a) & 0xffffff00) == 0xe0000000) {
+		err_msg("group \"%s\" is link-local (224.0.0.0/24) and is never forwarded",
+			s);
+		return EXIT_USAGE;
+	}
+	*addr = a;
+	return 0;
+}
+
+/* a unicast source, or "*" / 0.0.0.0 for any source (returns 0.0.0.0) */
+int parse_source(const char *s, uint32_t *addr)
+{
+	uint32_t a;
+
+	if (!strcmp(s, "*") || !strcmp(s, "any")) {
+		*addr = 0;
+		return 0;
+	}
+	if (parse_addr(s, &a)) {
+		err_msg("invalid source address \"%s\"", s);
+		return EXIT_USAGE;
+	}
+	if ((ntohl(a) & 0xf0000000) >= 0xe0000000) {
+		err_msg("source \"%s\" is not a unicast address", s);
+		return EXIT_USAGE;
+	}
+	*addr = a;
+	return 0;
+}
+
+const char *addr_str(uint32_t addr, char *buf)
+{
+	if (!addr)
+		return strcpy(buf, "*");
+	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
+}
+
+void print_idle(uint64_t ms, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%llus", (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000 / 100));
+}
