@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mfwd: an IPv4 multicast forwarding cache.
+ *
+ * Locking: every writer (VIF, route, config changes) holds mfwd_net.lock.
+ * VIF changes also hold RTNL, taken first (the netdevice notifier runs under
+ * RTNL and takes mfwd_net.lock). Route changes never take RTNL. The fast
+ * path (fwd.c) only reads, under RCU: VIFs by ifindex from an xarray, routes
+ * from an rhashtable, a route's forwarding set from one RCU pointer.
+ */
+#ifndef _MFWD_H
+#define _MFWD_H
+
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/rhashtable.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+
+#include <linux/mfwd.h>
+
+#define MFWD_VIFS_MAX		1024	/* per netns (ipmr: 32); bounds a route dump */
+#define MFWD_ROUTES_DEFAULT	(4U << 20)
+#define MFWD_UNRES_MAX_DEFAULT	64
+#define MFWD_UNRES_QLEN_DEFAULT	4
+#define MFWD_UNRES_TIMEOUT_MS	10000
+#define MFWD_WRONGVIF_MS	3000	/* like ipmr's MFC_ASSERT_THRESH */
+
+struct mfwd_net;
+
+struct mfwd_vif_stats {
+	u64_stats_t pkts_in;
+	u64_stats_t bytes_in;
+	u64_stats_t pkts_out;
+	u64_stats_t bytes_out;
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct mfwd_vif - a device enabled for multicast forwarding
+ * @dev: the device, held for the VIF's lifetime
+ * @dev_tracker: reference tracker for @dev
+ * @rt: output route of copies leaving on @dev, built once at add time so
+ *	that a copy costs no route lookup and no dst allocation
+ * @stats: per-CPU counters
+ * @flags: MFWD_VIF_F_*
+ * @threshold: default TTL threshold of outputs on this VIF
+ * @rcu: frees the VIF after readers are done
+ */
+struct mfwd_vif {
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	struct rtable *rt;
+	struct mfwd_vif_stats __percpu *stats;
+	u32 flags;
+	u8 threshold;
+	struct rcu_head rcu;
+};
+
+struct mfwd_key {
+	__be32 src;	/* 0 for (*,G) */
+	__be32 grp;
+};
+
+struct mfwd_oif {
+	struct mfwd_vif *vif;	/* NULL once the VIF is gone */
+	u8 ttl;
+};
+
+/**
+ * struct mfwd_fwd - what a route does with a packet, replaced as a whole
+ * @rcu: frees the old set after a replace
+ * @iif: input VIF (RPF)
+ * @n_oif: number of entries in @oif
+ * @oif: output VIFs with their TTL thresholds
+ *
+ * Kept apart from the route so that a replace is one pointer swap that
+ * readers see atomically, and so that later kinds of input sets (several
+ * input VIFs) change only this structure.
+ */
+struct mfwd_fwd {
+	struct rcu_head rcu;
+	struct mfwd_vif *iif;
+	u16 n_oif;
+	struct mfwd_oif oif[];
+};
+
+struct mfwd_route_stats {
+	u64_stats_t pkts;
+	u64_stats_t bytes;
+	u64_stats_t wrong_if;
+	struct u64_stats_sync syncp;
+};
+
+/**
+ * struct mfwd_route - one (S,G) or (*,G) entry
+ * @node: in mfwd_net.routes
+ * @key: source (0 for (*,G)) and group
+ * @id: index in mfwd_net.route_ids, which orders dumps and walks
+ * @fwd: forwarding set
+ * @stats: per-CPU counters
+ * @lastuse: jiffies of the last forwarded packet
+ * @last_wrongvif: jiffies of the last WRONGVIF event
+ * @rcu: frees the route after readers are done
+ */
+struct mfwd_route {
+	struct rhash_head node;
+	struct mfwd_key key;
+	u32 id;
+	struct mfwd_fwd __rcu *fwd;
+	struct mfwd_route_stats __percpu *stats;
+	unsigned long lastuse;
+	unsigned long last_wrongvif;
+	struct rcu_head rcu;
+};
+
+enum mfwd_counter {
+	MFWD_C_FORWARDED,
+	MFWD_C_COPIES,
+	MFWD_C_DROP_QUEUE_FULL,
+	MFWD_C_DROP_EXPIRED,
+	MFWD_C_DROP_NO_VIF,
+	MFWD_C_DROP_RPF,
+	MFWD_C_DROP_TTL,
+	MFWD_C_DROP_MTU,
+	MFWD_C_DROP_NOMEM,
+	MFWD_C_EVENTS_SENT,
+	MFWD_C_EVENTS_DROPPED,
+	MFWD_C_MAX
+};
+
+struct mfwd_net_stats {
+	u64_stats_t c[MFWD_C_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct mfwd_config {
+	u32 unres_max;
+	u32 unres_qlen;
+	u32 unres_timeout_ms;
+	u32 wrongvif_interval_ms;
+	u32 max_routes;
+};
+
+/**
+ * struct mfwd_unres - packets waiting for a route
+ * @lock: protects everything here; taken in softirq and process context
+ * @list: entries, oldest first
+ * @hash: entries by (S,G)
+ * @entries: number of entries
+ * @packets: number of queued packets
+ * @timer: expires the oldest entries
+ */
+struct mfwd_unres {
+	spinlock_t lock;
+	struct list_head list;
+	struct hlist_head *hash;
+	u32 entries;
+	u32 packets;
+	struct timer_list timer;
+};
+
+/**
+ * struct mfwd_net - per network namespace state
+ * @net: the namespace
+ * @lock: serializes all writers
+ * @vifs: ifindex -> struct mfwd_vif
+ * @nr_vifs: number of VIFs
+ * @routes: key -> struct mfwd_route
+ * @route_ids: id -> struct mfwd_route, for ordered walks and dumps
+ * @next_id: next id to try for a new route
+ * @nr_routes: number of routes
+ * @nr_wildcard: number of (*,G) routes; 0 spares the fast path a lookup
+ * @hook: PRE_ROUTING hook, registered while there is a VIF
+ * @hook_on: @hook is registered
+ * @cfg: settings
+ * @stats: per-CPU counters
+ * @unres: unresolved queue
+ */
+struct mfwd_net {
+	struct net *net;
+	struct mutex lock;
+	struct xarray vifs;
+	u32 nr_vifs;
+	struct rhashtable routes;
+	struct xarray route_ids;
+	u32 next_id;
+	u32 nr_routes;
+	u32 nr_wildcard;
+	struct nf_hook_ops hook;
+	bool hook_on;
+	struct mfwd_config cfg;
+	struct mfwd_net_stats __percpu *stats;
+	struct mfwd_unres unres;
+};
+
+extern unsigned int mfwd_net_id;
+extern struct genl_family mfwd_genl_family;
+
+static inline struct mfwd_net *mfwd_pernet(const struct net *net)
+{
+	return net_generic(net, mfwd_net_id);
+}
+
+static inline void mfwd_count(struct mfwd_net *mn, enum mfwd_counter c)
+{
+	struct mfwd_net_stats *s = this_cpu_ptr(mn->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->c[c]);
+	u64_stats_update_end(&s->syncp);
+}
+
+void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c);
+
+/* vif.c */
+struct mfwd_vif *mfwd_vif_find(struct mfwd_net *mn, int ifindex);
+int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
+		 u8 threshold, struct netlink_ext_ack *extack);
+void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif);
+void mfwd_vif_stats_read(const struct mfwd_vif *vif,
+			 struct mfwd_vif_stats *sum);
+int mfwd_vif_notifier_init(void);
+void mfwd_vif_notifier_exit(void);
+
+/* route.c */
+int mfwd_routes_init(struct mfwd_net *mn);
+void mfwd_routes_destroy(struct mfwd_net *mn);
+struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
+				   const struct mfwd_key *key);
+struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
+				     __be32 grp);
+int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
+		   struct mfwd_fwd *fwd, bool replace,
+		   struct netlink_ext_ack *extack);
+void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
+void mfwd_routes_flush(struct mfwd_net *mn);
+void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
+struct mfwd_fwd *mfwd_fwd_alloc(unsigned int n_oif);
+void mfwd_route_stats_read(const struct mfwd_route *r,
+			   struct mfwd_route_stats *sum);
+
+/* fwd.c */
+unsigned int mfwd_hook(void *priv, struct sk_buff *skb,
+		       const struct nf_hook_state *state);
+void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
+		  struct mfwd_vif *in, struct sk_buff *skb, bool keep);
+
+/* unres.c */
+int mfwd_unres_init(struct mfwd_net *mn);
+void mfwd_unres_destroy(struct mfwd_net *mn);
+unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
+			      struct sk_buff *skb, bool local);
+void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r);
+void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
+
+/* netlink.c */
+int mfwd_genl_init(void);
+void mfwd_genl_exit(void);
+void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd);
+void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd);
+void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
+		   const struct mfwd_vif *in, const struct mfwd_route *r,
+		   const struct sk_buff *skb);
+
+#endif /* _MFWD_H */

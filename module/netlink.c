@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwd: the generic-netlink family "mfwd", the whole control plane.
+ *
+ * Every command has its own policy over the shared attribute space, so an
+ * attribute a command does not take is rejected, not ignored. Writers take
+ * mfwd_net.lock (and RTNL first for VIF changes); dumps read under RCU.
+ */
+#include <linux/sort.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "mfwd.h"
+
+enum { MFWD_MCGRP_EVENTS_IDX };
+
+static const struct genl_multicast_group mfwd_mcgrps[] = {
+	[MFWD_MCGRP_EVENTS_IDX] = {
+		.name = MFWD_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		/* WHOLEPKT events carry other hosts' packets. */
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+/* ---- replies and notifications ---- */
+
+static int mfwd_put_u64(struct sk_buff *skb, int type, u64 v)
+{
+	return nla_put_u64_64bit(skb, type, v, MFWD_A_PAD);
+}
+
+static size_t mfwd_vif_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 2 +	/* IFINDEX, FLAGS */
+	       nla_total_size(IFNAMSIZ) +
+	       nla_total_size(sizeof(u8)) +
+	       nla_total_size_64bit(sizeof(u64)) * 4;
+}
+
+static int mfwd_fill_vif(struct sk_buff *skb, const struct mfwd_vif *vif,
+			 u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct mfwd_vif_stats st;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mfwd_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	mfwd_vif_stats_read(vif, &st);
+	if (nla_put_u32(skb, MFWD_A_IFINDEX, vif->dev->ifindex) ||
+	    nla_put_string(skb, MFWD_A_IFNAME, vif->dev->name) ||
+	    nla_put_u32(skb, MFWD_A_VIF_FLAGS, vif->flags) ||
+	    nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||
+	    mfwd_put_u64(skb, MFWD_A_PKTS_IN, u64_stats_read(&st.pkts_in)) ||
+	    mfwd_put_u64(skb, MFWD_A_BYTES_IN, u64_stats_read(&st.bytes_in)) ||
+	    mfwd_put_u64(skb, MFWD_A_PKTS_OUT, u64_stats_read(&st.pkts_out)) ||
+	    mfwd_put_u64(skb, MFWD_A_BYTES_OUT, u64_stats_read(&st.bytes_out))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static size_t mfwd_route_msg_size(const struct mfwd_fwd *fwd)
+{
+	size_t oif = nla_total_size(nla_total_size(sizeof(u32)) +
+				    nla_total_size(sizeof(u8)));
+
+	return nla_total_size(sizeof(__be32)) * 2 +
+	       nla_total_size(sizeof(u32)) +
+	       oif * fwd->n_oif +
+	       nla_total_size_64bit(sizeof(u64)) * 4;
+}
+
+static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	for (i = 0; i < fwd->n_oif; i++) {
+		const struct mfwd_vif *vif = READ_ONCE(fwd->oif[i].vif);
+
+		if (!vif)
+			continue;
+		nest = nla_nest_start(skb, MFWD_A_OIF);
+		if (!nest ||
+		    nla_put_u32(skb, MFWD_OIF_A_IFINDEX, vif->dev->ifindex) ||
+		    nla_put_u8(skb, MFWD_OIF_A_TTL, fwd->oif[i].ttl))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
+			   const struct mfwd_fwd *fwd, u32 portid, u32 seq,
+			   int flags, u8 cmd)
+{
+	unsigned long idle = jiffies - READ_ONCE(r->lastuse);
+	struct mfwd_route_stats st;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mfwd_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	mfwd_route_stats_read(r, &st);
+	if (nla_put_in_addr(skb, MFWD_A_SOURCE, r->key.src) ||
+	    nla_put_in_addr(skb, MFWD_A_GROUP, r->key.grp) ||
+	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->dev->ifindex) ||
+	    mfwd_put_oifs(skb, fwd) ||
+	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
+	    mfwd_put_u64(skb, MFWD_A_BYTES, u64_stats_read(&st.bytes)) ||
+	    mfwd_put_u64(skb, MFWD_A_WRONG_IF, u64_stats_read(&st.wrong_if)) ||
+	    mfwd_put_u64(skb, MFWD_A_IDLE_MS, jiffies_to_msecs(idle))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static void mfwd_count_bh(struct mfwd_net *mn, enum mfwd_counter c)
+{
+	local_bh_disable();
+	mfwd_count(mn, c);
+	local_bh_enable();
+}
+
+static void mfwd_multicast(struct mfwd_net *mn, struct sk_buff *msg, gfp_t gfp)
+{
+	int err;
+
+	err = genlmsg_multicast_netns(&mfwd_genl_family, mn->net, msg, 0,
+				      MFWD_MCGRP_EVENTS_IDX, gfp);
+	if (err && err != -ESRCH)
+		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+	else if (!err)
+		mfwd_count_bh(mn, MFWD_C_EVENTS_SENT);
+}
+
+static bool mfwd_listened(struct mfwd_net *mn)
+{
+	return genl_has_listeners(&mfwd_genl_family, mn->net,
+				  MFWD_MCGRP_EVENTS_IDX);
+}
+
+/* Context: process, @mn->lock held. */
+void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	if (!mfwd_listened(mn))
+		return;
+	msg = genlmsg_new(mfwd_vif_msg_size(), GFP_KERNEL);
+	if (!msg || mfwd_fill_vif(msg, vif, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		return;
+	}
+	mfwd_multicast(mn, msg, GFP_KERNEL);
+}
+
+/* Context: process, @mn->lock held. */
+void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
+{
+	const struct mfwd_fwd *fwd;
+	struct sk_buff *msg;
+
+	if (!mfwd_listened(mn))
+		return;
+	fwd = rcu_dereference_protected(r->fwd, lockdep_is_held(&mn->lock));
+	msg = genlmsg_new(mfwd_route_msg_size(fwd), GFP_KERNEL);
+	if (!msg || mfwd_fill_route(msg, r, fwd, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		return;
+	}
+	mfwd_multicast(mn, msg, GFP_KERNEL);
+}
+
+static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, __be32 src,
+			   __be32 grp, const struct mfwd_vif *in,
+			   const struct mfwd_route *r,
+			   const struct sk_buff *skb)
+{
+	const struct mfwd_fwd *fwd;
+	struct nlattr *pkt;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, 0, 0, &mfwd_genl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_in_addr(msg, MFWD_A_SOURCE, src) ||
+	    nla_put_in_addr(msg, MFWD_A_GROUP, grp) ||
+	    nla_put_u32(msg, MFWD_A_IIF, in->dev->ifindex))
+		return -EMSGSIZE;
+	if (r) {
+		fwd = rcu_dereference(r->fwd);
+		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF,
+				fwd->iif->dev->ifindex) ||
+		    (!r->key.src && nla_put_flag(msg, MFWD_A_WILDCARD)))
+			return -EMSGSIZE;
+	}
+	if (skb) {
+		pkt = nla_reserve(msg, MFWD_A_PACKET, skb->len);
+		if (!pkt || skb_copy_bits(skb, 0, nla_data(pkt), skb->len))
+			return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/**
+ * mfwd_nl_event() - tell the controller about a packet
+ * @mn: netns state
+ * @cmd: MFWD_CMD_NOCACHE, MFWD_CMD_WRONGVIF or MFWD_CMD_WHOLEPKT
+ * @src: the packet's source
+ * @grp: the packet's group
+ * @in: the VIF it arrived on
+ * @r: WRONGVIF: the route it matched
+ * @skb: WHOLEPKT: the packet, sent whole
+ *
+ * Context: RCU read side, any context; allocates atomically.
+ */
+void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
+		   const struct mfwd_vif *in, const struct mfwd_route *r,
+		   const struct sk_buff *skb)
+{
+	size_t size = NLMSG_GOODSIZE;
+	struct sk_buff *msg;
+
+	if (!mfwd_listened(mn))
+		return;
+	if (skb)
+		size = nla_total_size(skb->len) + 128;
+	msg = genlmsg_new(size, GFP_ATOMIC);
+	if (!msg || mfwd_fill_event(msg, cmd, src, grp, in, r, skb)) {
+		nlmsg_free(msg);
+		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		return;
+	}
+	mfwd_multicast(mn, msg, GFP_ATOMIC);
+}
+
+/* ---- request parsing ---- */
+
+static struct net_device *mfwd_dev_rcu(struct net *net, u32 ifindex)
+{
+	return dev_get_by_index_rcu(net, ifindex);
+}
+
+/* The VIF of @attr's ifindex, or an error and a message naming @attr. */
+static struct mfwd_vif *mfwd_nl_vif(struct mfwd_net *mn,
+				    const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	u32 ifindex = nla_get_u32(attr);
+	struct mfwd_vif *vif;
+	bool exists;
+
+	vif = mfwd_vif_find(mn, ifindex);
+	if (vif)
+		return vif;
+	rcu_read_lock();
+	exists = mfwd_dev_rcu(mn->net, ifindex);
+	rcu_read_unlock();
+	if (!exists) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "unknown interface");
+		return ERR_PTR(-ENODEV);
+	}
+	NL_SET_ERR_MSG_ATTR(extack, attr, "interface is not a VIF");
+	return ERR_PTR(-ENOENT);
+}
+
+static int mfwd_nl_key(struct genl_info *info, struct mfwd_key *key)
+{
+	struct nlattr *src = info->attrs[MFWD_A_SOURCE];
+	struct nlattr *grp = info->attrs[MFWD_A_GROUP];
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
+		return -EINVAL;
+	key->grp = nla_get_in_addr(grp);
+	key->src = src ? nla_get_in_addr(src) : 0;
+	if (!ipv4_is_multicast(key->grp) ||
+	    ipv4_is_local_multicast(key->grp)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, grp,
+				    "group is not a routable multicast address");
+		return -EINVAL;
+	}
+	if (ipv4_is_multicast(key->src) || ipv4_is_lbcast(key->src)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, src,
+				    "source is not a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mfwd_cmp_ptr(const void *a, const void *b)
+{
+	const struct mfwd_oif *x = a, *y = b;
+
+	if (x->vif == y->vif)
+		return 0;
+	return x->vif < y->vif ? -1 : 1;
+}
+
+/* No VIF twice among the outputs; sorting a scratch copy keeps it n log n
+ * for routes with hundreds of outputs.
+ */
+static int mfwd_nl_check_dups(const struct mfwd_fwd *fwd,
+			      struct netlink_ext_ack *extack)
+{
+	struct mfwd_oif *tmp;
+	unsigned int i;
+	int err = 0;
+
+	if (fwd->n_oif < 2)
+		return 0;
+	tmp = kmemdup(fwd->oif, fwd->n_oif * sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	sort(tmp, fwd->n_oif, sizeof(*tmp), mfwd_cmp_ptr, NULL);
+	for (i = 1; i < fwd->n_oif; i++) {
+		if (tmp[i].vif == tmp[i - 1].vif) {
+			NL_SET_ERR_MSG(extack, "an output VIF is listed twice");
+			err = -EINVAL;
+			break;
+		}
+	}
+	kfree(tmp);
+	return err;
+}
+
+static const struct nla_policy mfwd_oif_policy[MFWD_OIF_A_MAX + 1] = {
+	[MFWD_OIF_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_OIF_A_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
+};
+
+static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
+		       struct mfwd_fwd *fwd, struct mfwd_oif *oif,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MFWD_OIF_A_MAX + 1];
+	struct mfwd_vif *vif;
+	int err;
+
+	err = nla_parse_nested(tb, MFWD_OIF_A_MAX, nest, mfwd_oif_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, MFWD_OIF_A_IFINDEX))
+		return -EINVAL;
+	vif = mfwd_nl_vif(mn, tb[MFWD_OIF_A_IFINDEX], extack);
+	if (IS_ERR(vif))
+		return PTR_ERR(vif);
+	if (vif == fwd->iif) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_OIF_A_IFINDEX],
+				    "input VIF listed as output");
+		return -EINVAL;
+	}
+	oif->vif = vif;
+	oif->ttl = tb[MFWD_OIF_A_TTL] ? nla_get_u8(tb[MFWD_OIF_A_TTL]) :
+					vif->threshold;
+	return 0;
+}
+
+/* Build a forwarding set from IIF and the OIF nests. Context: mn->lock. */
+static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
+				    struct genl_info *info)
+{
+	const struct nlmsghdr *nlh = info->nlhdr;
+	unsigned int n = 0;
+	struct mfwd_fwd *fwd;
+	struct nlattr *nla;
+	int rem, err;
+
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem)
+		n += nla_type(nla) == MFWD_A_OIF;
+	if (n > MFWD_VIFS_MAX) {
+		NL_SET_ERR_MSG(info->extack, "too many outputs");
+		return ERR_PTR(-E2BIG);
+	}
+	fwd = mfwd_fwd_alloc(n);
+	if (!fwd)
+		return ERR_PTR(-ENOMEM);
+	fwd->iif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IIF], info->extack);
+	if (IS_ERR(fwd->iif)) {
+		err = PTR_ERR(fwd->iif);
+		goto err;
+	}
+	n = 0;
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != MFWD_A_OIF)
+			continue;
+		err = mfwd_nl_oif(mn, nla, fwd, &fwd->oif[n++], info->extack);
+		if (err)
+			goto err;
+	}
+	err = mfwd_nl_check_dups(fwd, info->extack);
+	if (err)
+		goto err;
+	return fwd;
+err:
+	kfree(fwd);
+	return ERR_PTR(err);
+}
+
+/* ---- VIF commands ---- */
+
+static int mfwd_nl_vif_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct mfwd_net *mn = mfwd_pernet(net);
+	struct nlattr **tb = info->attrs;
+	struct net_device *dev;
+	u8 threshold = 1;
+	u32 flags = 0;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IFINDEX))
+		return -EINVAL;
+	if (tb[MFWD_A_VIF_FLAGS])
+		flags = nla_get_u32(tb[MFWD_A_VIF_FLAGS]);
+	if (tb[MFWD_A_VIF_THRESHOLD])
+		threshold = nla_get_u8(tb[MFWD_A_VIF_THRESHOLD]);
+
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	dev = __dev_get_by_index(net, nla_get_u32(tb[MFWD_A_IFINDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_IFINDEX],
+				    "unknown interface");
+		err = -ENODEV;
+	} else if (dev->flags & IFF_LOOPBACK) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_IFINDEX],
+				    "loopback cannot be a VIF");
+		err = -EINVAL;
+	} else {
+		err = mfwd_vif_add(mn, dev, flags, threshold, info->extack);
+	}
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+	return err;
+}
+
+static int mfwd_nl_vif_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_vif *vif;
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IFINDEX))
+		return -EINVAL;
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	vif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IFINDEX], info->extack);
+	if (!IS_ERR(vif))
+		mfwd_vif_del(mn, vif);
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+	return PTR_ERR_OR_ZERO(vif);
+}
+
+static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_vif *vif;
+	struct sk_buff *msg;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IFINDEX))
+		return -EINVAL;
+	msg = genlmsg_new(mfwd_vif_msg_size(), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&mn->lock);
+	vif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IFINDEX], info->extack);
+	err = IS_ERR(vif) ? PTR_ERR(vif) :
+	      mfwd_fill_vif(msg, vif, info->snd_portid, info->snd_seq, 0,
+			    MFWD_CMD_VIF_GET);
+	mutex_unlock(&mn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mfwd_net *mn = mfwd_pernet(sock_net(skb->sk));
+	struct mfwd_vif *vif;
+	unsigned long idx;
+	int err = 0;
+
+	rcu_read_lock();
+	xa_for_each_start(&mn->vifs, idx, vif, cb->args[0]) {
+		err = mfwd_fill_vif(skb, vif, NETLINK_CB(cb->skb).portid,
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				    MFWD_CMD_VIF_GET);
+		if (err)
+			break;
+	}
+	rcu_read_unlock();
+	cb->args[0] = err ? idx : ULONG_MAX;
+	return err && !skb->len ? err : skb->len;
+}
+
+/* ---- route commands ---- */
+
+static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	struct mfwd_fwd *fwd;
+	struct mfwd_key key;
+	int err;
+
+	err = mfwd_nl_key(info, &key);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	fwd = mfwd_nl_fwd(mn, info);
+	if (IS_ERR(fwd)) {
+		err = PTR_ERR(fwd);
+	} else {
+		err = mfwd_route_add(mn, &key, fwd, replace, info->extack);
+		if (err)
+			kfree(fwd);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
+					struct genl_info *info)
+{
+	struct mfwd_route *r;
+	struct mfwd_key key;
+	int err;
+
+	err = mfwd_nl_key(info, &key);
+	if (err)
+		return ERR_PTR(err);
+	r = mfwd_route_find(mn, &key);
+	if (!r) {
+		NL_SET_ERR_MSG(info->extack, "no such route");
+		return ERR_PTR(-ENOENT);
+	}
+	return r;
+}
+
+static int mfwd_nl_route_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_route *r;
+
+	mutex_lock(&mn->lock);
+	r = mfwd_nl_route(mn, info);
+	if (!IS_ERR(r))
+		mfwd_route_del(mn, r);
+	mutex_unlock(&mn->lock);
+	return PTR_ERR_OR_ZERO(r);
+}
+
+static int mfwd_nl_route_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	const struct mfwd_fwd *fwd;
+	struct sk_buff *msg = NULL;
+	struct mfwd_route *r;
+	int err;
+
+	mutex_lock(&mn->lock);
+	r = mfwd_nl_route(mn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+		goto unlock;
+	}
+	fwd = rcu_dereference_protected(r->fwd, lockdep_is_held(&mn->lock));
+	msg = genlmsg_new(mfwd_route_msg_size(fwd), GFP_KERNEL);
+	err = msg ? mfwd_fill_route(msg, r, fwd, info->snd_portid,
+				    info->snd_seq, 0, MFWD_CMD_ROUTE_GET) :
+		    -ENOMEM;
+unlock:
+	mutex_unlock(&mn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int mfwd_nl_route_dump(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	struct mfwd_net *mn = mfwd_pernet(sock_net(skb->sk));
+	struct mfwd_route *r;
+	unsigned long id;
+	int err = 0;
+
+	rcu_read_lock();
+	xa_for_each_start(&mn->route_ids, id, r, cb->args[0]) {
+		err = mfwd_fill_route(skb, r, rcu_dereference(r->fwd),
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      MFWD_CMD_ROUTE_GET);
+		if (err)
+			break;
+	}
+	rcu_read_unlock();
+	cb->args[0] = err ? id : ULONG_MAX;
+	return err && !skb->len ? err : skb->len;
+}
+
+/* ---- flush, stats, config ---- */
+
+static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	bool vifs = nla_get_flag(info->attrs[MFWD_A_FLUSH_VIFS]);
+	struct mfwd_vif *vif;
+	unsigned long i;
+
+	if (vifs)
+		rtnl_lock();
+	mutex_lock(&mn->lock);
+	mfwd_routes_flush(mn);
+	if (vifs)
+		xa_for_each(&mn->vifs, i, vif)
+			mfwd_vif_del(mn, vif);
+	mutex_unlock(&mn->lock);
+	if (vifs)
+		rtnl_unlock();
+	return 0;
+}
+
+static const u8 mfwd_stats_attr[MFWD_C_MAX] = {
+	[MFWD_C_FORWARDED] = MFWD_STATS_A_FORWARDED,
+	[MFWD_C_COPIES] = MFWD_STATS_A_COPIES,
+	[MFWD_C_DROP_QUEUE_FULL] = MFWD_STATS_A_DROP_QUEUE_FULL,
+	[MFWD_C_DROP_EXPIRED] = MFWD_STATS_A_DROP_EXPIRED,
+	[MFWD_C_DROP_NO_VIF] = MFWD_STATS_A_DROP_NO_VIF,
+	[MFWD_C_DROP_RPF] = MFWD_STATS_A_DROP_RPF,
+	[MFWD_C_DROP_TTL] = MFWD_STATS_A_DROP_TTL,
+	[MFWD_C_DROP_MTU] = MFWD_STATS_A_DROP_MTU,
+	[MFWD_C_DROP_NOMEM] = MFWD_STATS_A_DROP_NOMEM,
+	[MFWD_C_EVENTS_SENT] = MFWD_STATS_A_EVENTS_SENT,
+	[MFWD_C_EVENTS_DROPPED] = MFWD_STATS_A_EVENTS_DROPPED,
+};
+
+static int mfwd_fill_stats(struct sk_buff *msg, struct mfwd_net *mn)
+{
+	struct mfwd_unres *u = &mn->unres;
+	u64 c[MFWD_C_MAX];
+	struct nlattr *nest;
+	int i;
+
+	mfwd_net_stats_read(mn, c);
+	nest = nla_nest_start(msg, MFWD_A_STATS);
+	if (!nest ||
+	    nla_put_u32(msg, MFWD_STATS_A_UNRES_ENTRIES, READ_ONCE(u->entries)) ||
+	    nla_put_u32(msg, MFWD_STATS_A_UNRES_PACKETS, READ_ONCE(u->packets)))
+		return -EMSGSIZE;
+	for (i = 0; i < MFWD_C_MAX; i++)
+		if (nla_put_u64_64bit(msg, mfwd_stats_attr[i], c[i],
+				      MFWD_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int mfwd_fill_config(struct sk_buff *msg, struct mfwd_net *mn)
+{
+	const struct mfwd_config *cfg = &mn->cfg;
+
+	if (nla_put_u32(msg, MFWD_A_UNRES_MAX, cfg->unres_max) ||
+	    nla_put_u32(msg, MFWD_A_UNRES_QLEN, cfg->unres_qlen) ||
+	    nla_put_u32(msg, MFWD_A_UNRES_TIMEOUT_MS, cfg->unres_timeout_ms) ||
+	    nla_put_u32(msg, MFWD_A_WRONGVIF_INTERVAL_MS,
+			cfg->wrongvif_interval_ms) ||
+	    nla_put_u32(msg, MFWD_A_MAX_ROUTES, cfg->max_routes) ||
+	    nla_put_u32(msg, MFWD_A_VIF_COUNT, mn->nr_vifs) ||
+	    nla_put_u32(msg, MFWD_A_ROUTE_COUNT, mn->nr_routes))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mfwd_nl_reply(struct genl_info *info, u8 cmd,
+			 int (*fill)(struct sk_buff *, struct mfwd_net *))
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &mfwd_genl_family, 0, cmd);
+	mutex_lock(&mn->lock);
+	err = hdr ? fill(msg, mn) : -EMSGSIZE;
+	mutex_unlock(&mn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mfwd_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return mfwd_nl_reply(info, MFWD_CMD_STATS_GET, mfwd_fill_stats);
+}
+
+static int mfwd_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return mfwd_nl_reply(info, MFWD_CMD_CONFIG_GET, mfwd_fill_config);
+}
+
+static void mfwd_set_u32(u32 *dst, const struct nlattr *attr)
+{
+	if (attr)
+		WRITE_ONCE(*dst, nla_get_u32(attr));
+}
+
+static int mfwd_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_config *cfg = &mn->cfg;
+	struct nlattr **tb = info->attrs;
+
+	mutex_lock(&mn->lock);
+	mfwd_set_u32(&cfg->unres_max, tb[MFWD_A_UNRES_MAX]);
+	mfwd_set_u32(&cfg->unres_qlen, tb[MFWD_A_UNRES_QLEN]);
+	mfwd_set_u32(&cfg->unres_timeout_ms, tb[MFWD_A_UNRES_TIMEOUT_MS]);
+	mfwd_set_u32(&cfg->wrongvif_interval_ms,
+		     tb[MFWD_A_WRONGVIF_INTERVAL_MS]);
+	mfwd_set_u32(&cfg->max_routes, tb[MFWD_A_MAX_ROUTES]);
+	mutex_unlock(&mn->lock);
+	return 0;
+}
+
+/* ---- policies and the family ---- */
+
+static struct netlink_range_validation mfwd_unres_max_range = {
+	.min = 0, .max = 1U << 20,
+};
+
+static struct netlink_range_validation mfwd_qlen_range = {
+	.min = 0, .max = 1024,
+};
+
+static struct netlink_range_validation mfwd_timeout_range = {
+	.min = 100, .max = 3600 * 1000,
+};
+
+static struct netlink_range_validation mfwd_interval_range = {
+	.min = 0, .max = 3600 * 1000,
+};
+
+static struct netlink_range_validation mfwd_max_routes_range = {
+	.min = 1, .max = U32_MAX,
+};
+
+static const struct nla_policy mfwd_vif_add_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_VIF_FLAGS] = NLA_POLICY_MASK(NLA_U32, MFWD_VIF_F_ALL),
+	[MFWD_A_VIF_THRESHOLD] = NLA_POLICY_MIN(NLA_U8, 1),
+};
+
+static const struct nla_policy mfwd_vif_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_OIF] = NLA_POLICY_NESTED(mfwd_oif_policy),
+};
+
+static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+};
+
+static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FLUSH_VIFS] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy mfwd_none_policy[MFWD_A_MAX + 1] = {
+};
+
+static const struct nla_policy mfwd_config_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_UNRES_MAX] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_unres_max_range),
+	[MFWD_A_UNRES_QLEN] = NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_qlen_range),
+	[MFWD_A_UNRES_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_timeout_range),
+	[MFWD_A_WRONGVIF_INTERVAL_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_interval_range),
+	[MFWD_A_MAX_ROUTES] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_max_routes_range),
+};
+
+#define MFWD_OP(_cmd, _doit, _dumpit, _policy, _flags) {	\
+	.cmd = _cmd,						\
+	.doit = _doit,						\
+	.dumpit = _dumpit,					\
+	.policy = _policy,					\
+	.maxattr = MFWD_A_MAX,					\
+	.flags = _flags,					\
+}
+
+static const struct genl_ops mfwd_genl_ops[] = {
+	MFWD_OP(MFWD_CMD_VIF_ADD, mfwd_nl_vif_add, NULL, mfwd_vif_add_policy,
+		GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_VIF_DEL, mfwd_nl_vif_del, NULL, mfwd_vif_policy,
+		GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_VIF_GET, mfwd_nl_vif_get, mfwd_nl_vif_dump,
+		mfwd_vif_policy, 0),
+	MFWD_OP(MFWD_CMD_ROUTE_ADD, mfwd_nl_route_add, NULL,
+		mfwd_route_add_policy, GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,
+		mfwd_route_policy, GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
+		mfwd_route_policy, 0),
+	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,
+		GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_STATS_GET, mfwd_nl_stats_get, NULL,
+		mfwd_none_policy, 0),
+	MFWD_OP(MFWD_CMD_CONFIG_GET, mfwd_nl_config_get, NULL,
+		mfwd_none_policy, 0),
+	MFWD_OP(MFWD_CMD_CONFIG_SET, mfwd_nl_config_set, NULL,
+		mfwd_config_policy, GENL_UNS_ADMIN_PERM),
+};
+
+struct genl_family mfwd_genl_family __ro_after_init = {
+	.name = MFWD_GENL_NAME,
+	.version = MFWD_GENL_VERSION,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = mfwd_genl_ops,
+	.n_ops = ARRAY_SIZE(mfwd_genl_ops),
+	.resv_start_op = MFWD_CMD_WHOLEPKT + 1,
+	.mcgrps = mfwd_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mfwd_mcgrps),
+};
+
+int mfwd_genl_init(void)
+{
+	return genl_register_family(&mfwd_genl_family);
+}
+
+void mfwd_genl_exit(void)
+{
+	genl_unregister_family(&mfwd_genl_family);
+}

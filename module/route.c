@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwd: the route table.
+ *
+ * Routes live in an rhashtable keyed by (source, group) for the fast path,
+ * and in an xarray keyed by a route id for walks: dumps resume at an id, and
+ * flush and VIF removal visit every route once.
+ */
+#include <linux/slab.h>
+#include <net/netlink.h>
+
+#include "mfwd.h"
+
+static const struct rhashtable_params mfwd_route_params = {
+	.head_offset = offsetof(struct mfwd_route, node),
+	.key_offset = offsetof(struct mfwd_route, key),
+	.key_len = sizeof(struct mfwd_key),
+	.automatic_shrinking = true,
+};
+
+int mfwd_routes_init(struct mfwd_net *mn)
+{
+	return rhashtable_init(&mn->routes, &mfwd_route_params);
+}
+
+void mfwd_routes_destroy(struct mfwd_net *mn)
+{
+	rhashtable_destroy(&mn->routes);
+}
+
+struct mfwd_fwd *mfwd_fwd_alloc(unsigned int n_oif)
+{
+	struct mfwd_fwd *fwd;
+
+	fwd = kzalloc(struct_size(fwd, oif, n_oif), GFP_KERNEL);
+	if (fwd)
+		fwd->n_oif = n_oif;
+	return fwd;
+}
+
+void mfwd_route_stats_read(const struct mfwd_route *r,
+			   struct mfwd_route_stats *sum)
+{
+	u64 p = 0, b = 0, w = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct mfwd_route_stats *s = per_cpu_ptr(r->stats, cpu);
+		u64 sp, sb, sw;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			sp = u64_stats_read(&s->pkts);
+			sb = u64_stats_read(&s->bytes);
+			sw = u64_stats_read(&s->wrong_if);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		p += sp;
+		b += sb;
+		w += sw;
+	}
+	u64_stats_set(&sum->pkts, p);
+	u64_stats_set(&sum->bytes, b);
+	u64_stats_set(&sum->wrong_if, w);
+}
+
+/* Exact match, for the control plane. */
+struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
+				   const struct mfwd_key *key)
+{
+	return rhashtable_lookup_fast(&mn->routes, key, mfwd_route_params);
+}
+
+/**
+ * mfwd_route_lookup() - the route a packet takes: (S,G), else (*,G)
+ * @mn: netns state
+ * @src: the packet's source
+ * @grp: the packet's destination group
+ *
+ * Context: RCU read side.
+ * Return: the route or NULL.
+ */
+struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
+				     __be32 grp)
+{
+	struct mfwd_key key = { .src = src, .grp = grp };
+	struct mfwd_route *r;
+
+	r = rhashtable_lookup(&mn->routes, &key, mfwd_route_params);
+	if (r || !READ_ONCE(mn->nr_wildcard))
+		return r;
+	key.src = 0;
+	return rhashtable_lookup(&mn->routes, &key, mfwd_route_params);
+}
+
+static void mfwd_route_free_rcu(struct rcu_head *head)
+{
+	struct mfwd_route *r = container_of(head, struct mfwd_route, rcu);
+
+	kfree(rcu_dereference_raw(r->fwd));
+	free_percpu(r->stats);
+	kfree(r);
+}
+
+static int mfwd_route_insert(struct mfwd_net *mn, struct mfwd_route *r)
+{
+	int err, tries = 0;
+
+	/* The table grows in a worker; a burst of inserts can get ahead of
+	 * it, and then an insert fails until the worker has run.
+	 */
+	do {
+		err = rhashtable_insert_fast(&mn->routes, &r->node,
+					     mfwd_route_params);
+		if (err != -ENOMEM && err != -EBUSY)
+			break;
+		flush_work(&mn->routes.run_work);
+	} while (++tries < 3);
+	return err;
+}
+
+static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
+			     struct mfwd_fwd *fwd,
+			     struct netlink_ext_ack *extack)
+{
+	struct mfwd_route *r;
+	int err;
+
+	if (mn->nr_routes >= mn->cfg.max_routes) {
+		NL_SET_ERR_MSG(extack, "route table is full (max-routes)");
+		return -ENOSPC;
+	}
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->stats = netdev_alloc_pcpu_stats(struct mfwd_route_stats);
+	if (!r->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	r->key = *key;
+	r->lastuse = jiffies;
+	r->last_wrongvif = jiffies - msecs_to_jiffies(mn->cfg.wrongvif_interval_ms) - 1;
+	RCU_INIT_POINTER(r->fwd, fwd);
+	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
+			      &mn->next_id, GFP_KERNEL);
+	if (err < 0)
+		goto err_stats;
+	err = mfwd_route_insert(mn, r);
+	if (err)
+		goto err_id;
+	mn->nr_routes++;
+	if (!key->src)
+		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard + 1);
+	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
+	mfwd_unres_resolve(mn, r);
+	return 0;
+
+err_id:
+	xa_erase(&mn->route_ids, r->id);
+err_stats:
+	free_percpu(r->stats);
+err_free:
+	kfree(r);
+	return err;
+}
+
+/**
+ * mfwd_route_add() - add or replace a route
+ * @mn: netns state
+ * @key: source (0 for (*,G)) and group
+ * @fwd: forwarding set; owned by the table on success only
+ * @replace: replace an existing route instead of failing with -EEXIST
+ * @extack: error report
+ *
+ * A replace swaps the forwarding set and keeps the counters.
+ *
+ * Context: @mn->lock held.
+ * Return: 0, -EEXIST, -ENOSPC, -ENOMEM.
+ */
+int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
+		   struct mfwd_fwd *fwd, bool replace,
+		   struct netlink_ext_ack *extack)
+{
+	struct mfwd_fwd *old;
+	struct mfwd_route *r;
+
+	lockdep_assert_held(&mn->lock);
+
+	r = mfwd_route_find(mn, key);
+	if (!r)
+		return mfwd_route_create(mn, key, fwd, extack);
+	if (!replace) {
+		NL_SET_ERR_MSG(extack, "route exists");
+		return -EEXIST;
+	}
+	old = rcu_replace_pointer(r->fwd, fwd, lockdep_is_held(&mn->lock));
+	kfree_rcu(old, rcu);
+	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
+	return 0;
+}
+
+/**
+ * mfwd_route_del() - delete a route; it is freed after readers are done
+ * @mn: netns state
+ * @r: the route
+ *
+ * Context: @mn->lock held.
+ */
+void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
+{
+	lockdep_assert_held(&mn->lock);
+
+	rhashtable_remove_fast(&mn->routes, &r->node, mfwd_route_params);
+	xa_erase(&mn->route_ids, r->id);
+	mn->nr_routes--;
+	if (!r->key.src)
+		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard - 1);
+	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
+	call_rcu(&r->rcu, mfwd_route_free_rcu);
+}
+
+void mfwd_routes_flush(struct mfwd_net *mn)
+{
+	struct mfwd_route *r;
+	unsigned long id;
+
+	lockdep_assert_held(&mn->lock);
+
+	xa_for_each(&mn->route_ids, id, r) {
+		mfwd_route_del(mn, r);
+		cond_resched();
+	}
+}
+
+/**
+ * mfwd_routes_drop_vif() - take a VIF out of every route
+ * @mn: netns state
+ * @vif: the VIF going away
+ *
+ * Routes whose input it is are deleted. In the others its output slot is
+ * cleared in place: readers skip empty slots, and the VIF is freed only
+ * after a grace period, so no allocation (that could fail) is needed.
+ *
+ * Context: @mn->lock held.
+ */
+void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
+{
+	struct mfwd_route *r;
+	struct mfwd_fwd *fwd;
+	unsigned long id;
+	unsigned int i;
+
+	lockdep_assert_held(&mn->lock);
+
+	xa_for_each(&mn->route_ids, id, r) {
+		bool changed = false;
+
+		fwd = rcu_dereference_protected(r->fwd,
+						lockdep_is_held(&mn->lock));
+		if (fwd->iif == vif) {
+			mfwd_route_del(mn, r);
+			continue;
+		}
+		for (i = 0; i < fwd->n_oif; i++) {
+			if (fwd->oif[i].vif == vif) {
+				WRITE_ONCE(fwd->oif[i].vif, NULL);
+				changed = true;
+			}
+		}
+		if (changed)
+			mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
+		cond_resched();
+	}
+}

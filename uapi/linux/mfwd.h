@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * mfwd: IPv4 multicast forwarding cache, generic-netlink API.
+ *
+ * Family "mfwd", version MFWD_GENL_VERSION. One attribute space (MFWD_A_*)
+ * is shared by every command; each command has its own policy that accepts
+ * only the attributes listed for it below and rejects anything else.
+ *
+ * Objects:
+ *   VIF    a network device the controller enabled for multicast
+ *          forwarding, named by ifindex.
+ *   route  (S,G) or (*,G) (MFWD_A_SOURCE absent or 0.0.0.0): the input VIF
+ *          packets must arrive on (RPF) and the output VIFs they are copied
+ *          to, each with a TTL threshold.
+ *
+ * Notifications and events go to the multicast group MFWD_MCGRP_EVENTS.
+ * Route and VIF changes are announced with the same command as the request
+ * that made them (ROUTE_ADD also for a replace, ROUTE_DEL also for routes
+ * removed by a flush or by a VIF going away).
+ */
+#ifndef _UAPI_LINUX_MFWD_H
+#define _UAPI_LINUX_MFWD_H
+
+#include <linux/types.h>
+
+#define MFWD_GENL_NAME		"mfwd"
+#define MFWD_GENL_VERSION	1
+#define MFWD_MCGRP_EVENTS	"events"
+
+/**
+ * enum mfwd_cmd - commands of the mfwd family
+ * @MFWD_CMD_VIF_ADD: add a VIF. Needs IFINDEX; optional VIF_FLAGS,
+ *	VIF_THRESHOLD. EEXIST if the device is a VIF already.
+ * @MFWD_CMD_VIF_DEL: remove a VIF (IFINDEX); it is taken out of every
+ *	route, and routes whose input it was are deleted.
+ * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX) or dump all.
+ * @MFWD_CMD_ROUTE_ADD: add a route: GROUP, IIF, optional SOURCE, any number
+ *	of OIF nests. EEXIST if it exists, unless the request carries
+ *	NLM_F_REPLACE, which replaces its VIFs and keeps its counters.
+ * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE).
+ * @MFWD_CMD_ROUTE_GET: get one route (GROUP, optional SOURCE) or dump all.
+ * @MFWD_CMD_FLUSH: delete all routes; with FLUSH_VIFS all VIFs too.
+ * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
+ * @MFWD_CMD_CONFIG_GET: per-netns settings.
+ * @MFWD_CMD_CONFIG_SET: change per-netns settings (any of the CONFIG
+ *	attributes).
+ * @MFWD_CMD_NOCACHE: event: a packet matched no route (SOURCE, GROUP, IIF).
+ * @MFWD_CMD_WRONGVIF: event: a packet of a route arrived on another VIF
+ *	than the route's input (SOURCE and GROUP of the packet, IIF where it
+ *	arrived, EXPECTED_IIF the route's input, WILDCARD if a (*,G) route).
+ * @MFWD_CMD_WHOLEPKT: event: a packet arrived on a VIF flagged
+ *	MFWD_VIF_F_REGISTER or routed to one (IIF, SOURCE, GROUP, PACKET).
+ */
+enum mfwd_cmd {
+	MFWD_CMD_UNSPEC,
+	MFWD_CMD_VIF_ADD,
+	MFWD_CMD_VIF_DEL,
+	MFWD_CMD_VIF_GET,
+	MFWD_CMD_ROUTE_ADD,
+	MFWD_CMD_ROUTE_DEL,
+	MFWD_CMD_ROUTE_GET,
+	MFWD_CMD_FLUSH,
+	MFWD_CMD_STATS_GET,
+	MFWD_CMD_CONFIG_GET,
+	MFWD_CMD_CONFIG_SET,
+	MFWD_CMD_NOCACHE,
+	MFWD_CMD_WRONGVIF,
+	MFWD_CMD_WHOLEPKT,
+
+	__MFWD_CMD_MAX,
+	MFWD_CMD_MAX = __MFWD_CMD_MAX - 1
+};
+
+/**
+ * enum mfwd_vif_flags - flags of a VIF (MFWD_A_VIF_FLAGS)
+ * @MFWD_VIF_F_NO_ALLMULTI: do not turn ALLMULTI on for the device; the
+ *	controller joins the groups it needs itself.
+ * @MFWD_VIF_F_REGISTER: a PIM-SM register VIF: packets arriving on it or
+ *	routed to it are sent whole to the controller (WHOLEPKT event).
+ */
+enum mfwd_vif_flags {
+	MFWD_VIF_F_NO_ALLMULTI	= 1U << 0,
+	MFWD_VIF_F_REGISTER	= 1U << 1,
+};
+
+#define MFWD_VIF_F_ALL	(MFWD_VIF_F_NO_ALLMULTI | MFWD_VIF_F_REGISTER)
+
+/**
+ * enum mfwd_attr - attributes of the mfwd family
+ * @MFWD_A_PAD: padding for 64-bit attributes.
+ * @MFWD_A_IFINDEX: u32, the VIF's device.
+ * @MFWD_A_IFNAME: string, the VIF's device name (replies only).
+ * @MFWD_A_VIF_FLAGS: u32, MFWD_VIF_F_*.
+ * @MFWD_A_VIF_THRESHOLD: u8, default TTL threshold of outputs on this VIF
+ *	(1 when absent): a copy leaves only if the packet's TTL is greater.
+ * @MFWD_A_SOURCE: be32, the route's source; absent or 0 for (*,G).
+ * @MFWD_A_GROUP: be32, the route's multicast group (not 224.0.0.0/24).
+ * @MFWD_A_IIF: u32, ifindex of the route's input VIF (in events: the VIF
+ *	the packet arrived on).
+ * @MFWD_A_OIF: nest (MFWD_OIF_A_*), one output VIF; repeated.
+ * @MFWD_A_PACKETS: u64, packets forwarded by a route.
+ * @MFWD_A_BYTES: u64, bytes forwarded by a route.
+ * @MFWD_A_WRONG_IF: u64, packets of a route that arrived on another VIF.
+ * @MFWD_A_IDLE_MS: u64, milliseconds since a route last forwarded.
+ * @MFWD_A_PKTS_IN: u64, packets received on a VIF.
+ * @MFWD_A_BYTES_IN: u64, bytes received on a VIF.
+ * @MFWD_A_PKTS_OUT: u64, packets sent on a VIF.
+ * @MFWD_A_BYTES_OUT: u64, bytes sent on a VIF.
+ * @MFWD_A_FLUSH_VIFS: flag, FLUSH removes the VIFs too.
+ * @MFWD_A_STATS: nest (MFWD_STATS_A_*), per-netns statistics.
+ * @MFWD_A_UNRES_MAX: u32, most unresolved (S,G) entries queued.
+ * @MFWD_A_UNRES_QLEN: u32, most packets queued per unresolved entry.
+ * @MFWD_A_UNRES_TIMEOUT_MS: u32, lifetime of an unresolved entry.
+ * @MFWD_A_WRONGVIF_INTERVAL_MS: u32, least time between two WRONGVIF
+ *	events for one route.
+ * @MFWD_A_MAX_ROUTES: u32, most routes in this netns.
+ * @MFWD_A_EXPECTED_IIF: u32, WRONGVIF events: the route's input VIF.
+ * @MFWD_A_WILDCARD: flag, WRONGVIF events: the route is (*,G).
+ * @MFWD_A_PACKET: binary, WHOLEPKT events: the IP packet.
+ * @MFWD_A_VIF_COUNT: u32, VIFs in this netns (CONFIG_GET).
+ * @MFWD_A_ROUTE_COUNT: u32, routes in this netns (CONFIG_GET).
+ */
+enum mfwd_attr {
+	MFWD_A_UNSPEC,
+	MFWD_A_PAD,
+	MFWD_A_IFINDEX,
+	MFWD_A_IFNAME,
+	MFWD_A_VIF_FLAGS,
+	MFWD_A_VIF_THRESHOLD,
+	MFWD_A_SOURCE,
+	MFWD_A_GROUP,
+	MFWD_A_IIF,
+	MFWD_A_OIF,
+	MFWD_A_PACKETS,
+	MFWD_A_BYTES,
+	MFWD_A_WRONG_IF,
+	MFWD_A_IDLE_MS,
+	MFWD_A_PKTS_IN,
+	MFWD_A_BYTES_IN,
+	MFWD_A_PKTS_OUT,
+	MFWD_A_BYTES_OUT,
+	MFWD_A_FLUSH_VIFS,
+	MFWD_A_STATS,
+	MFWD_A_UNRES_MAX,
+	MFWD_A_UNRES_QLEN,
+	MFWD_A_UNRES_TIMEOUT_MS,
+	MFWD_A_WRONGVIF_INTERVAL_MS,
+	MFWD_A_MAX_ROUTES,
+	MFWD_A_EXPECTED_IIF,
+	MFWD_A_WILDCARD,
+	MFWD_A_PACKET,
+	MFWD_A_VIF_COUNT,
+	MFWD_A_ROUTE_COUNT,
+
+	__MFWD_A_MAX,
+	MFWD_A_MAX = __MFWD_A_MAX - 1
+};
+
+/**
+ * enum mfwd_oif_attr - attributes of one output VIF (nested in MFWD_A_OIF)
+ * @MFWD_OIF_A_IFINDEX: u32, the output VIF's device.
+ * @MFWD_OIF_A_TTL: u8, TTL threshold; absent: the VIF's threshold.
+ */
+enum mfwd_oif_attr {
+	MFWD_OIF_A_UNSPEC,
+	MFWD_OIF_A_IFINDEX,
+	MFWD_OIF_A_TTL,
+
+	__MFWD_OIF_A_MAX,
+	MFWD_OIF_A_MAX = __MFWD_OIF_A_MAX - 1
+};
+
+/**
+ * enum mfwd_stats_attr - per-netns statistics (nested in MFWD_A_STATS),
+ *	all u64 unless said otherwise
+ * @MFWD_STATS_A_PAD: padding.
+ * @MFWD_STATS_A_UNRES_ENTRIES: u32, unresolved (S,G) entries queued now.
+ * @MFWD_STATS_A_UNRES_PACKETS: u32, packets queued now.
+ * @MFWD_STATS_A_FORWARDED: packets forwarded (before copying).
+ * @MFWD_STATS_A_COPIES: copies sent.
+ * @MFWD_STATS_A_DROP_QUEUE_FULL: packets dropped: unresolved queue full.
+ * @MFWD_STATS_A_DROP_EXPIRED: queued packets freed: entry expired.
+ * @MFWD_STATS_A_DROP_NO_VIF: packets dropped: output VIF gone.
+ * @MFWD_STATS_A_DROP_RPF: packets not forwarded: wrong input VIF.
+ * @MFWD_STATS_A_DROP_TTL: copies not sent: TTL at or below threshold.
+ * @MFWD_STATS_A_DROP_MTU: copies dropped: larger than MTU with DF.
+ * @MFWD_STATS_A_DROP_NOMEM: copies dropped: no memory for the copy.
+ * @MFWD_STATS_A_EVENTS_SENT: events delivered to listeners.
+ * @MFWD_STATS_A_EVENTS_DROPPED: events lost (listener socket full, or no
+ *	memory).
+ */
+enum mfwd_stats_attr {
+	MFWD_STATS_A_UNSPEC,
+	MFWD_STATS_A_PAD,
+	MFWD_STATS_A_UNRES_ENTRIES,
+	MFWD_STATS_A_UNRES_PACKETS,
+	MFWD_STATS_A_FORWARDED,
+	MFWD_STATS_A_COPIES,
+	MFWD_STATS_A_DROP_QUEUE_FULL,
+	MFWD_STATS_A_DROP_EXPIRED,
+	MFWD_STATS_A_DROP_NO_VIF,
+	MFWD_STATS_A_DROP_RPF,
+	MFWD_STATS_A_DROP_TTL,
+	MFWD_STATS_A_DROP_MTU,
+	MFWD_STATS_A_DROP_NOMEM,
+	MFWD_STATS_A_EVENTS_SENT,
+	MFWD_STATS_A_EVENTS_DROPPED,
+
+	__MFWD_STATS_A_MAX,
+	MFWD_STATS_A_MAX = __MFWD_STATS_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_MFWD_H */
