@@ -612,10 +612,13 @@ static int find_pending(uint32_t s)
  */
 int nl_batch_flush(void)
 {
+	static bool flushing;
 	int ret = 0, acks = 0;
 
-	if (!npend)
+	/* errors reported from here must not flush again */
+	if (!npend || flushing)
 		return 0;
+	flushing = true;
 	if (mnl_socket_sendto(sk, mnl_nlmsg_batch_head(batch),
 			      mnl_nlmsg_batch_size(batch)) < 0) {
 		ret = sys_error("netlink send");
@@ -658,6 +661,7 @@ int nl_batch_flush(void)
 out:
 	npend = 0;
 	mnl_nlmsg_batch_reset(batch);
+	flushing = false;
 	return ret;
 }
 

@@ -16,6 +16,9 @@ void err_msg(const char *fmt, ...)
 {
 	va_list ap;
 
+	/* in batch mode, first the errors of the lines queued before */
+	if (cur_line)
+		nl_batch_flush();
 	fflush(stdout);
 	if (cur_line)
 		fprintf(stderr, "Error in line %d: ", cur_line);
@@ -35,6 +38,8 @@ int usage_err(const char *obj, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (cur_line)
+		nl_batch_flush();
 	fflush(stdout);
 	if (cur_line)
 		fprintf(stderr, "Error in line %d: ", cur_line);
