@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-parse.sh - offline tests of mfwdctl's command line: exit codes and
+# messages of usage errors, help, abbreviations, batch line numbers. Needs
+# no kernel module (commands that would reach the kernel are not run, or
+# only checked to fail cleanly when the family is absent).
+#
+# usage: tools/mfwdctl/test-parse.sh [path/to/mfwdctl]
+
+here=$(cd "$(dirname "$0")" && pwd)
+M=${1:-$here/mfwdctl}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# t EXPECTED_RC PATTERN CMD...: run CMD, check its exit code and that its
+# stdout+stderr match the extended regex PATTERN ("" = anything)
+t() {
+	local want=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [[ $rc -ne $want ]]; then
+		echo "FAIL: $* -> exit $rc, want $want: $out"
+		fail=$((fail + 1))
+	elif [[ -n $pat ]] && ! grep -Eq -- "$pat" <<<"$out"; then
+		echo "FAIL: $* -> output does not match /$pat/: $out"
+		fail=$((fail + 1))
+	else
+		echo "ok: $*"
+		pass=$((pass + 1))
+	fi
+}
+
+# stdout only
+t_out() {
+	local want=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>/dev/null)
+	rc=$?
+	if [[ $rc -ne $want ]] || ! grep -Eq -- "$pat" <<<"$out"; then
+		echo "FAIL: $* -> exit $rc (want $want), stdout: $out"
+		fail=$((fail + 1))
+	else
+		echo "ok: $* (stdout)"
+		pass=$((pass + 1))
+	fi
+}
+
+dev=lo
+
+# help and version
+t 2 'Usage: mfwdctl' "$M"
+t_out 0 'Usage: mfwdctl \[OPTIONS\]' "$M" -h
+t_out 0 'Usage: mfwdctl \[OPTIONS\]' "$M" -help
+t_out 0 'Usage: mfwdctl \[OPTIONS\]' "$M" help
+t_out 0 '^mfwdctl [0-9]' "$M" -V
+t_out 0 '^mfwdctl [0-9]' "$M" -Version
+t_out 0 'route \{ add \| replace \}' "$M" route help
+t_out 0 'route \{ add \| replace \}' "$M" r h
+t_out 0 'route \{ add \| replace \}' "$M" help route
+t_out 0 'vif add dev IF' "$M" vif help
+t_out 0 'config set' "$M" config help
+t_out 0 'flush \[ routes \| all \]' "$M" flush help
+t_out 0 'monitor' "$M" monitor help
+t_out 0 'stats' "$M" stats help
+
+# options
+t 2 'Option "-x" is unknown' "$M" -x route show
+t 2 'needs an argument' "$M" -n
+t 2 'needs an argument' "$M" -b
+t 2 'exclude each other' "$M" -b x -f y
+t 2 'Unexpected argument' "$M" -b x route show
+t 1 'cannot open network namespace "no-such-ns"' "$M" -n no-such-ns route show
+t 1 'cannot open "/nonexistent/batch"' "$M" -b /nonexistent/batch
+
+# objects and commands
+t 2 'unknown object "bogus"' "$M" bogus
+t 2 'unknown command "frob"' "$M" route frob
+t 2 'ambiguous command "s" \(show, set\)' "$M" config s
+t 2 'unknown command "x"' "$M" vif x
+t 2 'unknown argument "bogus"' "$M" flush bogus
+t 2 'unknown event kind "bogus"' "$M" monitor bogus
+
+# route add: addresses
+t 2 '"1\.2\.3\.4" is not a multicast group address' \
+	"$M" route add group 1.2.3.4 iif $dev
+t 2 'link-local \(224\.0\.0\.0/24\)' "$M" route add group 224.0.0.5 iif $dev
+t 2 'invalid group address "239\.1\.1"' "$M" route add group 239.1.1 iif $dev
+t 2 'invalid group address "foo"' "$M" route add group foo iif $dev
+t 2 'source "239\.1\.1\.2" is not a unicast address' \
+	"$M" route add group 239.1.1.1 source 239.1.1.2 iif $dev
+t 2 'invalid source address' "$M" route add group 239.1.1.1 source x iif $dev
+t 2 'not a multicast group' "$M" r a to 10.0.0.1 from 10.0.0.2 iif $dev
+
+# route add: structure
+t 2 'missing "group G"' "$M" route add iif $dev oif $dev
+t 2 'missing "iif IF"' "$M" route add group 239.1.1.1 oif $dev
+t 2 'missing value after "group"' "$M" route add group
+t 2 'missing value after "oif"' "$M" route add group 239.1.1.1 iif $dev oif
+t 2 'group given twice' "$M" route add group 239.1.1.1 to 239.1.1.2 iif $dev
+t 2 'iif given twice' "$M" route add group 239.1.1.1 iif $dev iif $dev
+t 2 'oif "lo/3" given twice' "$M" route add group 239.1.1.1 iif $dev oif lo oif lo/3
+t 2 'invalid TTL threshold in oif "lo/256"' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo/256
+t 2 'invalid TTL threshold in oif "lo/x"' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo/x
+t 2 '"ttl" must follow an "oif"' "$M" route add group 239.1.1.1 ttl 3 iif $dev
+t 2 'TTL of oif "lo/2" given twice' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo/2 ttl 3
+t 2 'invalid TTL threshold "300"' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo ttl 300
+t 2 'ambiguous argument "t" \(to, ttl\)' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo t 3
+t 2 'unknown argument "bogus"' "$M" route add group 239.1.1.1 bogus 1
+t 2 'unknown argument "iif"' "$M" route del group 239.1.1.1 iif $dev
+t 2 'unknown argument "oif"' "$M" route get group 239.1.1.1 oif $dev
+t 2 'missing "group G"' "$M" route del source 10.0.0.1
+t 2 'missing "group G"' "$M" route get
+t 1 'cannot find device "no-such-dev0"' \
+	"$M" route add group 239.1.1.1 iif no-such-dev0
+t 1 'cannot find device "no-such-dev0"' \
+	"$M" route add group 239.1.1.1 iif $dev oif no-such-dev0/3
+t 1 'cannot find device "no-such-dev0"' "$M" route show dev no-such-dev0
+
+# vif
+t 2 'missing "dev IF"' "$M" vif add
+t 2 'missing "dev IF"' "$M" vif del
+t 2 'missing device after "dev"' "$M" vif add dev
+t 2 'invalid TTL threshold "256"' "$M" vif add dev $dev ttl-threshold 256
+t 2 'invalid TTL threshold "-1"' "$M" vif add dev $dev threshold -1
+t 2 'device given twice' "$M" vif add dev $dev dev $dev
+t 2 'unknown argument "register"' "$M" vif del dev $dev register
+t 1 'cannot find device "no-such-dev0"' "$M" vif add dev no-such-dev0
+
+# config
+t 2 'nothing to set' "$M" config set
+t 2 'unknown setting "bogus"' "$M" config set bogus 1
+t 2 'invalid value "-1" for "unres-max"' "$M" config set unres-max -1
+t 2 'invalid value "4294967296"' "$M" config set max-routes 4294967296
+t 2 'missing value after "unres-qlen"' "$M" config set unres-qlen
+t 2 '"unres-max" given twice' "$M" config set unres-max 1 unres-max 2
+t 2 'unexpected argument "x"' "$M" config show x
+t 2 'unexpected argument' "$M" stats x
+
+# batch: line numbers, comments, quoting, -force
+printf '%s\n' '# comment' '' 'route add group 1.2.3.4 iif lo' \
+	'route add group 2.3.4.5 iif lo' >"$tmp/bad"
+t 2 '^Error in line 3: "1\.2\.3\.4" is not a multicast' "$M" -b "$tmp/bad"
+out=$("$M" -b "$tmp/bad" 2>&1)
+if grep -q 'line 4' <<<"$out"; then
+	echo "FAIL: batch went on after an error without -force: $out"
+	fail=$((fail + 1))
+else
+	echo "ok: batch stops at the first error"
+	pass=$((pass + 1))
+fi
+t 2 'Error in line 4: "2\.3\.4\.5"' "$M" -force -b "$tmp/bad"
+t 2 'Error in line 3' "$M" -b - <"$tmp/bad"
+printf '%s\n' 'route add group "1.2.3.4" iif lo' >"$tmp/quote"
+t 2 'Error in line 1: "1\.2\.3\.4" is not' "$M" -b "$tmp/quote"
+printf '%s\n' 'route add group "239.1.1.1 iif lo' >"$tmp/unterm"
+t 2 'Error in line 1: unterminated quote' "$M" -b "$tmp/unterm"
+printf '%s\n' 'help' 'route help' >"$tmp/help"
+t_out 0 'route \{ add' "$M" -b "$tmp/help"
+
+# without the module the family is missing: a clear message, exit 1
+if [[ ! -d /sys/module/mfwd ]]; then
+	t 1 'family "mfwd" not found: is the mfwd module loaded\?' \
+		"$M" route show
+	t 1 'family "mfwd" not found' "$M" -j vif show
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
