@@ -41,7 +41,7 @@ static void mfwd_route_count(struct mfwd_route *r, unsigned int len)
 	u64_stats_add(&s->bytes, len);
 	u64_stats_update_end(&s->syncp);
 	/* Write only when it changes: the line stays shared across CPUs. */
-	if (READ_ONCE(r->lastuse) != jiffies)
+	if (time_after(jiffies, READ_ONCE(r->lastuse)))
 		WRITE_ONCE(r->lastuse, jiffies);
 }
 

@@ -159,7 +159,7 @@ struct mfwd_config {
  * @timer: expires the oldest entries
  */
 struct mfwd_unres {
-	spinlock_t lock;
+	spinlock_t lock;	/* softirq and process context */
 	struct list_head list;
 	struct hlist_head *hash;
 	u32 entries;
@@ -186,7 +186,7 @@ struct mfwd_unres {
  */
 struct mfwd_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;	/* all writers */
 	struct xarray vifs;
 	u32 nr_vifs;
 	struct rhashtable routes;
