@@ -43,12 +43,15 @@ void mfwd_vif_stats_read(const struct mfwd_vif *vif,
 	u64_stats_set(&sum->bytes_out, bo);
 }
 
-static void mfwd_hook_update(struct mfwd_net *mn)
+/* The hook is registered while the netns has a VIF, so a netns that does
+ * not use mfwd pays nothing per packet.
+ */
+static int mfwd_hook_update(struct mfwd_net *mn, bool want)
 {
-	bool want = mn->nr_vifs > 0;
+	int err;
 
 	if (want == mn->hook_on)
-		return;
+		return 0;
 	if (want) {
 		mn->hook = (struct nf_hook_ops) {
 			.hook = mfwd_hook,
@@ -60,14 +63,14 @@ static void mfwd_hook_update(struct mfwd_net *mn)
 			 */
 			.priority = NF_IP_PRI_LAST - 1,
 		};
-		if (nf_register_net_hook(mn->net, &mn->hook)) {
-			pr_warn_ratelimited("mfwd: cannot register hook\n");
-			return;
-		}
+		err = nf_register_net_hook(mn->net, &mn->hook);
+		if (err)
+			return err;
 	} else {
 		nf_unregister_net_hook(mn->net, &mn->hook);
 	}
 	mn->hook_on = want;
+	return 0;
 }
 
 static void mfwd_vif_free_rcu(struct rcu_head *head)
@@ -132,14 +135,20 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 			goto err_dev;
 		}
 	}
+	err = mfwd_hook_update(mn, true);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
+		goto err_allmulti;
+	}
 	err = xa_err(xa_store(&mn->vifs, dev->ifindex, vif, GFP_KERNEL));
 	if (err)
-		goto err_allmulti;
+		goto err_hook;
 	mn->nr_vifs++;
-	mfwd_hook_update(mn);
 	mfwd_nl_notify_vif(mn, vif, MFWD_CMD_VIF_ADD);
 	return 0;
 
+err_hook:
+	mfwd_hook_update(mn, mn->nr_vifs > 0);
 err_allmulti:
 	if (!(flags & MFWD_VIF_F_NO_ALLMULTI))
 		dev_set_allmulti(dev, -1);
@@ -175,7 +184,7 @@ void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif)
 	mfwd_nl_notify_vif(mn, vif, MFWD_CMD_VIF_DEL);
 	if (!(vif->flags & MFWD_VIF_F_NO_ALLMULTI))
 		dev_set_allmulti(vif->dev, -1);
-	mfwd_hook_update(mn);
+	mfwd_hook_update(mn, mn->nr_vifs > 0);
 	call_rcu(&vif->rcu, mfwd_vif_free_rcu);
 }
 
