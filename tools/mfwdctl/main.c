@@ -113,7 +113,7 @@ static int do_help(int argc, char **argv)
 	return 0;
 }
 
-static int dispatch(int argc, char **argv)
+int run_command(int argc, char **argv)
 {
 	int obj = match_keyword(argv[0], objects, ARRAY_SIZE(objects));
 
@@ -148,7 +148,7 @@ static int dispatch(int argc, char **argv)
  * Split @line into words: blanks separate, "..." and '...' quote, a word
  * starting with '#' starts a comment. Returns the count, -1 on an error.
  */
-static int split_line(char *line, char **argv, int max)
+int split_line(char *line, char **argv, int max)
 {
 	char *p = line, *out;
 	int argc = 0;
@@ -190,7 +190,7 @@ static int split_line(char *line, char **argv, int max)
 	}
 }
 
-static int worse(int a, int b)
+int worse(int a, int b)
 {
 	return a == EXIT_USAGE || b == EXIT_USAGE ? EXIT_USAGE :
 	       a || b				  ? EXIT_FAIL :
@@ -226,7 +226,7 @@ static int do_batch(const char *name)
 		else if (!argc)
 			continue;
 		else
-			r = dispatch(argc, argv);
+			r = run_command(argc, argv);
 		if (r) {
 			ret = worse(ret, r);
 			if (!opts.force)
@@ -395,7 +395,7 @@ int main(int argc, char **argv)
 	else if (opts.conf)
 		ret = do_conf_file(opts.conf);
 	else
-		ret = dispatch(argc, argv);
+		ret = run_command(argc, argv);
 	nl_close();
 	if (fflush(stdout) == EOF && !ret) {
 		perror("mfwdctl: stdout");

@@ -85,6 +85,8 @@ void nl_put_flag(struct nlmsghdr *nlh, uint16_t type);
 struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type);
 void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest);
 int nl_request(struct nlmsghdr *nlh);
+/* an errno that requests queued from now on do not report as an error */
+extern int nl_ignore_errno;
 int nl_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data);
 int nl_batch_begin(void);
 int nl_batch_flush(void);
@@ -116,7 +118,11 @@ void json_route(const struct nlmsghdr *nlh, const struct nlattr **tb);
 void json_vif_fields(const struct nlattr **tb);
 void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb);
 
-/* main.c: usage text of an object ("" for all) to stdout or stderr */
+/* main.c */
+int run_command(int argc, char **argv);
+int split_line(char *line, char **argv, int max);
+int worse(int a, int b);
+/* usage text of an object ("" for all) to stdout or stderr */
 void print_usage(const char *obj, bool to_stderr);
 
 #endif /* MFWDCTL_H */

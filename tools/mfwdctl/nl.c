@@ -46,7 +46,10 @@ struct pending {
 	uint32_t seq;
 	uint32_t off;
 	int line;
+	int ignore_errno;
 };
+
+int nl_ignore_errno;
 
 static struct pending *pend;
 static int npend;
@@ -382,6 +385,13 @@ static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 	return -e->error;
 }
 
+static bool is_errno(const struct nlmsghdr *nlh, int err)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	return nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) && e->error == -err;
+}
+
 /* NLMSG_DONE of a dump may carry an error and an extack */
 static int done_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
 {
@@ -653,7 +663,10 @@ int nl_batch_flush(void)
 			if (i < 0)
 				continue;
 			req = (const void *)(batch_buf + pend[i].off);
-			if (ack_error(r, req, pend[i].line))
+			if (pend[i].ignore_errno &&
+			    is_errno(r, pend[i].ignore_errno))
+				;
+			else if (ack_error(r, req, pend[i].line))
 				ret = EXIT_FAIL;
 			acks++;
 		}
@@ -693,6 +706,7 @@ int nl_request(struct nlmsghdr *nlh)
 	pend[npend].seq = nlh->nlmsg_seq;
 	pend[npend].off = off;
 	pend[npend].line = cur_line;
+	pend[npend].ignore_errno = nl_ignore_errno;
 	npend++;
 	mnl_nlmsg_batch_next(batch);
 	if (!batching || npend >= max_pend ||

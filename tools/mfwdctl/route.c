@@ -55,10 +55,10 @@ static int parse_oif(const char *arg, struct oif *o)
 	memcpy(name, arg, len);
 	name[len] = 0;
 	if (slash) {
-		if (parse_u32(slash + 1, 255, &ttl))
+		if (parse_u32(slash + 1, 255, &ttl) || !ttl)
 			return usage_err(
 				"route",
-				"invalid TTL threshold in oif \"%s\" (0-255)",
+				"invalid TTL threshold in oif \"%s\" (1-255)",
 				arg);
 		o->ttl = ttl;
 	}
@@ -149,10 +149,10 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 					"route",
 					"TTL of oif \"%s\" given twice",
 					r->oifs[r->noifs - 1].arg);
-			if (parse_u32(val, 255, &v))
+			if (parse_u32(val, 255, &v) || !v)
 				return usage_err(
 					"route",
-					"invalid TTL threshold \"%s\" (0-255)",
+					"invalid TTL threshold \"%s\" (1-255)",
 					val);
 			r->oifs[r->noifs - 1].ttl = v;
 			break;

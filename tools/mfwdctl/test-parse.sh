@@ -110,6 +110,9 @@ t 2 'invalid TTL threshold in oif "lo/x"' \
 t 2 '"ttl" must follow an "oif"' "$M" route add group 239.1.1.1 ttl 3 iif $dev
 t 2 'TTL of oif "lo/2" given twice' \
 	"$M" route add group 239.1.1.1 iif $dev oif lo/2 ttl 3
+t 2 'invalid TTL threshold in oif "lo/0" \(1-255\)' \
+	"$M" route add group 239.1.1.1 iif $dev oif lo/0
+t 2 'invalid TTL threshold "0"' "$M" vif add dev $dev ttl-threshold 0
 t 2 'invalid TTL threshold "300"' \
 	"$M" route add group 239.1.1.1 iif $dev oif lo ttl 300
 t 2 'ambiguous argument "t" \(to, ttl\)' \

@@ -64,10 +64,11 @@ static int parse_vif_args(int argc, char **argv, bool add, struct vif_args *v)
 				return usage_err("vif",
 						 "missing value after \"%s\"",
 						 argv[i - 1]);
-			if (parse_u32(argv[i], 255, &v->threshold))
+			if (parse_u32(argv[i], 255, &v->threshold) ||
+			    !v->threshold)
 				return usage_err(
 					"vif",
-					"invalid TTL threshold \"%s\" (0-255)",
+					"invalid TTL threshold \"%s\" (1-255)",
 					argv[i]);
 			v->has_threshold = true;
 			break;
