@@ -133,8 +133,18 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e;
 	bool created = false;
+	struct mfwd_route *r;
 
 	spin_lock(&u->lock);
+	/* A route added since the caller's lookup has released the queue
+	 * under this lock already: take it rather than queue behind it.
+	 */
+	r = mfwd_route_lookup(mn, key.src, key.grp);
+	if (unlikely(r)) {
+		spin_unlock(&u->lock);
+		mfwd_forward(mn, r, in, skb, local);
+		return local ? NF_ACCEPT : NF_STOLEN;
+	}
 	e = mfwd_unres_find(u, key.src, key.grp);
 	if (!e) {
 		if (u->entries >= READ_ONCE(mn->cfg.unres_max))

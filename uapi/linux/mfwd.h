@@ -48,8 +48,9 @@
  * @MFWD_CMD_WRONGVIF: event: a packet of a route arrived on another VIF
  *	than the route's input (SOURCE and GROUP of the packet, IIF where it
  *	arrived, EXPECTED_IIF the route's input, WILDCARD if a (*,G) route).
- * @MFWD_CMD_WHOLEPKT: event: a packet arrived on a VIF flagged
- *	MFWD_VIF_F_REGISTER or routed to one (IIF, SOURCE, GROUP, PACKET).
+ * @MFWD_CMD_WHOLEPKT: event: a route sent a packet to a VIF flagged
+ *	MFWD_VIF_F_REGISTER; the packet goes to the controller instead of
+ *	the device (IIF where it arrived, SOURCE, GROUP, PACKET as received).
  */
 enum mfwd_cmd {
 	MFWD_CMD_UNSPEC,
@@ -75,8 +76,9 @@ enum mfwd_cmd {
  * enum mfwd_vif_flags - flags of a VIF (MFWD_A_VIF_FLAGS)
  * @MFWD_VIF_F_NO_ALLMULTI: do not turn ALLMULTI on for the device; the
  *	controller joins the groups it needs itself.
- * @MFWD_VIF_F_REGISTER: a PIM-SM register VIF: packets arriving on it or
- *	routed to it are sent whole to the controller (WHOLEPKT event).
+ * @MFWD_VIF_F_REGISTER: a PIM-SM register VIF: packets routed to it are
+ *	not transmitted but sent whole to the controller (WHOLEPKT event);
+ *	packets arriving on it are forwarded as on any VIF.
  */
 enum mfwd_vif_flags {
 	MFWD_VIF_F_NO_ALLMULTI	= 1U << 0,
