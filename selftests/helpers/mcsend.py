@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""mcsend.py - send multicast UDP packets for the forwarding selftests.
+
+Sends COUNT UDP datagrams of SIZE payload bytes to GROUP:PORT with IP TTL
+TTL out of the interface that has address --iface-addr (or is named
+--ifname).  --iface-addr may be repeated: COUNT packets go out of each
+interface in turn (used to send one sync packet on every router port).
+
+The payload is an 8-byte big-endian sequence number followed by bytes
+(i & 0xff) for i = 8..SIZE-1, which mcrecv.py checks.
+
+DF: --df sets it (IP_PMTUDISC_DO), --no-df clears it (IP_PMTUDISC_DONT,
+the sender itself may then fragment).  Multicast loopback is off, so a
+receiver in the sender's namespace does not count the sender's own packets.
+
+--src S sends through a raw socket with a hand-built IP header whose source
+is S (any address, for RPF tests); the kernel fills in the IP checksum.
+
+The process pins itself to CPU 0 so that every packet (and the router's
+copies of it, which are processed in the same softirq) goes through one
+CPU's backlog in order: a later "sync" packet sent the same way then
+arrives after all earlier ones.
+
+--count 0 sends until SIGTERM.  --interval paces packets (seconds).
+--sent FILE: the number sent so far is written there (at exit, and about
+every 100 ms when --count is 0).
+"""
+import argparse
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_DONT = 0
+IP_PMTUDISC_DO = 2
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--group", required=True)
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--ttl", type=int, default=64)
+    p.add_argument("--size", type=int, default=100, help="UDP payload bytes")
+    df = p.add_mutually_exclusive_group()
+    df.add_argument("--df", dest="df", action="store_true", default=True)
+    df.add_argument("--no-df", dest="df", action="store_false")
+    p.add_argument("--iface-addr", action="append", default=[])
+    p.add_argument("--ifname")
+    p.add_argument("--src", help="raw socket, this source address")
+    p.add_argument("--interval", type=float, default=0.0)
+    p.add_argument("--sent", help="file to write the number sent to")
+    p.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
+    return p.parse_args()
+
+
+def payload(seq, size):
+    body = bytes(i & 0xff for i in range(size))
+    if size >= 8:
+        return struct.pack("!Q", seq) + body[8:]
+    return body
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def raw_packet(a, seq, src):
+    data = payload(seq, a.size)
+    udp = struct.pack("!HHHH", a.port, a.port, 8 + len(data), 0) + data
+    frag = 0x4000 if a.df else 0
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), seq & 0xffff or 1,
+                     frag, a.ttl, socket.IPPROTO_UDP, 0,
+                     socket.inet_aton(src), socket.inet_aton(a.group))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    return ip + udp
+
+
+def make_socket(a, iface_addr):
+    if a.src:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.ttl)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER,
+                 IP_PMTUDISC_DO if a.df else IP_PMTUDISC_DONT)
+    idx = socket.if_nametoindex(a.ifname) if a.ifname else 0
+    addr = iface_addr or "0.0.0.0"
+    mreqn = socket.inet_aton(a.group) + socket.inet_aton(addr) + \
+        struct.pack("=i", idx)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, mreqn)
+    if a.ifname:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                     a.ifname.encode())
+    if iface_addr and not a.src:
+        s.bind((iface_addr, 0))
+    return s
+
+
+def main():
+    a = parse_args()
+    if not a.no_pin:
+        try:
+            os.sched_setaffinity(0, {0})
+        except OSError:
+            pass
+    addrs = a.iface_addr or [None]
+    socks = [make_socket(a, x) for x in addrs]
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    sent = 0
+    last_report = 0.0
+
+    def report(force=False):
+        nonlocal last_report
+        if not a.sent:
+            return
+        now = time.monotonic()
+        if not force and now - last_report < 0.1:
+            return
+        with open(a.sent + ".tmp", "w") as f:
+            f.write(f"{sent}\n")
+        os.replace(a.sent + ".tmp", a.sent)
+        last_report = now
+
+    seq = 0
+    while not stop and (a.count == 0 or seq < a.count):
+        for s, addr in zip(socks, addrs):
+            if a.src:
+                s.sendto(raw_packet(a, seq, a.src), (a.group, 0))
+            else:
+                s.sendto(payload(seq, a.size), (a.group, a.port))
+            sent += 1
+        seq += 1
+        if a.count == 0:
+            report()
+        if a.interval:
+            time.sleep(a.interval)
+    report(force=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

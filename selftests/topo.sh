@@ -1,0 +1,270 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# selftests/topo.sh - the forwarding test topology and traffic helpers.
+# Source it after lib.sh:
+#
+#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/topo.sh"
+#
+# The router is the VM's initial network namespace (mfwdctl needs no -n):
+#
+#   netns src  eth0 10.0.0.2/24 ---- r0 10.0.0.1/24 ┐
+#   netns rxK  eth0 10.0.K.2/24 ---- rK 10.0.K.1/24 ┤ router (init netns)
+#   (K = 1..N)                                       ┘
+#
+# Traffic: selftests/helpers/mcsend.py sends UDP to a group, pinned to CPU 0;
+# selftests/helpers/mcrecv.py, one per receiver namespace, joins groups on
+# its interface(s) and counts what its socket gets, per interface and group,
+# into $TOPO_DIR/NAME.cnt.
+#
+# Exact "nothing arrived" checks need to know that everything sent has been
+# delivered.  topo_sync does that without fixed sleeps: the router itself
+# sends one packet to $TOPO_SYNC_GROUP out of every receiver port (not
+# through any forwarding cache), from CPU 0 like the data, and waits until
+# every receiver has counted it.  The router processes a data packet and
+# queues its copies in one softirq on CPU 0 and the backlog is FIFO, so a
+# receiver that has the sync packet has every copy queued before it.
+#
+# Functions:
+#   topo_init N                 src + N receivers rx1..rxN, links up
+#   topo_mfwd [IF...]           load mfwd (unloaded at exit), add VIFs
+#                               (default r0 and every rK)
+#   rx_start NAME NS IFS GROUPS  start a counting receiver in NS on the
+#                               space-separated interfaces IFS for GROUPS
+#                               (+ the sync group); wait until it is ready.
+#                               The router addresses facing IFS must be
+#                               given in RX_SYNC_ADDRS (space separated) so
+#                               topo_sync can reach it.
+#   rx_start_all GROUP...       a receiver "rxK" in every rxK on eth0
+#   rx_count NAME IF GROUP      packets NAME's socket got on IF for GROUP
+#   rx_ttls NAME IF GROUP       "TTL:N ..." of those packets
+#   rx_bad NAME IF GROUP        how many had a corrupted payload
+#   send [NS] -- ARGS...        run mcsend.py in NS (default src, from
+#                               10.0.0.2) with ARGS; waits for it to finish
+#   topo_sync                   see above
+#   check_rx GROUP SPEC         after topo_sync: SPEC "1=10 2=0 3=10" is the
+#                               exact count every receiver rxK on eth0 must
+#                               have for GROUP (all started receivers must
+#                               be listed)
+#   mf ARGS...                  $MFWDCTL ARGS (fails the test on error)
+#   jsel EXPR                   JSON on stdin, print EXPR of it (d = doc)
+#   route_field G S FIELD       a field of "mfwdctl -j route get" (S "*")
+#   stats_field FIELD           a field of "mfwdctl -j stats"
+#   vif_field DEV FIELD         a field of DEV in "mfwdctl -j vif show"
+#   tables_snapshot             "-j route show" and "-j vif show", minus
+#                               idle_ms (for before/after comparisons)
+
+TOPO_HELPERS=${SELFTESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}/helpers
+TOPO_SYNC_GROUP=239.255.77.77
+TOPO_PORT=5000
+TOPO_N=0
+TOPO_DIR=$(mktemp -d /tmp/topo.XXXXXX)
+on_exit "rm -rf '$TOPO_DIR'"
+TOPO_SYNC_N=0
+declare -a TOPO_RX_NAMES=() TOPO_SYNC_TARGETS=()
+declare -A TOPO_RX_IFS=()
+RX_SYNC_ADDRS=
+
+# Timeouts (seconds) for waits under TCG; generous, the waits poll.
+TOPO_WAIT=${TOPO_WAIT:-30}
+
+jsel() { python3 "$TOPO_HELPERS/jsel.py" "$@"; }
+
+mf() {
+	local out rc=0
+	out=$("$MFWDCTL" "$@" 2>&1) || rc=$?
+	((rc == 0)) || fail "mfwdctl $* exited $rc: $out"
+	[[ -z $out ]] || printf '%s\n' "$out"
+}
+
+__topo_sysctls() {
+	local ns=$1
+	ns_exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
+	ns_exec "$ns" sysctl -qw net.ipv4.igmp_max_memberships=1024 >/dev/null
+	ns_exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 >/dev/null
+}
+
+# topo_init N
+topo_init() {
+	local n=$1 k
+	TOPO_N=$n
+	require_cmd python3
+	sysctl -qw net.core.netdev_max_backlog=10000
+	__topo_sysctls -
+	ns_create src
+	__topo_sysctls src
+	veth_pair - r0 10.0.0.1/24 src eth0 10.0.0.2/24
+	ip -n src route add default via 10.0.0.1
+	for ((k = 1; k <= n; k++)); do
+		ns_create "rx$k"
+		__topo_sysctls "rx$k"
+		veth_pair - "r$k" "10.0.$k.1/24" "rx$k" eth0 "10.0.$k.2/24"
+		ip -n "rx$k" route add default via "10.0.$k.1"
+	done
+}
+
+# topo_mfwd [IF...]
+topo_mfwd() {
+	local ifs=("$@") i k
+	if ((${#ifs[@]} == 0)); then
+		ifs=(r0)
+		for ((k = 1; k <= TOPO_N; k++)); do ifs+=("r$k"); done
+	fi
+	load_mfwd
+	on_exit "'$MFWDCTL' flush all; rmmod mfwd"
+	for i in "${ifs[@]}"; do
+		mf vif add dev "$i"
+	done
+}
+
+# rx_start NAME NS "IF..." GROUP...   (router addresses in RX_SYNC_ADDRS)
+rx_start() {
+	local name=$1 ns=$2 ifs=$3 pid i
+	shift 3
+	local args=(--port "$TOPO_PORT" --out "$TOPO_DIR/$name.cnt" --group "$TOPO_SYNC_GROUP")
+	for i in "$@"; do args+=(--group "$i"); done
+	for i in $ifs; do args+=(--iface "$i"); done
+	ns_exec "$ns" python3 "$TOPO_HELPERS/mcrecv.py" "${args[@]}" \
+		>"$TOPO_DIR/$name.log" 2>&1 &
+	pid=$!
+	on_exit "kill $pid"
+	wait_for -t "$TOPO_WAIT" test -s "$TOPO_DIR/$name.cnt" ||
+		fail "receiver $name did not get ready: $(cat "$TOPO_DIR/$name.log")"
+	TOPO_RX_NAMES+=("$name")
+	TOPO_RX_IFS[$name]=$ifs
+	for i in $RX_SYNC_ADDRS; do TOPO_SYNC_TARGETS+=("$i"); done
+	RX_SYNC_ADDRS=
+}
+
+# rx_start_all GROUP...: receiver rxK in netns rxK on eth0
+rx_start_all() {
+	local k
+	for ((k = 1; k <= TOPO_N; k++)); do
+		RX_SYNC_ADDRS=10.0.$k.1
+		rx_start "rx$k" "rx$k" eth0 "$@"
+	done
+}
+
+# __rx_field NAME KEY IF GROUP: column 4 of the matching line, 0 if none
+__rx_field() {
+	awk -v k="$2" -v i="$3" -v g="$4" \
+		'$1 == k && $2 == i && $3 == g { n = $4 } END { print n + 0 }' \
+		"$TOPO_DIR/$1.cnt"
+}
+rx_count() { __rx_field "$1" count "$2" "$3"; }
+rx_bytes() { __rx_field "$1" bytes "$2" "$3"; }
+rx_bad() { __rx_field "$1" bad "$2" "$3"; }
+rx_ttls() {
+	awk -v i="$2" -v g="$3" '$1 == "ttl" && $2 == i && $3 == g { printf "%s%s:%s", s, $4, $5; s = " " }' \
+		"$TOPO_DIR/$1.cnt"
+}
+rx_srcs() {
+	awk -v i="$2" -v g="$3" '$1 == "src" && $2 == i && $3 == g { printf "%s%s:%s", s, $4, $5; s = " " }' \
+		"$TOPO_DIR/$1.cnt"
+}
+
+# send [NS] -- MCSEND-ARGS...
+send() {
+	local ns=src
+	if [[ $1 != -- ]]; then ns=$1; shift; fi
+	[[ $1 == -- ]] && shift
+	local extra=()
+	if [[ $ns == src && " $* " != *" --iface-addr "* && " $* " != *" --ifname "* ]]; then
+		extra=(--iface-addr 10.0.0.2)
+	fi
+	ns_exec "$ns" python3 "$TOPO_HELPERS/mcsend.py" --port "$TOPO_PORT" \
+		"${extra[@]}" "$@" || fail "mcsend.py $* failed in netns $ns"
+}
+
+__topo_synced() {
+	local want=$1 name i
+	for name in "${TOPO_RX_NAMES[@]}"; do
+		for i in ${TOPO_RX_IFS[$name]}; do
+			(($(rx_count "$name" "$i" "$TOPO_SYNC_GROUP") >= want)) || return 1
+		done
+	done
+}
+
+# topo_sync: every receiver has got every packet sent before this call.
+topo_sync() {
+	local args=() a
+	((${#TOPO_SYNC_TARGETS[@]})) || return 0
+	TOPO_SYNC_N=$((TOPO_SYNC_N + 1))
+	for a in "${TOPO_SYNC_TARGETS[@]}"; do args+=(--iface-addr "$a"); done
+	ns_exec - python3 "$TOPO_HELPERS/mcsend.py" --port "$TOPO_PORT" \
+		--group "$TOPO_SYNC_GROUP" --ttl 1 --size 8 --count 1 "${args[@]}" ||
+		fail "sending the sync packets failed"
+	wait_for -t "$TOPO_WAIT" __topo_synced "$TOPO_SYNC_N" ||
+		fail "sync packet $TOPO_SYNC_N not received everywhere:"$'\n'"$(rx_dump)"
+}
+
+rx_dump() {
+	local name
+	for name in "${TOPO_RX_NAMES[@]}"; do
+		echo "== $name"
+		grep -v '^ready' "$TOPO_DIR/$name.cnt" || true
+	done
+}
+
+# check_rx GROUP "K=N K=N ...": exact counts of receivers rxK (eth0)
+check_rx() {
+	local g=$1 spec=$2 kv k n got name seen=" "
+	for kv in $spec; do
+		k=${kv%%=*} n=${kv#*=}
+		got=$(rx_count "rx$k" eth0 "$g")
+		[[ $got == "$n" ]] ||
+			fail "rx$k got $got packets for $g, expected $n (all: $spec)"$'\n'"$(rx_dump)"
+		seen+="rx$k "
+	done
+	for name in "${TOPO_RX_NAMES[@]}"; do
+		[[ $seen == *" $name "* || $name != rx[0-9]* ]] ||
+			fail "check_rx $g: receiver $name not covered by '$spec'"
+	done
+	log "$g: $spec"
+}
+
+# wait_rx NAME IF GROUP N: poll until NAME has at least N packets of GROUP
+wait_rx() {
+	wait_for -t "$TOPO_WAIT" __rx_atleast "$@" ||
+		fail "$1 has $(rx_count "$1" "$2" "$3") packets of $3 on $2, waited for $4"$'\n'"$(rx_dump)"
+}
+__rx_atleast() { (($(rx_count "$1" "$2" "$3") >= $4)); }
+
+# ---- mfwdctl JSON accessors -------------------------------------------------
+route_field() {
+	local g=$1 s=$2 f=$3 args=(group "$1")
+	[[ $s == '*' ]] || args+=(source "$s")
+	"$MFWDCTL" -j route get "${args[@]}" | jsel "d[\"$f\"]"
+}
+
+stats_field() { "$MFWDCTL" -j stats | jsel "d[\"$1\"]"; }
+
+config_field() { "$MFWDCTL" -j config show | jsel "d[\"$1\"]"; }
+
+vif_field() {
+	"$MFWDCTL" -j vif show | jsel "[v[\"$2\"] for v in d if v[\"dev\"] == \"$1\"][0]"
+}
+
+# route_oifs G S: "dev/ttl dev/ttl" of a route
+route_oifs() {
+	local args=(group "$1")
+	[[ $2 == '*' ]] || args+=(source "$2")
+	"$MFWDCTL" -j route get "${args[@]}" |
+		jsel '" ".join("%s/%d" % (o["dev"], o["ttl"]) for o in d["oifs"])'
+}
+
+tables_snapshot() {
+	{
+		"$MFWDCTL" -j route show
+		"$MFWDCTL" -j vif show
+	} | python3 -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    for e in d:
+        e.pop("idle_ms", None)
+    print(json.dumps(d, sort_keys=True))'
+}
