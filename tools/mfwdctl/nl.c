@@ -745,8 +745,14 @@ int nl_subscribe_events(void)
 		return EXIT_FAIL;
 	}
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_grp,
-		       sizeof(events_grp)))
+		       sizeof(events_grp))) {
+		if (errno == EPERM) {
+			err_msg("cannot join the events group: %s (monitor needs CAP_NET_ADMIN)",
+				strerror(errno));
+			return EXIT_FAIL;
+		}
 		return sys_error("cannot join the events group");
+	}
 	return 0;
 }
 
