@@ -169,6 +169,18 @@ t 2 'Error in line 1: unterminated quote' "$M" -b "$tmp/unterm"
 printf '%s\n' 'help' 'route help' >"$tmp/help"
 t_out 0 'route \{ add' "$M" -b "$tmp/help"
 
+# -f: smcroute.conf syntax errors carry the line
+printf '%s\n' '# smcroute' 'phyint lo enable' 'frobnicate x' >"$tmp/sc1"
+t 2 '^Error in line 3: unknown directive "frobnicate"' "$M" -f "$tmp/sc1"
+printf '%s\n' 'mroute from lo group 225.1.2.0/24 to lo' >"$tmp/sc2"
+t 2 'Error in line 1: address ranges \("225\.1\.2\.0/24"\) are not supported' \
+	"$M" -f "$tmp/sc2"
+printf '%s\n' 'mroute from lo to lo' >"$tmp/sc3"
+t 2 'Error in line 1: mroute without "group G"' "$M" -f "$tmp/sc3"
+printf '%s\n' 'phyint lo enable bogus' >"$tmp/sc4"
+t 2 'Error in line 1: unknown phyint argument "bogus"' "$M" -f "$tmp/sc4"
+t 1 'cannot open "/nonexistent/conf"' "$M" -f /nonexistent/conf
+
 # without the module the family is missing: a clear message, exit 1
 if [[ ! -d /sys/module/mfwd ]]; then
 	t 1 'family "mfwd" not found: is the mfwd module loaded\?' \
