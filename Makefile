@@ -65,8 +65,8 @@ clean:
 deps:
 	tools/vm/deps
 
-# selftests/run builds the module per kernel in build/<kver>/ itself.
-check: tools
+# selftests/run builds mfwdctl and, per kernel, mfwd.ko in build/<kver>/.
+check:
 	selftests/run $(addprefix -k ,$(KERNELS)) $(TESTS)
 
 demo: deps
