@@ -13,7 +13,15 @@
  *          packets must arrive on (RPF) and the output VIFs they are copied
  *          to, each with a TTL threshold.
  *
- * Notifications and events go to the multicast group MFWD_MCGRP_EVENTS.
+ * Errors: every rejected request changes nothing and carries an extack
+ * message. Out-of-range integers get ERANGE, other malformed input EINVAL;
+ * ENODEV: no such interface; ENOENT: the interface is not a VIF, or no such
+ * route; EEXIST: exists already; ENOSPC: a limit is reached; EPERM: writes
+ * need CAP_NET_ADMIN in the netns's user namespace.
+ *
+ * Notifications and events go to the multicast group MFWD_MCGRP_EVENTS;
+ * joining it needs CAP_NET_ADMIN where the kernel can enforce that
+ * (GENL_MCAST_CAP_NET_ADMIN), since WHOLEPKT events carry packets.
  * Route and VIF changes are announced with the same command as the request
  * that made them (ROUTE_ADD also for a replace, ROUTE_DEL also for routes
  * removed by a flush or by a VIF going away).
