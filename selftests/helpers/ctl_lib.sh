@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# selftests/helpers/ctl_lib.sh - setup shared by the controller-channel
+# tests (selftests/30-39).  Source it after lib.sh:
+#
+#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/helpers/ctl_lib.sh"
+#
+# Topology (ctl_topo [NRCV]), every host in its own netns:
+#
+#   $SRC  s0 10.0.1.2/24 --- r0 10.0.1.1/24  $RTR  r1 10.0.2.1/24 --- c1 10.0.2.2/24  $RCV1
+#                                                 r2 10.0.3.1/24 --- c2 10.0.3.2/24  $RCV2
+#
+# mfwd is loaded and r0, r1 (and r2) are VIFs of $RTR.
+#
+# Helpers:
+#   rctl ARGS...               mfwdctl in $RTR
+#   ctl_stat NAME              one counter of "mfwdctl -j stats" in $RTR
+#   ctl_stat_is NAME VALUE     ctl_stat NAME == VALUE (for wait_for)
+#   ctl_route_field G S FIELD  a field of "mfwdctl -j route get"
+#   ctl_bg NAME CMD...         run CMD in the background, killed on exit;
+#                              its pid is in CTL_PID[NAME]
+#   ctl_stop NAME              SIGTERM the background job NAME, wait for it
+#   ctl_recv NAME NS IFADDR GROUP [PORT]
+#                              start a receiver writing $CTL_TMP/NAME.rx
+#                              ("<seq> <ttl> <len>" per datagram), wait
+#                              until it has joined
+#   ctl_send NS ARGS...        ctl_mcast.py send in NS
+#   ctl_rx_seqs NAME           the sequence numbers NAME received, one line
+#   ctl_rx_count NAME          how many datagrams NAME received
+#   ctl_monitor NAME [ARGS]    "mfwdctl -j monitor ARGS" in $RTR into
+#                              $CTL_TMP/NAME.mon, returns once it is
+#                              subscribed (the file is empty then)
+#   ctl_listen NAME [NS]       ctl_genl.py listen in NS (default $RTR) into
+#                              $CTL_TMP/NAME.ev, returns once subscribed
+#   ctl_count FILE JQ-FILTER   number of JSON lines in FILE matching a jq
+#                              select() condition
+#   ctl_pktgen NS DEV ARGS...  configure and run pktgen on DEV in NS
+#                              (key value pairs, see ctl_pktgen below)
+
+CTL_HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CTL_PY=${CTL_PY:-$(command -v /usr/bin/python3 || command -v python3)}
+CTL_TMP=$(mktemp -d /tmp/mfwd-ctl.XXXXXX)
+on_exit "rm -rf '$CTL_TMP'"
+
+SRC=ctl-src RTR=ctl-rtr RCV1=ctl-rcv1 RCV2=ctl-rcv2
+SRC_IP=10.0.1.2
+RCV1_IP=10.0.2.2
+RCV2_IP=10.0.3.2
+GRP=239.1.2.3
+PORT=5001
+
+declare -A CTL_PID=()
+
+rctl() { ip netns exec "$RTR" "$MFWDCTL" "$@"; }
+
+ctl_stat() {
+	local out
+	out=$(rctl -j stats) || return 1
+	jq -er --arg k "$1" '.[$k]' <<<"$out"
+}
+
+# The counters are read with one mfwdctl call and grep (no jq start-up):
+# these are polled.
+ctl_stat_is() {
+	local out
+	out=$(rctl -j stats) || return 1
+	[[ $out == *"\"$1\":$2,"* || $out == *"\"$1\":$2}"* ]]
+}
+
+ctl_route_field() {
+	local g=$1 s=$2 f=$3
+	rctl -j route get group "$g" source "$s" | jq -er --arg f "$f" \
+		'if type == "array" then .[0] else . end | .[$f]'
+}
+
+ctl_bg() {
+	local name=$1
+	shift
+	"$@" &
+	CTL_PID[$name]=$!
+	on_exit "kill ${CTL_PID[$name]} 2>/dev/null; wait ${CTL_PID[$name]} 2>/dev/null"
+}
+
+ctl_stop() {
+	local pid=${CTL_PID[$1]}
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+ctl_recv() {
+	local name=$1 ns=$2 ifaddr=$3 group=$4 port=${5:-$PORT}
+	: >"$CTL_TMP/$name.rx"
+	rm -f "$CTL_TMP/$name.ready"
+	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" \
+		recv --group "$group" --port "$port" --ifaddr "$ifaddr" \
+		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready"
+	wait_for -t 20 test -s "$CTL_TMP/$name.ready" ||
+		fail "receiver $name did not start"
+}
+
+ctl_send() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" send "$@"
+}
+
+ctl_rx_seqs() { awk '{ printf "%s%s", sep, $1; sep = " " } END { print "" }' "$CTL_TMP/$1.rx"; }
+ctl_rx_count() { wc -l <"$CTL_TMP/$1.rx"; }
+ctl_rx_count_is() { (($(ctl_rx_count "$1") == $2)); }
+
+ctl_count() {
+	local file=$1 cond=$2
+	jq -c "select($cond)" "$file" | wc -l
+}
+
+# A VIF add and del on a dummy device, repeated until the monitor in FILE
+# shows them: the monitor is subscribed.  Then FILE is emptied.
+__ctl_sync() {
+	local file=$1 pat=$2 i
+	ip -n "$RTR" link add ctlsync type dummy
+	ip -n "$RTR" link set ctlsync up
+	for ((i = 0; i < 60; i++)); do
+		rctl vif add dev ctlsync
+		rctl vif del dev ctlsync
+		if wait_for -t 1 grep -q "$pat" "$file"; then
+			ip -n "$RTR" link del ctlsync
+			: >"$file"
+			return 0
+		fi
+	done
+	fail "event listener writing $file did not see the sync events"
+}
+
+ctl_monitor() {
+	local name=$1
+	shift
+	: >"$CTL_TMP/$name.mon"
+	ctl_bg "$name" ip netns exec "$RTR" "$MFWDCTL" -j monitor "$@" \
+		>>"$CTL_TMP/$name.mon" 2>"$CTL_TMP/$name.mon.err"
+	__ctl_sync "$CTL_TMP/$name.mon" '"event":"vif_del","dev":"ctlsync"'
+}
+
+ctl_listen() {
+	local name=$1 ns=${2:-$RTR}
+	: >"$CTL_TMP/$name.ev"
+	rm -f "$CTL_TMP/$name.ready"
+	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_genl.py" \
+		listen --out "$CTL_TMP/$name.ev" --ready "$CTL_TMP/$name.ready"
+	wait_for -t 20 test -s "$CTL_TMP/$name.ready" ||
+		fail "listener $name did not start"
+}
+
+# ctl_topo [NRCV]: the topology above with NRCV (1 or 2, default 2)
+# receiver namespaces; loads mfwd (unloaded on exit).
+ctl_topo() {
+	local nrcv=${1:-2}
+	require_mfwdctl
+	require_cmd jq ip
+	[[ -n $CTL_PY ]] || skip "python3 not installed"
+	load_mfwd
+	on_exit "rmmod mfwd"
+	ns_create "$SRC" "$RTR" "$RCV1"
+	((nrcv < 2)) || ns_create "$RCV2"
+	veth_pair "$SRC" s0 "$SRC_IP/24" "$RTR" r0 10.0.1.1/24
+	veth_pair "$RTR" r1 10.0.2.1/24 "$RCV1" c1 "$RCV1_IP/24"
+	((nrcv < 2)) || veth_pair "$RTR" r2 10.0.3.1/24 "$RCV2" c2 "$RCV2_IP/24"
+	ip -n "$SRC" route add default via 10.0.1.1
+	ip -n "$RCV1" route add default via 10.0.2.1
+	((nrcv < 2)) || ip -n "$RCV2" route add default via 10.0.3.1
+	ip netns exec "$RCV1" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.c1.rp_filter=0
+	((nrcv < 2)) || ip netns exec "$RCV2" sysctl -qw \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.c2.rp_filter=0
+	rctl vif add dev r0
+	rctl vif add dev r1
+	((nrcv < 2)) || rctl vif add dev r2
+}
+
+# ctl_pktgen NS DEV KEY VALUE...: run pktgen on DEV in NS (blocks until it
+# is done).  Keys are pktgen device commands: count, pkt_size, src_min,
+# src_max, dst_min, dst_max, dst_mac, delay, flag, ...; clone_skb is 0
+# (veth cannot share skbs).
+ctl_pktgen() {
+	local ns=$1 dev=$2 t=kpktgend_0
+	shift 2
+	modprobe pktgen 2>/dev/null || skip "pktgen not available"
+	ip netns exec "$ns" sh -c '
+		set -e
+		pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+		t=$1 dev=$2; shift 2
+		pg "$t" rem_device_all
+		pg "$t" "add_device $dev"
+		pg "$dev" "clone_skb 0"
+		while [ $# -ge 2 ]; do pg "$dev" "$1 $2"; shift 2; done
+		pg pgctrl start
+		grep -q "^Result: OK" "/proc/net/pktgen/$dev" ||
+			{ cat "/proc/net/pktgen/$dev" >&2; exit 1; }
+		pg "$t" rem_device_all
+	' ctl-pktgen "$t" "$dev" "$@"
+}
