@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench/report.py - turn the RAW lines of bench/vm.sh into results.
+
+usage: report.py [-o DIR] RAWLOG
+
+Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,scale,install,
+miss}.csv (every measurement), DIR/fwd.png (figure 1, gnuplot) and prints
+one machine-readable "bench ..." line per figure on stdout. Never judges:
+targets are reported, not enforced.
+"""
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+
+def parse(path):
+    rows = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if not line.startswith("RAW "):
+                continue
+            d = {}
+            for tok in line.split()[1:]:
+                if "=" in tok:
+                    k, v = tok.split("=", 1)
+                    d[k] = v
+            rows.append(d)
+    return rows
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def med(rows, key):
+    vals = [num(r.get(key)) for r in rows]
+    vals = [v for v in vals if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(v, nd=0):
+    if v is None:
+        return "NA"
+    if nd == 0:
+        return "%d" % round(v)
+    return "%.*f" % (nd, v)
+
+
+def ratio(a, b, nd=2):
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def write_csv(path, rows, keys):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(keys)
+        for r in rows:
+            w.writerow([r.get(k, "") for k in keys])
+
+
+def all_keys(rows, first):
+    keys = list(first)
+    for r in rows:
+        for k in r:
+            if k not in keys:
+                keys.append(k)
+    return keys
+
+
+def plot(outdir, fwd_tab, noroute):
+    """fwd_tab: [(oifs, mfwd_copies, ipmr_copies)]"""
+    gp = shutil.which("gnuplot")
+    if not gp or not fwd_tab:
+        return None
+    dat = os.path.join(outdir, "fwd-plot.dat")
+    with open(dat, "w") as f:
+        f.write("# oifs mfwd_copies_per_s ipmr_copies_per_s\n")
+        for k, m, i in fwd_tab:
+            f.write("%d %s %s\n" % (k, fmt(m) if m is not None else "NaN",
+                                    fmt(i) if i is not None else "NaN"))
+    png = os.path.join(outdir, "fwd.png")
+    term = "pngcairo size 900,560 font ',11'"
+    probe = subprocess.run([gp, "-e", "set terminal pngcairo"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0 or probe.stderr.strip():
+        term = "png size 900,560"
+    ref = ""
+    if noroute:
+        ref = (", %s with lines dt 2 lc rgb '#777777' "
+               "title 'no route: packets received and dropped/s'" % fmt(noroute))
+    script = f"""
+set terminal {term}
+set output '{png}'
+set title 'Multicast forwarding: copies delivered per second (median)'
+set xlabel 'outputs per packet'
+set ylabel 'copies/s delivered to receivers'
+set logscale x 2
+set xtics (1, 2, 4, 8, 16, 32)
+set xrange [0.8:40]
+set yrange [0:*]
+set grid
+set key below
+set format y '%.0s%c'
+plot '{dat}' using 1:2 with linespoints lw 2 pt 7 title 'mfwd', \\
+     '{dat}' using 1:3 with linespoints lw 2 pt 5 title 'ipmr (31 outputs at 32: MAXVIFS)'{ref}
+"""
+    r = subprocess.run([gp], input=script, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.stderr.write("report: gnuplot failed: %s\n" % r.stderr)
+        return None
+    return png
+
+
+def main(argv):
+    outdir = "bench/results"
+    args = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "-o" and i + 1 < len(argv):
+            outdir = argv[i + 1]
+            i += 2
+            continue
+        args.append(argv[i])
+        i += 1
+    if len(args) != 1:
+        sys.stderr.write(__doc__)
+        return 2
+    rows = parse(args[0])
+    os.makedirs(outdir, exist_ok=True)
+    by = lambda fig: [r for r in rows if r.get("fig") == fig]
+    env = (by("env") or [{}])[0]
+    host = (by("host") or [{}])[0]
+    lines = []          # stdout lines
+    md = []
+    targets = []
+
+    md.append("# mfwd vs ipmr benchmark\n")
+    md.append("Run `%s` (UTC), kernel %s in a qemu TCG VM (%s vCPUs, %s kB), "
+              "git %s, %s mode; %s rounds of %s s per rate, medians shown.\n"
+              % (host.get("stamp", "?"), env.get("kernel", "?"), env.get("cpus", "?"),
+                 env.get("mem_kb", "?"), host.get("git", "?"),
+                 "quick" if host.get("quick") == "1" else "full",
+                 env.get("rounds", "?"), env.get("dur", "?")))
+    md.append("Host: %s CPUs, load average %s before and %s after the run, "
+              "%s other qemu VMs running when it started; wall time %s s; "
+              "TCG threading: %s. "
+              "Under TCG every number is far below real hardware and noisy "
+              "with other VMs on the host: compare the engines within a run, "
+              "not runs with each other.\n"
+              % (host.get("host_cpus", "?"), host.get("load_before", "?").replace(",", " "),
+                 host.get("load_after", "?").replace(",", " "), host.get("other_vms", "?"),
+                 host.get("wall_s", "?"), host.get("tcg", "?")))
+    md.append("Topology: source netns -> veth -> router netns -> veth -> one "
+              "netns per receiver; pktgen (kpktgend_0, CPU 0) sends 64-byte UDP; "
+              "router and receivers run in softirq on CPU 0, control on CPU 1. "
+              "Copies are counted as the receivers' veth rx packets (dropped "
+              "there by a tc matchall rule).\n")
+
+    # ---- figure 1
+    fwd = by("fwd")
+    if fwd:
+        keys = all_keys(fwd, ["fig", "engine", "oifs", "real_oifs", "round"])
+        write_csv(os.path.join(outdir, "fwd.csv"), fwd, keys)
+        noroute = med([r for r in fwd if r.get("engine") == "none"], "in_pps")
+        oifs = sorted({int(r["oifs"]) for r in fwd if r.get("engine") != "none"})
+        tab = []
+        md.append("## 1. Forwarding rate (one (S,G), 64-byte UDP)\n")
+        md.append("No route at all (router receives and drops): **%s packets/s**.\n"
+                  % fmt(noroute))
+        md.append("| outputs | mfwd offered pps | mfwd copies/s | ipmr offered pps | ipmr copies/s | ratio (copies) |")
+        md.append("|---:|---:|---:|---:|---:|---:|")
+        for k in oifs:
+            m = [r for r in fwd if r.get("engine") == "mfwd" and int(r["oifs"]) == k]
+            ip = [r for r in fwd if r.get("engine") == "ipmr" and int(r["oifs"]) == k]
+            mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
+            real_i = max((int(r.get("real_oifs", k)) for r in ip), default=k)
+            rt = ratio(mc, ic)
+            tab.append((k, mc, ic))
+            note = "" if real_i == k else " (ipmr: %d)" % real_i
+            md.append("| %d%s | %s | %s | %s | %s | %s |" % (
+                k, note, fmt(med(m, "offered_pps")), fmt(mc),
+                fmt(med(ip, "offered_pps")), fmt(ic), fmt(rt, 2)))
+            extra = "" if real_i == k else " ipmr_oifs=%d" % real_i
+            lines.append("bench fwd oifs=%d mfwd_pps=%s ipmr_pps=%s ratio=%s%s"
+                         % (k, fmt(mc), fmt(ic), fmt(rt, 2), extra))
+            if k == 1:
+                targets.append(("fwd: mfwd not below ipmr at 1 output", rt, rt is not None and rt >= 1.0))
+            if k in (16, 32):
+                targets.append(("fwd: mfwd >= 1.5x ipmr at %d outputs" % k, rt,
+                                rt is not None and rt >= 1.5))
+        md.append("\nipmr has MAXVIFS = 32 VIFs including the input, so it "
+                  "cannot forward to 32 outputs: its figure at 32 is for 31.\n")
+        png = plot(outdir, tab, noroute)
+        if png:
+            md.append("![copies/s against outputs](%s)\n" % os.path.basename(png))
+
+    # ---- figure 2
+    sc = by("scale")
+    if sc:
+        keys = all_keys(sc, ["fig", "engine", "routes", "round"])
+        write_csv(os.path.join(outdir, "scale.csv"), sc, keys)
+        md.append("## 2. Table scale (hot (S,G) to 1 output, N other routes)\n")
+        md.append("| other routes | mfwd pps | ipmr pps | ratio |")
+        md.append("|---:|---:|---:|---:|")
+        base = None
+        for n in sorted({int(r["routes"]) for r in sc}):
+            mc = med([r for r in sc if r["engine"] == "mfwd" and int(r["routes"]) == n], "copies_pps")
+            ic = med([r for r in sc if r["engine"] == "ipmr" and int(r["routes"]) == n], "copies_pps")
+            rt = ratio(mc, ic)
+            if base is None:
+                base = mc
+            md.append("| %d | %s | %s | %s |" % (n, fmt(mc), fmt(ic), fmt(rt, 2)))
+            lines.append("bench scale routes=%d mfwd_pps=%s ipmr_pps=%s ratio=%s"
+                         % (n, fmt(mc), fmt(ic), fmt(rt, 2)))
+            if n == 100000 and base:
+                rel = mc / base if mc is not None else None
+                targets.append(("scale: mfwd at 100k routes within 10%% of 1 route (%.2f)"
+                                % (rel or 0), rel, rel is not None and rel >= 0.9))
+        md.append("\nipmr is not run with 1,000,000 routes.\n")
+
+    # ---- figures 3 and 4
+    ins = by("install")
+    if ins:
+        keys = all_keys(ins, ["fig", "engine", "routes", "round"])
+        write_csv(os.path.join(outdir, "install.csv"), ins, keys)
+        m = [r for r in ins if r["engine"] == "mfwd"]
+        ip = [r for r in ins if r["engine"] == "ipmr"]
+        n = int(ins[0].get("routes", 0))
+        ma, ia = med(m, "add_rps"), med(ip, "add_rps")
+        mdl, idl = med(m, "del_rps"), med(ip, "del_rps")
+        mb, ib = med(m, "bytes_per_route"), med(ip, "bytes_per_route")
+        md.append("## 3. Route install (%d (S,G) routes, 1 output each)\n" % n)
+        md.append("mfwd: `mfwdctl -b FILE` (generic netlink, batched); ipmr: "
+                  "`ipmr-ctl load FILE`, one setsockopt(MRT_ADD_MFC / MRT_DEL_MFC) "
+                  "per route. Both read and parse the same text file; wall "
+                  "time of the whole command.\n")
+        md.append("| | mfwd routes/s | ipmr routes/s | ratio |")
+        md.append("|---|---:|---:|---:|")
+        md.append("| add | %s | %s | %s |" % (fmt(ma), fmt(ia), fmt(ratio(ma, ia), 2)))
+        md.append("| delete | %s | %s | %s |" % (fmt(mdl), fmt(idl), fmt(ratio(mdl, idl), 2)))
+        lines.append("bench install routes=%d mfwd_rps=%s ipmr_rps=%s ratio=%s mfwd_del_rps=%s ipmr_del_rps=%s del_ratio=%s"
+                     % (n, fmt(ma), fmt(ia), fmt(ratio(ma, ia), 2), fmt(mdl), fmt(idl),
+                        fmt(ratio(mdl, idl), 2)))
+        rt = ratio(ma, ia)
+        targets.append(("install: mfwd >= 5x ipmr (add)", rt, rt is not None and rt >= 5))
+        md.append("\n## 4. Memory per route (%d routes)\n" % n)
+        md.append("Difference of /proc/meminfo Slab + Percpu + VmallocUsed "
+                  "(hash tables above a page are vmalloc'ed) before and 2 s "
+                  "after the install, divided by the number of routes. Per-CPU "
+                  "counters scale with the number of possible CPUs (%s here).\n"
+                  % env.get("cpus", "?"))
+        md.append("| | mfwd | ipmr | ratio |")
+        md.append("|---|---:|---:|---:|")
+        md.append("| bytes/route | %s | %s | %s |" % (fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
+        for part in ("slab", "percpu", "vmallocused"):
+            pm = med(m, "after_%s_kb" % part)
+            pm0 = med(m, "before_%s_kb" % part)
+            pi = med(ip, "after_%s_kb" % part)
+            pi0 = med(ip, "before_%s_kb" % part)
+            dm = (pm - pm0) * 1024 / n if pm is not None and pm0 is not None and n else None
+            di = (pi - pi0) * 1024 / n if pi is not None and pi0 is not None and n else None
+            md.append("| of which %s | %s | %s | |" % (part, fmt(dm), fmt(di)))
+        lines.append("bench memory routes=%d mfwd_bytes=%s ipmr_bytes=%s ratio=%s"
+                     % (n, fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
+        rt = ratio(mb, ib)
+        targets.append(("memory: mfwd below ipmr per route", rt, rt is not None and rt < 1))
+        md.append("")
+
+    # ---- figure 5
+    ms = by("miss")
+    if ms:
+        keys = all_keys(ms, ["fig", "engine", "variant", "round"])
+        write_csv(os.path.join(outdir, "miss.csv"), ms, keys)
+        md.append("## 5. Miss path (flood of distinct (S,G), no routes)\n")
+        md.append("mfwd: NOCACHE events counted as lines of `mfwdctl monitor "
+                  "nocache`; dropped = its drop_queue_full counter. ipmr: "
+                  "IGMPMSG_NOCACHE upcalls read by ipmr-ctl; ipmr counts no "
+                  "drops, so dropped = packets received - upcalls. Defaults: "
+                  "mfwd 64 unresolved entries, 10 s; ipmr 10 entries (fixed), "
+                  "10 s. 'wide' is mfwd with unres-max 65536, unres-timeout "
+                  "200 ms.\n")
+        md.append("| engine | queue | offered pps | events/s | dropped pkts/s | events lost in kernel |")
+        md.append("|---|---|---:|---:|---:|---:|")
+        res = {}
+        for eng, var in (("mfwd", "default"), ("ipmr", "default"), ("mfwd", "wide")):
+            sel = [r for r in ms if r["engine"] == eng and r["variant"] == var]
+            if not sel:
+                continue
+            res[(eng, var)] = sel
+            md.append("| %s | %s | %s | %s | %s | %s |" % (
+                eng, var, fmt(med(sel, "offered_pps")), fmt(med(sel, "events_per_s"), 1),
+                fmt(med(sel, "dropped_per_s")),
+                fmt(med(sel, "kernel_events_dropped")) if eng == "mfwd" else "-"))
+        md_ = res.get(("mfwd", "default"), [])
+        ip_ = res.get(("ipmr", "default"), [])
+        wd = res.get(("mfwd", "wide"), [])
+        lines.append("bench miss events_per_s=%s dropped=%s ipmr_events_per_s=%s ipmr_dropped=%s wide_events_per_s=%s wide_dropped=%s"
+                     % (fmt(med(md_, "events_per_s"), 1), fmt(med(md_, "dropped")),
+                        fmt(med(ip_, "events_per_s"), 1), fmt(med(ip_, "dropped")),
+                        fmt(med(wd, "events_per_s"), 1), fmt(med(wd, "dropped"))))
+        md.append("")
+
+    if targets:
+        md.append("## Targets (reported, not enforced)\n")
+        md.append("| target | value | met |")
+        md.append("|---|---:|---|")
+        for name, v, ok in targets:
+            md.append("| %s | %s | %s |" % (name, fmt(v, 2), "yes" if ok else "**no**"))
+        md.append("")
+    md.append("## Machine-readable lines\n")
+    md.append("```")
+    md.extend(lines)
+    md.append("```")
+    with open(os.path.join(outdir, "latest.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    for l in lines:
+        print(l)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,434 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/vm.sh - the benchmark body; runs as root inside the VM that bench/run
+# boots. Prints one "RAW fig=... key=value ..." line per measurement on
+# stdout (bench/report.py turns them into tables, CSV and the plot) and
+# progress on stderr. Never fails on a number.
+#
+# Topology, built three times (prefix m- for mfwd, i- for ipmr, n- for the
+# no-route reference), all namespaces joined by veth:
+#
+#   P-src s0 ---- in0 P-rtr o1 ---- e0 P-r1
+#                            o2 ---- e0 P-r2   ... up to o$NRCV / P-r$NRCV
+#
+# The same addresses and interface names are used in every copy, so one
+# route file fits both routers. pktgen (kpktgend_0, bound to CPU 0) sends
+# from P-src; the router and the receivers process the packets in softirq
+# on CPU 0 too; this script and every control program run on CPU 1.
+#
+# Environment (set by bench/run):
+#   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
+#   BENCH_DATA                directory with the route files bench/run made
+#   BENCH_FIGS                figures to run: fwd scale install miss
+#   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
+#   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
+#   BENCH_MISS_ROUNDS         rounds of the miss figure
+#   BENCH_NAPI                1 (default): receivers use veth NAPI (GRO on)
+
+set -uo pipefail
+
+: "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FIGS=${BENCH_FIGS:-fwd scale install miss}
+ROUNDS=${BENCH_ROUNDS:-3}
+DUR=${BENCH_DUR:-3}
+WARM=${BENCH_WARM:-1}
+OIFS=${BENCH_OIFS:-1 4 16 32}
+SCALE=${BENCH_SCALE:-1 1000 100000 1000000}
+MISS_ROUNDS=${BENCH_MISS_ROUNDS:-$ROUNDS}
+NAPI=${BENCH_NAPI:-1}
+NRCV=0
+for k in $OIFS; do ((k > NRCV)) && NRCV=$k; done
+((NRCV >= 2)) || NRCV=2			# scale/install routes use o2
+
+S=10.1.0.1				# the hot (S,G)
+G=232.1.1.1
+GMAC=01:00:5e:01:01:01
+IPMR_SOCK=/run/mfwd-bench-ipmr.sock
+IPMR_MAXOIF=31				# MAXVIFS (32) includes the input VIF
+
+say() { echo "# $*" >&2; }
+raw() { echo "RAW $*"; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# Everything here on CPU 1; kpktgend_0 and the softirq work it causes: CPU 0.
+taskset -pc 1 $$ >/dev/null 2>&1 || say "taskset failed: not pinned"
+
+# ------------------------------------------------------------- topology ---
+declare -A HOLDER			# netns -> pid of a process living in it
+
+# A sleeping process per netns gives /proc/PID/net/dev and
+# /proc/PID/net/pktgen of that netns without a fork per read.
+hold_ns() {
+	local ns=$1
+	ip netns exec "$ns" sleep 1000000 &
+	HOLDER[$ns]=$!
+}
+
+setup_topo() {
+	local p=$1 n=$2 i t0 b nsl=() gro=()
+	t0=$(now_us)
+	b=$(mktemp)
+	{
+		echo "netns add $p-src"
+		echo "netns add $p-rtr"
+		for ((i = 1; i <= n; i++)); do echo "netns add $p-r$i"; done
+	} >"$b"
+	ip -b "$b" || return 1
+	nsl=("$p-src" "$p-rtr")
+	for ((i = 1; i <= n; i++)); do nsl+=("$p-r$i"); done
+	# no IPv6 (no ND/MLD noise in the counters), before the links exist
+	python3 "$here/nsutil.py" $(printf -- '--noipv6 %s ' "${nsl[@]}") || return 1
+	{
+		echo "link add s0 netns $p-src type veth peer name in0 netns $p-rtr"
+		for ((i = 1; i <= n; i++)); do
+			echo "link add o$i netns $p-rtr type veth peer name e0 netns $p-r$i"
+		done
+	} >"$b"
+	ip -b "$b" || return 1
+	if ((NAPI)); then
+		gro=("$p-rtr:in0")
+		for ((i = 1; i <= n; i++)); do gro+=("$p-r$i:e0"); done
+		python3 "$here/nsutil.py" $(printf -- '--gro %s ' "${gro[@]}") || return 1
+	fi
+	printf '%s\n' "link set lo up" "link set s0 up" "addr add $S/24 dev s0" \
+		"route add 224.0.0.0/4 dev s0" >"$b"
+	ip -n "$p-src" -b "$b" || return 1
+	{
+		echo "link set lo up"
+		echo "link set in0 up"
+		echo "addr add 10.1.0.2/24 dev in0"
+		for ((i = 1; i <= n; i++)); do
+			echo "link set o$i up"
+			echo "addr add 10.2.$i.1/24 dev o$i"
+		done
+	} >"$b"
+	ip -n "$p-rtr" -b "$b" || return 1
+	ip netns exec "$p-rtr" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.in0.rp_filter=0
+	for ((i = 1; i <= n; i++)); do
+		ip -n "$p-r$i" link set lo up
+		ip -n "$p-r$i" link set e0 up
+		# drop on arrival: count the copy, spend nothing more on it
+		printf '%s\n' "qdisc add dev e0 clsact" \
+			"filter add dev e0 ingress matchall action drop" >"$b"
+		tc -n "$p-r$i" -b "$b" || return 1
+	done
+	rm -f "$b"
+	for ns in "${nsl[@]}"; do hold_ns "$ns"; done
+	say "topology $p with $n receivers in $(( ($(now_us) - t0) / 1000 )) ms"
+}
+
+# ---------------------------------------------------------------- pktgen ---
+pg() {	# pg NS FILE CMD
+	echo "$3" >"/proc/${HOLDER[$1]}/net/pktgen/$2" ||
+		say "pktgen $1 $2: '$3' failed: $(grep -a Result "/proc/${HOLDER[$1]}/net/pktgen/$2" 2>/dev/null)"
+}
+
+pg_setup() {	# pg_setup PREFIX hot|flood
+	local ns=$1-src
+	pg "$ns" kpktgend_0 "rem_device_all"
+	pg "$ns" kpktgend_0 "add_device s0"
+	pg "$ns" s0 "count 0"
+	pg "$ns" s0 "clone_skb 0"
+	pg "$ns" s0 "pkt_size 64"
+	pg "$ns" s0 "delay 0"
+	pg "$ns" s0 "dst_mac $GMAC"
+	pg "$ns" s0 "udp_src_min 9" ; pg "$ns" s0 "udp_src_max 9"
+	pg "$ns" s0 "udp_dst_min 5001"; pg "$ns" s0 "udp_dst_max 5001"
+	if [[ $2 == hot ]]; then
+		pg "$ns" s0 "src_min $S"; pg "$ns" s0 "src_max $S"
+		pg "$ns" s0 "dst_min $G"; pg "$ns" s0 "dst_max $G"
+	else
+		# a distinct (S,G) per packet: groups 235.0.0.0/8 in order,
+		# 254 sources
+		pg "$ns" s0 "src_min 10.1.0.1"; pg "$ns" s0 "src_max 10.1.0.254"
+		pg "$ns" s0 "dst_min 235.0.0.1"; pg "$ns" s0 "dst_max 235.255.255.254"
+	fi
+}
+
+# pgctrl acts on the pktgen threads of the writer's netns
+pg_ctl() { ip netns exec "$1-src" sh -c "echo $2 >/proc/net/pktgen/pgctrl"; }
+
+# Counters of one topology in one line:
+#   t_us sent in_rx in_drop copies
+# sent: pktgen's own count; in_rx: packets the router's input took in;
+# in_drop: packets the input ring/backlog refused; copies: sum of the
+# receivers' rx packets.
+snap() {
+	local p=$1 t files=() i
+	for ((i = 1; i <= NRCV; i++)); do
+		[[ -n ${HOLDER[$p-r$i]:-} ]] && files+=("/proc/${HOLDER[$p-r$i]}/net/dev")
+	done
+	((${#files[@]})) || files=(/dev/null)
+	t=$(now_us)
+	awk -v t="$t" -v pg="/proc/${HOLDER[$p-src]}/net/pktgen/s0" \
+		-v src="/proc/${HOLDER[$p-src]}/net/dev" \
+		-v rtr="/proc/${HOLDER[$p-rtr]}/net/dev" '
+		function field(line, n,   a) { sub(/^[^:]*:/, "", line); split(line, a, " "); return a[n] }
+		BEGIN {
+			while ((getline l < pg) > 0)
+				if (l ~ /pkts-sofar:/) { sub(/.*pkts-sofar: */, "", l); sent = l + 0 }
+			while ((getline l < src) > 0)
+				if (l ~ /^ *s0:/) indrop = field(l, 12)
+			while ((getline l < rtr) > 0)
+				if (l ~ /^ *in0:/) inrx = field(l, 2)
+		}
+		/^ *e0:/ { copies += field($0, 2) }
+		END { printf "%s %d %d %d %d\n", t, sent, inrx, indrop, copies }' "${files[@]}"
+}
+
+# measure PREFIX: run pktgen for DUR s after WARM s; print
+#   offered_pps=... in_pps=... copies_pps=...
+measure() {
+	local p=$1 a b
+	pg_ctl "$p" start &
+	local pgpid=$!
+	sleep "$WARM"
+	a=$(snap "$p")
+	sleep "$DUR"
+	b=$(snap "$p")
+	pg_ctl "$p" stop
+	wait "$pgpid" 2>/dev/null
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		split(a, x, " "); split(b, y, " "); dt = (y[1] - x[1]) / 1e6
+		if (dt <= 0) dt = 1
+		printf "offered_pps=%.0f in_pps=%.0f in_drop_pps=%.0f copies_pps=%.0f secs=%.3f\n",
+			(y[2] - x[2]) / dt, (y[3] - x[3]) / dt, (y[4] - x[4]) / dt,
+			(y[5] - x[5]) / dt, dt }'
+}
+
+# ---------------------------------------------------------------- engines ---
+mctl() { "$MFWDCTL" -n m-rtr "$@"; }
+ictl() { "$IPMRCTL" -s "$IPMR_SOCK" "$@"; }
+
+engines_up() {
+	local i b
+	insmod "$MFWD_KO" || { say "insmod $MFWD_KO failed"; return 1; }
+	b=$(mktemp)
+	{ echo "vif add dev in0"; for ((i = 1; i <= NRCV; i++)); do echo "vif add dev o$i"; done; } >"$b"
+	mctl -b "$b" || { say "mfwd VIFs failed"; return 1; }
+	rm -f "$b"
+	ipmr_up
+}
+
+IPMR_PID=
+ipmr_up() {
+	local i
+	IPMR_PID=$(ip netns exec i-rtr "$IPMRCTL" serve "$IPMR_SOCK") || { say "ipmr-ctl serve failed"; return 1; }
+	ictl vif add in0 >/dev/null || return 1
+	for ((i = 1; i <= NRCV && i <= IPMR_MAXOIF; i++)); do
+		ictl vif add "o$i" >/dev/null || return 1
+	done
+}
+
+# MRT_DONE (drops every ipmr route and VIF) and start again
+ipmr_restart() {
+	ictl quit >/dev/null
+	while kill -0 "$IPMR_PID" 2>/dev/null; do sleep 0.1; done
+	ipmr_up
+}
+
+oif_list() { local i; for ((i = 1; i <= $1; i++)); do printf ' oif o%d' "$i"; done; }
+
+# hot_route ENGINE K: the hot (S,G) to outputs o1..oK
+hot_route() {
+	local e=$1 k=$2
+	if [[ $e == m ]]; then
+		mctl route replace group $G source $S iif in0 $(oif_list "$k")
+	else
+		((k > IPMR_MAXOIF)) && k=$IPMR_MAXOIF
+		ictl route replace group $G source $S iif in0 $(oif_list "$k") >/dev/null
+	fi
+}
+
+hot_del() {
+	if [[ $1 == m ]]; then mctl route del group $G source $S
+	else ictl route del group $G source $S >/dev/null; fi
+}
+
+# order ROUND: engines in alternating order
+order() { if (($1 % 2)); then echo "m i"; else echo "i m"; fi; }
+
+# ------------------------------------------------------------- figure 1 ---
+fig_fwd() {
+	local r k e out
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	for ((r = 1; r <= ROUNDS; r++)); do
+		out=$(measure n)
+		raw "fig=fwd engine=none oifs=0 round=$r $out"
+		say "fwd round $r none: $out"
+		for k in $OIFS; do
+			for e in $(order "$r"); do
+				hot_route "$e" "$k" || say "route $e $k failed"
+				out=$(measure "$e")
+				local eff=$k
+				[[ $e == i ]] && ((eff > IPMR_MAXOIF)) && eff=$IPMR_MAXOIF
+				raw "fig=fwd engine=$([[ $e == m ]] && echo mfwd || echo ipmr) oifs=$k real_oifs=$eff round=$r $out"
+				say "fwd round $r $e oifs=$k: $out"
+			done
+		done
+	done
+	hot_del m; hot_del i
+}
+
+# ------------------------------------------------------------- figure 2 ---
+# Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively.
+fig_scale() {
+	local have=0 n r e out t0 f max_i=100000
+	pg_setup m hot; pg_setup i hot
+	hot_route m 1; hot_route i 1
+	for n in $SCALE; do
+		f=$BENCH_DATA/bg-$have-$n.txt
+		[[ -f $f ]] || { say "missing $f"; continue; }
+		t0=$(now_us)
+		mctl -b "$f" || say "mfwd: loading $f failed"
+		say "scale: mfwd +$((n - have)) routes in $(( ($(now_us) - t0) / 1000 )) ms"
+		if ((n <= max_i)); then
+			t0=$(now_us)
+			ictl load "$f" >/dev/null || say "ipmr: loading $f failed"
+			say "scale: ipmr +$((n - have)) routes in $(( ($(now_us) - t0) / 1000 )) ms"
+		fi
+		have=$n
+		for ((r = 1; r <= ROUNDS; r++)); do
+			for e in $(order "$r"); do
+				[[ $e == i ]] && ((n > max_i)) && continue
+				out=$(measure "$e")
+				raw "fig=scale engine=$([[ $e == m ]] && echo mfwd || echo ipmr) routes=$n round=$r $out"
+				say "scale $n round $r $e: $out"
+			done
+		done
+	done
+	# drop the background routes again (the hot one too)
+	mctl flush routes
+	ipmr_restart
+}
+
+# ------------------------------------------------------------ figure 3+4 ---
+# kB of kernel memory that routes can take: slab, per-CPU, vmalloc (large
+# hash tables are vmalloc'ed).
+mem_kb() { awk '/^(Slab|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo; }
+mem_detail() {	# mem_detail PREFIX
+	awk -v p="$1" '/^(Slab|Percpu|VmallocUsed):/ { k = tolower($1); sub(/:/, "", k); printf " %s%s_kb=%s", p, k, $2 }' /proc/meminfo
+}
+
+fig_install() {
+	local r e add=$BENCH_DATA/install-add.txt del=$BENCH_DATA/install-del.txt
+	local n m0 m1 d0 d1 t0 t1 t2 rc1 rc2 name
+	n=$(grep -c . "$add")
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for e in $(order "$r"); do
+			name=$([[ $e == m ]] && echo mfwd || echo ipmr)
+			sleep 2			# RCU frees of the previous round
+			m0=$(mem_kb); d0=$(mem_detail before_)
+			t0=$(now_us)
+			if [[ $e == m ]]; then mctl -b "$add"; else ictl load "$add" >/dev/null; fi
+			rc1=$?
+			t1=$(now_us)
+			sleep 2
+			m1=$(mem_kb); d1=$(mem_detail after_)
+			t2=$(now_us)
+			if [[ $e == m ]]; then mctl -b "$del"; else ictl load "$del" >/dev/null; fi
+			rc2=$?
+			local t3; t3=$(now_us)
+			raw "fig=install engine=$name routes=$n round=$r add_rc=$rc1 del_rc=$rc2" \
+			    "add_rps=$(awk -v n="$n" -v d=$((t1 - t0)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')" \
+			    "del_rps=$(awk -v n="$n" -v d=$((t3 - t2)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')" \
+			    "add_s=$(awk -v d=$((t1 - t0)) 'BEGIN{printf "%.3f", d / 1e6}')" \
+			    "del_s=$(awk -v d=$((t3 - t2)) 'BEGIN{printf "%.3f", d / 1e6}')" \
+			    "mem_kb=$((m1 - m0))" \
+			    "bytes_per_route=$(( (m1 - m0) * 1024 / n ))" \
+			    "$d0$d1"
+			say "install round $r $name: add $(( (t1 - t0) / 1000 )) ms del $(( (t3 - t2) / 1000 )) ms mem $((m1 - m0)) kB"
+		done
+	done
+}
+
+# ------------------------------------------------------------- figure 5 ---
+mstat() { mctl stats | awk -v k="$1" '$1 == k { print $2 }'; }
+istat() { ictl stats | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+miss_one() {	# miss_one ENGINE VARIANT ROUND
+	local e=$1 v=$2 r=$3 a b out lf mon ev0 ev1 q0 q1 s0 s1 d0 d1 t0 t1 ev
+	if [[ $e == m ]]; then
+		lf=$(mktemp)
+		"$MFWDCTL" -n m-rtr monitor nocache >"$lf" 2>/dev/null &
+		mon=$!
+		sleep 0.5
+	fi
+	pg_ctl "$e" start &
+	local pgpid=$!
+	sleep "$WARM"
+	if [[ $e == m ]]; then
+		ev0=$(grep -c . "$lf"); q0=$(mstat drop_queue_full); s0=$(mstat events_sent); d0=$(mstat events_dropped)
+	else
+		ev0=$(istat nocache)
+	fi
+	a=$(snap "$e")
+	t0=$(now_us)
+	sleep "$DUR"
+	if [[ $e == m ]]; then
+		ev1=$(grep -c . "$lf"); q1=$(mstat drop_queue_full); s1=$(mstat events_sent); d1=$(mstat events_dropped)
+	else
+		ev1=$(istat nocache)
+	fi
+	b=$(snap "$e")
+	t1=$(now_us)
+	pg_ctl "$e" stop
+	wait "$pgpid" 2>/dev/null
+	[[ $e == m ]] && { kill "$mon" 2>/dev/null; wait "$mon" 2>/dev/null; rm -f "$lf"; }
+	out=$(awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" -v e0="$ev0" -v e1="$ev1" \
+		-v q0="${q0:-0}" -v q1="${q1:-0}" -v s0="${s0:-0}" -v s1="${s1:-0}" \
+		-v d0="${d0:-0}" -v d1="${d1:-0}" -v eng="$e" 'BEGIN {
+		split(a, x, " "); split(b, y, " "); dt = (t1 - t0) / 1e6
+		inp = y[3] - x[3]; ev = e1 - e0
+		# ipmr has no drop counter: every packet that did not make
+		# an upcall is dropped (it queues at most 10 unresolved
+		# entries of up to 4 packets, for 10 s)
+		drop = (eng == "m") ? q1 - q0 : inp - ev
+		printf "offered_pps=%.0f in_pps=%.0f events=%d events_per_s=%.1f dropped=%d dropped_per_s=%.0f kernel_events_sent=%d kernel_events_dropped=%d secs=%.3f",
+			(y[2] - x[2]) / dt, inp / dt, ev, ev / dt, drop, drop / dt,
+			s1 - s0, d1 - d0, dt }')
+	raw "fig=miss engine=$([[ $e == m ]] && echo mfwd || echo ipmr) variant=$v round=$r $out"
+	say "miss $v round $r $e: $out"
+}
+
+fig_miss() {
+	local r e
+	pg_setup m flood; pg_setup i flood
+	for ((r = 1; r <= MISS_ROUNDS; r++)); do
+		for e in $(order "$r"); do miss_one "$e" default "$r"; done
+	done
+	# mfwd with a wide queue: how fast events can go when the bound is
+	# not what limits them (ipmr's bound, 10 entries, is fixed)
+	mctl config set unres-max 65536 unres-timeout 200
+	for ((r = 1; r <= MISS_ROUNDS; r++)); do miss_one m wide "$r"; done
+	mctl config set unres-max 64 unres-timeout 10000
+}
+
+# ------------------------------------------------------------------ main ---
+t_start=$(now_us)
+modprobe pktgen || { say "no pktgen"; exit 1; }
+modprobe -q sch_ingress; modprobe -q cls_matchall; modprobe -q act_gact
+sysctl -qw net.core.netdev_max_backlog=10000
+setup_topo m "$NRCV" || { say "topology m failed"; exit 1; }
+setup_topo i "$NRCV" || { say "topology i failed"; exit 1; }
+setup_topo n 0 || { say "topology n failed"; exit 1; }
+engines_up || exit 1
+raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) napi=$NAPI rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
+
+for f in $FIGS; do
+	t0=$(now_us)
+	case $f in
+	fwd) fig_fwd ;;
+	scale) fig_scale ;;
+	install) fig_install ;;
+	miss) fig_miss ;;
+	*) say "unknown figure $f" ;;
+	esac
+	say "figure $f took $(( ($(now_us) - t0) / 1000000 )) s"
+done
+ictl quit >/dev/null 2>&1
+say "bench body took $(( ($(now_us) - t_start) / 1000000 )) s"
+exit 0
