@@ -36,10 +36,16 @@
 #                               The router addresses facing IFS must be
 #                               given in RX_SYNC_ADDRS (space separated) so
 #                               topo_sync can reach it.
+#                               RX_NOSYNC=1: a receiver topo_sync cannot
+#                               reach (e.g. on the router): not waited for.
 #   rx_start_all GROUP...       a receiver "rxK" in every rxK on eth0
+#   rx_stop_all                 stop every receiver, forget them
+#   cap_start NAME NS IF GROUP  pktcap.py: header checks of GROUP on IF
+#   cap_field NAME KEY [SUB]    a counter of a capture (0 if none)
 #   rx_count NAME IF GROUP      packets NAME's socket got on IF for GROUP
 #   rx_ttls NAME IF GROUP       "TTL:N ..." of those packets
 #   rx_bad NAME IF GROUP        how many had a corrupted payload
+#   bg_start LOG NS CMD...      CMD in NS in the background, pid in BG_PID
 #   send [NS] -- ARGS...        run mcsend.py in NS (default src, from
 #                               10.0.0.2) with ARGS; waits for it to finish
 #   topo_sync                   see above
@@ -63,8 +69,9 @@ TOPO_DIR=$(mktemp -d /tmp/topo.XXXXXX)
 on_exit "rm -rf '$TOPO_DIR'"
 TOPO_SYNC_N=0
 declare -a TOPO_RX_NAMES=() TOPO_SYNC_TARGETS=()
-declare -A TOPO_RX_IFS=()
+declare -A TOPO_RX_IFS=() TOPO_RX_PID=()
 RX_SYNC_ADDRS=
+RX_NOSYNC=
 
 # Timeouts (seconds) for waits under TCG; generous, the waits poll.
 TOPO_WAIT=${TOPO_WAIT:-30}
@@ -85,6 +92,20 @@ __topo_sysctls() {
 	ns_exec "$ns" sysctl -qw net.ipv4.igmp_max_memberships=1024 >/dev/null
 	ns_exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 >/dev/null
+}
+
+# bg_start LOG NS CMD...: run CMD in NS in the background, output to LOG;
+# BG_PID is CMD's own pid ("ip netns exec" execs it), so killing it stops
+# CMD (not just a subshell).
+bg_start() {
+	local logf=$1 ns=$2
+	shift 2
+	if [[ -z $ns || $ns == - ]]; then
+		"$@" >"$logf" 2>&1 &
+	else
+		ip netns exec "$ns" "$@" >"$logf" 2>&1 &
+	fi
+	BG_PID=$!
 }
 
 # topo_init N
@@ -127,16 +148,49 @@ rx_start() {
 	local args=(--port "$TOPO_PORT" --out "$TOPO_DIR/$name.cnt" --group "$TOPO_SYNC_GROUP")
 	for i in "$@"; do args+=(--group "$i"); done
 	for i in $ifs; do args+=(--iface "$i"); done
-	ns_exec "$ns" python3 "$TOPO_HELPERS/mcrecv.py" "${args[@]}" \
-		>"$TOPO_DIR/$name.log" 2>&1 &
-	pid=$!
+	bg_start "$TOPO_DIR/$name.log" "$ns" python3 "$TOPO_HELPERS/mcrecv.py" "${args[@]}"
+	pid=$BG_PID
 	on_exit "kill $pid"
 	wait_for -t "$TOPO_WAIT" test -s "$TOPO_DIR/$name.cnt" ||
 		fail "receiver $name did not get ready: $(cat "$TOPO_DIR/$name.log")"
-	TOPO_RX_NAMES+=("$name")
-	TOPO_RX_IFS[$name]=$ifs
-	for i in $RX_SYNC_ADDRS; do TOPO_SYNC_TARGETS+=("$i"); done
-	RX_SYNC_ADDRS=
+	TOPO_RX_PID[$name]=$pid
+	if [[ -z $RX_NOSYNC ]]; then
+		TOPO_RX_NAMES+=("$name")
+		TOPO_RX_IFS[$name]=$ifs
+		for i in $RX_SYNC_ADDRS; do TOPO_SYNC_TARGETS+=("$i"); done
+	fi
+	RX_SYNC_ADDRS= RX_NOSYNC=
+}
+
+rx_stop_all() {
+	local name
+	for name in "${!TOPO_RX_PID[@]}"; do
+		kill "${TOPO_RX_PID[$name]}" 2>/dev/null || true
+		wait "${TOPO_RX_PID[$name]}" 2>/dev/null || true
+		rm -f "$TOPO_DIR/$name.cnt"
+	done
+	TOPO_RX_NAMES=() TOPO_SYNC_TARGETS=() TOPO_RX_PID=() TOPO_RX_IFS=()
+	TOPO_SYNC_N=0
+}
+
+# cap_start NAME NS IF GROUP
+cap_start() {
+	local name=$1 ns=$2 ifn=$3 g=$4 pid
+	bg_start "$TOPO_DIR/$name.caplog" "$ns" python3 "$TOPO_HELPERS/pktcap.py" \
+		--iface "$ifn" --group "$g" --out "$TOPO_DIR/$name.cap"
+	pid=$BG_PID
+	on_exit "kill $pid"
+	wait_for -t "$TOPO_WAIT" test -s "$TOPO_DIR/$name.cap" ||
+		fail "capture $name did not start: $(cat "$TOPO_DIR/$name.caplog")"
+}
+
+# cap_field NAME KEY [SUBKEY]
+cap_field() {
+	if (($# == 2)); then
+		awk -v k="$2" '$1 == k && NF == 2 { n = $2 } END { print n + 0 }' "$TOPO_DIR/$1.cap"
+	else
+		awk -v k="$2" -v s="$3" '$1 == k && $2 == s { n = $3 } END { print n + 0 }' "$TOPO_DIR/$1.cap"
+	fi
 }
 
 # rx_start_all GROUP...: receiver rxK in netns rxK on eth0

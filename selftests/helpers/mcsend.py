@@ -22,7 +22,8 @@ copies of it, which are processed in the same softirq) goes through one
 CPU's backlog in order: a later "sync" packet sent the same way then
 arrives after all earlier ones.
 
---count 0 sends until SIGTERM.  --interval paces packets (seconds).
+--count 0 sends until SIGTERM (--ignore-errors: keep going when a send
+fails, e.g. because the interface went away).  --interval paces packets (seconds).
 --sent FILE: the number sent so far is written there (at exit, and about
 every 100 ms when --count is 0).
 """
@@ -41,7 +42,8 @@ IP_PMTUDISC_DO = 2
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--group", required=True)
+    p.add_argument("--group", action="append", required=True,
+                   help="group (repeatable: COUNT packets to each, in turn)")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--ttl", type=int, default=64)
@@ -54,6 +56,8 @@ def parse_args():
     p.add_argument("--src", help="raw socket, this source address")
     p.add_argument("--interval", type=float, default=0.0)
     p.add_argument("--sent", help="file to write the number sent to")
+    p.add_argument("--ignore-errors", action="store_true",
+                   help="count failed sends instead of exiting")
     p.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
     return p.parse_args()
 
@@ -74,13 +78,13 @@ def csum(b):
     return ~s & 0xffff
 
 
-def raw_packet(a, seq, src):
+def raw_packet(a, seq, src, group):
     data = payload(seq, a.size)
     udp = struct.pack("!HHHH", a.port, a.port, 8 + len(data), 0) + data
     frag = 0x4000 if a.df else 0
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), seq & 0xffff or 1,
                      frag, a.ttl, socket.IPPROTO_UDP, 0,
-                     socket.inet_aton(src), socket.inet_aton(a.group))
+                     socket.inet_aton(src), socket.inet_aton(group))
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     return ip + udp
 
@@ -96,7 +100,7 @@ def make_socket(a, iface_addr):
                  IP_PMTUDISC_DO if a.df else IP_PMTUDISC_DONT)
     idx = socket.if_nametoindex(a.ifname) if a.ifname else 0
     addr = iface_addr or "0.0.0.0"
-    mreqn = socket.inet_aton(a.group) + socket.inet_aton(addr) + \
+    mreqn = socket.inet_aton(a.group[0]) + socket.inet_aton(addr) + \
         struct.pack("=i", idx)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, mreqn)
     if a.ifname:
@@ -119,7 +123,7 @@ def main():
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
-    sent = 0
+    sent = errors = 0
     last_report = 0.0
 
     def report(force=False):
@@ -136,12 +140,18 @@ def main():
 
     seq = 0
     while not stop and (a.count == 0 or seq < a.count):
-        for s, addr in zip(socks, addrs):
-            if a.src:
-                s.sendto(raw_packet(a, seq, a.src), (a.group, 0))
-            else:
-                s.sendto(payload(seq, a.size), (a.group, a.port))
-            sent += 1
+        for s in socks:
+            for g in a.group:
+                try:
+                    if a.src:
+                        s.sendto(raw_packet(a, seq, a.src, g), (g, 0))
+                    else:
+                        s.sendto(payload(seq, a.size), (g, a.port))
+                    sent += 1
+                except OSError as e:
+                    if not a.ignore_errors:
+                        raise
+                    errors += 1
         seq += 1
         if a.count == 0:
             report()
