@@ -35,6 +35,8 @@ endif
 KERNELS ?= 6.1 6.12
 # Tests "make check" runs (default: all of selftests/[0-9]*.sh).
 TESTS ?=
+# Test VMs "make check" runs at once (each VM uses one host core).
+JOBS ?= 2
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -67,7 +69,7 @@ deps:
 
 # selftests/run builds mfwdctl and, per kernel, mfwd.ko in build/<kver>/.
 check:
-	selftests/run $(addprefix -k ,$(KERNELS)) $(TESTS)
+	selftests/run -j $(JOBS) $(addprefix -k ,$(KERNELS)) $(TESTS)
 
 demo: deps
 	$(MAKE) all
