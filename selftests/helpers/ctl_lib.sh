@@ -69,7 +69,7 @@ ctl_stat_is() {
 	[[ $out == *"\"$1\":$2,"* || $out == *"\"$1\":$2}"* ]]
 }
 
-ctl_route_field() {
+ctl_route_field() {	# G S|* FIELD
 	local g=$1 s=$2 f=$3
 	rctl -j route get group "$g" source "$s" | jq -er --arg f "$f" \
 		'if type == "array" then .[0] else . end | .[$f]'
