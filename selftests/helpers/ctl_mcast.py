@@ -10,10 +10,11 @@ in what order.
 usage:
   ctl_mcast.py send --group G [--port P] [--ifaddr A] [--src A] [--count N]
                     [--start K] [--ttl T] [--interval SECS] [--duration SECS]
-                    [--size BYTES] [--raw] [--dump FILE] [--tos N]
+                    [--size BYTES[,BYTES...]] [--raw] [--dump FILE] [--tos N]
       Send N datagrams (seq K..K+N-1) from the address --src (bound) out of
       the interface that has address --ifaddr, TTL T, one every SECS; with
-      --duration, keep sending until that many seconds have passed.  --raw
+      --duration, keep sending until that many seconds have passed.  A list
+      of sizes (UDP payload bytes) is used in turn.  --raw
       builds the IP header itself (IP_HDRINCL, fixed IP id = seq, DF) and
       --dump writes each packet, exactly as sent, in hex, one per line.
       Prints "sent N elapsed SECS".
@@ -78,6 +79,7 @@ def send(a):
     t0 = time.monotonic()
     n = 0
     seq = a.start
+    sizes = [int(x) for x in a.size.split(",")]
     while True:
         if a.duration is not None:
             if time.monotonic() - t0 >= a.duration:
@@ -86,12 +88,12 @@ def send(a):
             break
         if a.raw:
             pkt = ip_packet(a.src or a.ifaddr, a.group, 40000 + (seq & 0xFF),
-                            a.port, a.ttl, seq, a.size, a.tos)
+                            a.port, a.ttl, seq, sizes[n % len(sizes)], a.tos)
             s.sendto(pkt, (a.group, 0))
             if dump:
                 dump.write(pkt.hex() + "\n")
         else:
-            s.sendto(payload(seq, a.size), (a.group, a.port))
+            s.sendto(payload(seq, sizes[n % len(sizes)]), (a.group, a.port))
         n += 1
         seq += 1
         if a.interval:
@@ -144,7 +146,7 @@ def main():
     p.add_argument("--tos", type=int, default=0)
     p.add_argument("--interval", type=float, default=0)
     p.add_argument("--duration", type=float)
-    p.add_argument("--size", type=int, default=64)
+    p.add_argument("--size", default="64")
     p.add_argument("--raw", action="store_true")
     p.add_argument("--dump")
     p.add_argument("--out")
