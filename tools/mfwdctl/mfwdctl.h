@@ -34,9 +34,14 @@ struct opts {
 extern struct opts opts;
 /* line number of the batch line being run, 0 outside batch mode */
 extern int cur_line;
+/* file of that line when it is not the batch file (smcroute.conf, include) */
+extern const char *cur_file;
 
 /* util.c */
 void err_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* when set, messages go here ("FILE:LINE: text") instead of stderr */
+extern void (*msg_hook)(bool error, const char *msg);
 int usage_err(const char *obj, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 struct keyword {
@@ -93,6 +98,11 @@ int nl_batch_flush(void);
 int nl_batch_failed(void);
 int nl_subscribe_events(void);
 int nl_monitor(nl_data_cb cb, void *data);
+/* errno of the last request's ack (0: none), for requests sent one by one */
+extern int nl_last_errno;
+int nl_events_open(void);
+int nl_events_read(nl_data_cb cb, void *data);
+void nl_events_close(void);
 void *nl_payload(const struct nlmsghdr *nlh);
 size_t nl_hdrlen(void);
 /* parse a message's attributes into tb[MFWD_A_MAX + 1] */
@@ -108,6 +118,47 @@ int do_stats(int argc, char **argv);
 int do_config(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 int do_conf_file(const char *file);
+
+/* conf.c: smcroute.conf files */
+struct sc_phyint {
+	char *name;
+	bool enable;
+	int threshold; /* 0: not given */
+	const char *file;
+	int line;
+};
+
+/* an mroute, or an mgroup (no oifs); a length of 32 is an exact address */
+struct sc_rule {
+	char *iif;
+	uint32_t src; /* 0: any source */
+	int slen;
+	uint32_t grp;
+	int glen;
+	char **oifs;
+	int noifs;
+	const char *file;
+	int line;
+};
+
+struct sc_conf {
+	struct sc_phyint *phyints;
+	int nphyint;
+	struct sc_rule *mroutes;
+	int nmroute;
+	struct sc_rule *mgroups;
+	int nmgroup;
+	char **files;
+	int nfiles;
+	int errors;
+	bool keep_going; /* go on after an error (the daemon) */
+};
+
+int sc_parse_addr(const char *s, bool group, uint32_t *addr, int *len);
+int sc_conf_read(const char *path, struct sc_conf *c);
+void sc_conf_free(struct sc_conf *c);
+const struct sc_phyint *sc_phyint_find(const struct sc_conf *c,
+				       const char *name);
 
 /* printers shared by show and monitor */
 void print_vif(const struct nlattr **tb, const char *prefix);

@@ -46,10 +46,12 @@ struct pending {
 	uint32_t seq;
 	uint32_t off;
 	int line;
+	const char *file;
 	int ignore_errno;
 };
 
 int nl_ignore_errno;
+int nl_last_errno;
 
 static struct pending *pend;
 static int npend;
@@ -329,11 +331,12 @@ static void parse_extack(const struct nlmsghdr *nlh, size_t tlv_off,
 static bool quiet;
 
 static void report_error(int err, const struct ext_ack *ea,
-			 const struct nlmsghdr *req, int line)
+			 const struct nlmsghdr *req, int line, const char *file)
 {
 	char where[128] = "";
 	char what[96];
 	int saved_line = cur_line;
+	const char *saved_file = cur_file;
 
 	if (quiet)
 		return;
@@ -355,17 +358,19 @@ static void report_error(int err, const struct ext_ack *ea,
 				 " (missing attribute %u)", ea->miss_type);
 	}
 	cur_line = line;
+	cur_file = file;
 	if (ea->msg && *ea->msg)
 		err_msg("%s (%s)%s", ea->msg, strerror(err), where);
 	else
 		err_msg("%s%s", strerror(err), where);
 	cur_line = saved_line;
+	cur_file = saved_file;
 	if (err == EPERM && !ea->msg)
 		fputs("(changing mfwd state needs CAP_NET_ADMIN)\n", stderr);
 }
 
 static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
-		     int line)
+		     int line, const char *file)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	struct ext_ack ea;
@@ -381,7 +386,7 @@ static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	parse_extack(nlh, off, &ea);
-	report_error(-e->error, &ea, req, line);
+	report_error(-e->error, &ea, req, line, file);
 	return -e->error;
 }
 
@@ -404,7 +409,7 @@ static int done_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
 	if (!err)
 		return 0;
 	parse_extack(nlh, sizeof(int), &ea);
-	report_error(-err, &ea, req, cur_line);
+	report_error(-err, &ea, req, cur_line, cur_file);
 	return -err;
 }
 
@@ -580,7 +585,7 @@ static int run_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data, int *err)
 			}
 			switch (r->nlmsg_type) {
 			case NLMSG_ERROR:
-				*err = ack_error(r, nlh, cur_line);
+				*err = ack_error(r, nlh, cur_line, cur_file);
 				return *err ? EXIT_FAIL : 0;
 			case NLMSG_DONE:
 				*err = done_error(r, nlh);
@@ -629,6 +634,7 @@ int nl_batch_flush(void)
 	if (!npend || flushing)
 		return 0;
 	flushing = true;
+	nl_last_errno = 0;
 	if (mnl_socket_sendto(sk, mnl_nlmsg_batch_head(batch),
 			      mnl_nlmsg_batch_size(batch)) < 0) {
 		ret = sys_error("netlink send");
@@ -663,10 +669,13 @@ int nl_batch_flush(void)
 			if (i < 0)
 				continue;
 			req = (const void *)(batch_buf + pend[i].off);
+			nl_last_errno = -((const struct nlmsgerr *)
+						  mnl_nlmsg_get_payload(r))
+						 ->error;
 			if (pend[i].ignore_errno &&
 			    is_errno(r, pend[i].ignore_errno))
 				;
-			else if (ack_error(r, req, pend[i].line))
+			else if (ack_error(r, req, pend[i].line, pend[i].file))
 				ret = EXIT_FAIL;
 			acks++;
 		}
@@ -706,6 +715,7 @@ int nl_request(struct nlmsghdr *nlh)
 	pend[npend].seq = nlh->nlmsg_seq;
 	pend[npend].off = off;
 	pend[npend].line = cur_line;
+	pend[npend].file = cur_file;
 	pend[npend].ignore_errno = nl_ignore_errno;
 	npend++;
 	mnl_nlmsg_batch_next(batch);
@@ -784,4 +794,83 @@ int nl_monitor(nl_data_cb cb, void *data)
 				return EXIT_FAIL;
 		}
 	}
+}
+
+/* ---- a second socket for events, for programs that also send requests ---- */
+
+static struct mnl_socket *ev_sk;
+
+/* open a socket subscribed to the events group; returns its fd or -1 */
+int nl_events_open(void)
+{
+	int fd, val = RCVBUF_WANT;
+
+	if (nl_open())
+		return -1;
+	if (!have_events_grp) {
+		err_msg("the mfwd family has no \"%s\" multicast group",
+			MFWD_MCGRP_EVENTS);
+		return -1;
+	}
+	ev_sk = mnl_socket_open2(NETLINK_GENERIC, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!ev_sk) {
+		sys_error("cannot open generic netlink socket");
+		return -1;
+	}
+	if (mnl_socket_bind(ev_sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+		sys_error("cannot bind netlink socket");
+		goto err;
+	}
+	fd = mnl_socket_get_fd(ev_sk);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &val, sizeof(val)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &val, sizeof(val));
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_grp,
+		       sizeof(events_grp))) {
+		sys_error("cannot join the events group");
+		goto err;
+	}
+	return fd;
+err:
+	mnl_socket_close(ev_sk);
+	ev_sk = NULL;
+	return -1;
+}
+
+/*
+ * Hand the events queued on the events socket to @cb without blocking.
+ * Returns 0, or ENOBUFS when events were lost.
+ */
+int nl_events_read(nl_data_cb cb, void *data)
+{
+	static char buf[65536];
+	int lost = 0;
+
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(ev_sk), buf, sizeof(buf), 0);
+		const struct nlmsghdr *r;
+		int len;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				lost = ENOBUFS;
+				continue;
+			}
+			return lost;
+		}
+		len = n;
+		for (r = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(r, len);
+		     r = mnl_nlmsg_next(r, &len)) {
+			if (r->nlmsg_type == family_id)
+				cb(r, data);
+		}
+	}
+}
+
+void nl_events_close(void)
+{
+	if (ev_sk)
+		mnl_socket_close(ev_sk);
+	ev_sk = NULL;
 }

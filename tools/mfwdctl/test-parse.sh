@@ -169,17 +169,70 @@ t 2 'Error in line 1: unterminated quote' "$M" -b "$tmp/unterm"
 printf '%s\n' 'help' 'route help' >"$tmp/help"
 t_out 0 'route \{ add' "$M" -b "$tmp/help"
 
-# -f: smcroute.conf syntax errors carry the line
+# -f / apply: smcroute.conf errors name the file and line
 printf '%s\n' '# smcroute' 'phyint lo enable' 'frobnicate x' >"$tmp/sc1"
-t 2 '^Error in line 3: unknown directive "frobnicate"' "$M" -f "$tmp/sc1"
+t 2 "^Error in $tmp/sc1:3: unknown directive \"frobnicate\"" "$M" -f "$tmp/sc1"
+t 2 "^Error in $tmp/sc1:3: unknown directive" "$M" apply "$tmp/sc1"
 printf '%s\n' 'mroute from lo group 225.1.2.0/24 to lo' >"$tmp/sc2"
-t 2 'Error in line 1: address ranges \("225\.1\.2\.0/24"\) are not supported' \
-	"$M" -f "$tmp/sc2"
+t 2 "Error in $tmp/sc2:1: prefix routes need mfwd-smcrouted" "$M" -f "$tmp/sc2"
+printf '%s\n' 'mroute from lo source 10.1.0.0/16 group 225.1.2.3 to lo' >"$tmp/sc2b"
+t 2 "Error in $tmp/sc2b:1: prefix routes need mfwd-smcrouted" "$M" -f "$tmp/sc2b"
 printf '%s\n' 'mroute from lo to lo' >"$tmp/sc3"
-t 2 'Error in line 1: mroute without "group G"' "$M" -f "$tmp/sc3"
+t 2 "Error in $tmp/sc3:1: mroute without \"group G\"" "$M" -f "$tmp/sc3"
 printf '%s\n' 'phyint lo enable bogus' >"$tmp/sc4"
-t 2 'Error in line 1: unknown phyint argument "bogus"' "$M" -f "$tmp/sc4"
+t 2 "Error in $tmp/sc4:1: unknown phyint argument \"bogus\"" "$M" -f "$tmp/sc4"
+printf '%s\n' 'mroute from lo group 225.1.2.3/33 to lo' >"$tmp/sc5"
+t 2 "Error in $tmp/sc5:1: invalid prefix length in \"225\.1\.2\.3/33\"" "$M" -f "$tmp/sc5"
+printf '%s\n' 'mroute from lo group 225.1.2.3' >"$tmp/sc6"
+t 2 "Error in $tmp/sc6:1: mroute without \"to IF\.\.\.\"" "$M" -f "$tmp/sc6"
+printf '%s\n' 'phyint lo enable ttl-threshold 0' >"$tmp/sc7"
+t 2 "Error in $tmp/sc7:1: invalid TTL threshold \"0\"" "$M" -f "$tmp/sc7"
 t 1 'cannot open "/nonexistent/conf"' "$M" -f /nonexistent/conf
+t 2 'usage: mfwdctl apply FILE' "$M" apply
+# include: relative to the including file, globs, errors in included files
+# name that file, loops are caught
+mkdir -p "$tmp/inc/d.d"
+printf '%s\n' 'phyint lo enable' 'include d.d/*.conf' >"$tmp/inc/main.conf"
+printf '%s\n' '' 'bogus-in-include' >"$tmp/inc/d.d/10-a.conf"
+t 2 "^Error in $tmp/inc/d\.d/10-a\.conf:2: unknown directive \"bogus-in-include\"" \
+	"$M" -f "$tmp/inc/main.conf"
+printf '%s\n' '# a' 'include loop2.conf' >"$tmp/inc/loop1.conf"
+printf '%s\n' 'include loop1.conf' >"$tmp/inc/loop2.conf"
+t 2 "include loop: \"$tmp/inc/\./loop1\.conf\" includes itself|include loop" \
+	"$M" -f "$tmp/inc/loop1.conf"
+printf '%s\n' 'include nonexistent.conf' >"$tmp/inc/missing.conf"
+t 1 "^Error in $tmp/inc/missing\.conf:1: cannot open \"$tmp/inc/nonexistent\.conf\"" \
+	"$M" -f "$tmp/inc/missing.conf"
+# mgroup: one-shot mfwdctl cannot hold a join; a warning names the line
+printf '%s\n' 'mgroup from lo group 225.1.2.3' 'mroute from lo group 225.1.2.0/24 to lo' >"$tmp/sc8"
+t 2 "Warning in $tmp/sc8:1: mgroup ignored: joining a group needs mfwd-smcrouted" \
+	"$M" -f "$tmp/sc8"
+
+# mfwd-smcrouted -F checks a file without the module
+D=$here/mfwd-smcrouted
+C=$here/mfwd-smcroutectl
+if [[ -x $D && -x $C ]]; then
+	printf '%s\n' 'phyint lo enable' 'mroute from lo group 225.1.2.0/24 to lo' \
+		'mgroup from lo group 225.1.2.3' 'include d.d/none*.conf' >"$tmp/inc/ok.conf"
+	t 0 '' "$D" -F "$tmp/inc/ok.conf"
+	t 1 "$tmp/inc/d\.d/10-a\.conf:2: unknown directive" "$D" -F "$tmp/inc/main.conf"
+	t_out 0 'Usage:' "$D" -h
+	t_out 0 'smcrouted 2\.5 compatible' "$D" -v
+	t 2 'one multicast routing table per network namespace' "$D" -t 5 -n
+	t 2 'invalid argument to -l' "$D" -l loud -n
+	t 2 '' "$D" -x
+	t_out 0 'Usage:' "$C" -h
+	t_out 0 'Add a multicast route' "$C" help add
+	t_out 0 'Add a multicast route' "$C" h a
+	t_out 0 'smcroutectl 2\.5 compatible' "$C" version
+	t 1 'unknown command "bogus"' "$C" bogus
+	t 1 'ambiguous command "re"' "$C" re
+	t 1 'wrong number of arguments to "add"' "$C" add eth0 225.1.2.3
+	t 1 'wrong number of arguments to "join"' "$C" join eth0
+	t 1 "Cannot find IPC socket $tmp/none\.sock" "$C" -u "$tmp/none.sock" show
+	t 1 "Cannot find IPC socket /run/no-such-ident\.sock" "$C" -i no-such-ident show
+	t 1 "Cannot find IPC socket /run/no-such-ident\.sock" "$C" -I no-such-ident kill
+fi
 
 # without the module the family is missing: a clear message, exit 1
 if [[ ! -d /sys/module/mfwd ]]; then

@@ -12,22 +12,52 @@
 
 #include "mfwdctl.h"
 
-void err_msg(const char *fmt, ...)
+void (*msg_hook)(bool error, const char *msg);
+
+static void vmsg(bool error, const char *fmt, va_list ap)
 {
-	va_list ap;
+	char where[PATH_MAX + 32] = "";
+	char text[1024];
 
 	/* in batch mode, first the errors of the lines queued before */
 	if (cur_line)
 		nl_batch_flush();
+	if (cur_file && cur_line)
+		snprintf(where, sizeof(where), "%s:%d: ", cur_file, cur_line);
+	else if (cur_line)
+		snprintf(where, sizeof(where), "line %d: ", cur_line);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (msg_hook) {
+		char buf[sizeof(where) + sizeof(text)];
+
+		snprintf(buf, sizeof(buf), "%s%s", where, text);
+		msg_hook(error, buf);
+		return;
+	}
 	fflush(stdout);
-	if (cur_line)
-		fprintf(stderr, "Error in line %d: ", cur_line);
+	if (*where)
+		fprintf(stderr, "%s in %s%s\n", error ? "Error" : "Warning",
+			where, text);
 	else
-		fputs("Error: ", stderr);
+		fprintf(stderr, "%s: %s\n", error ? "Error" : "Warning", text);
+}
+
+void err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(true, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void warn_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(false, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -38,18 +68,10 @@ int usage_err(const char *obj, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (cur_line)
-		nl_batch_flush();
-	fflush(stdout);
-	if (cur_line)
-		fprintf(stderr, "Error in line %d: ", cur_line);
-	else
-		fputs("Error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmsg(true, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	if (!cur_line)
+	if (!cur_line && !msg_hook)
 		fprintf(stderr, "Try \"mfwdctl %s%shelp\".\n", obj ? obj : "",
 			obj ? " " : "");
 	return EXIT_USAGE;

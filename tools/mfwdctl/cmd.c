@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwdctl - usage texts, command dispatch and line splitting, shared by
+ * mfwdctl and mfwd-smcrouted.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <linux/mfwd.h>
+
+#include "mfwdctl.h"
+
+struct opts opts;
+int cur_line;
+const char *cur_file;
+
+static const char usage_top[] =
+	"Usage: mfwdctl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+	"       mfwdctl [OPTIONS] -b FILE\n"
+	"       mfwdctl [OPTIONS] { -f | apply } SMCROUTE.CONF\n"
+	"where  OBJECT := { vif | route | flush | stats | config | monitor |\n"
+	"                   apply | help }\n"
+	"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
+	"                    -b[atch] FILE | -force | -f[ile] FILE | -V[ersion] |\n"
+	"                    -h[elp] }\n";
+
+static const char usage_vif[] =
+	"Usage: mfwdctl vif add dev IF [ttl-threshold N] [noallmulti] [register]\n"
+	"       mfwdctl vif del dev IF\n"
+	"       mfwdctl vif show [dev IF]\n";
+
+static const char usage_route[] =
+	"Usage: mfwdctl route { add | replace } group G [source S] iif IF\n"
+	"                     [oif IF[/TTL] [ttl TTL]]...\n"
+	"       mfwdctl route del group G [source S]\n"
+	"       mfwdctl route show [group G] [source S] [iif IF] [dev IF]\n"
+	"       mfwdctl route get group G [source S]\n"
+	"where  G is a multicast group outside 224.0.0.0/24, S a unicast source\n"
+	"       or \"*\" (any: a (*,G) route, also when source is left out);\n"
+	"       \"to\" and \"from\" are aliases of \"group\" and \"source\".\n";
+
+static const char usage_flush[] =
+	"Usage: mfwdctl flush [ routes | all ]\n"
+	"       (routes: all routes, the default; all: routes and VIFs)\n";
+
+static const char usage_stats[] = "Usage: mfwdctl stats\n";
+
+static const char usage_config[] =
+	"Usage: mfwdctl config show\n"
+	"       mfwdctl config set [unres-max N] [unres-qlen N] [unres-timeout MS]\n"
+	"                          [wrongvif-interval MS] [max-routes N]\n";
+
+static const char usage_monitor[] =
+	"Usage: mfwdctl monitor [ all | vif | route | nocache | wrongvif | wholepkt ]...\n";
+
+void print_usage(const char *obj, bool to_stderr)
+{
+	FILE *f = to_stderr ? stderr : stdout;
+
+	if (!obj || !*obj) {
+		fputs(usage_top, f);
+		fputs(usage_vif, f);
+		fputs(usage_route, f);
+		fputs(usage_flush, f);
+		fputs(usage_stats, f);
+		fputs(usage_config, f);
+		fputs(usage_monitor, f);
+	} else if (!strcmp(obj, "vif")) {
+		fputs(usage_vif, f);
+	} else if (!strcmp(obj, "route")) {
+		fputs(usage_route, f);
+	} else if (!strcmp(obj, "flush")) {
+		fputs(usage_flush, f);
+	} else if (!strcmp(obj, "stats")) {
+		fputs(usage_stats, f);
+	} else if (!strcmp(obj, "config")) {
+		fputs(usage_config, f);
+	} else if (!strcmp(obj, "monitor")) {
+		fputs(usage_monitor, f);
+	}
+}
+
+enum { O_VIF, O_ROUTE, O_FLUSH, O_STATS, O_CONFIG, O_MONITOR, O_APPLY, O_HELP };
+
+static const struct keyword objects[] = {
+	{ "vif", O_VIF },	   { "route", O_ROUTE },
+	{ "flush", O_FLUSH },	   { "stats", O_STATS },
+	{ "statistics", O_STATS }, { "config", O_CONFIG },
+	{ "monitor", O_MONITOR },  { "apply", O_APPLY },
+	{ "help", O_HELP },
+};
+
+static const char *const object_names[] = {
+	[O_VIF] = "vif",     [O_ROUTE] = "route",   [O_FLUSH] = "flush",
+	[O_STATS] = "stats", [O_CONFIG] = "config", [O_MONITOR] = "monitor",
+};
+
+static int do_help(int argc, char **argv)
+{
+	int obj;
+
+	if (argc < 1) {
+		print_usage(NULL, false);
+		return 0;
+	}
+	obj = match_keyword(argv[0], objects, ARRAY_SIZE(objects));
+	if (obj < 0)
+		return keyword_err(NULL, "object", argv[0], objects,
+				   ARRAY_SIZE(objects), obj);
+	print_usage(obj == O_HELP ? NULL : object_names[obj], false);
+	return 0;
+}
+
+int run_command(int argc, char **argv)
+{
+	int obj = match_keyword(argv[0], objects, ARRAY_SIZE(objects));
+
+	if (obj < 0)
+		return keyword_err(NULL, "object", argv[0], objects,
+				   ARRAY_SIZE(objects), obj);
+	argc--;
+	argv++;
+	switch (obj) {
+	case O_VIF:
+		return do_vif(argc, argv);
+	case O_ROUTE:
+		return do_route(argc, argv);
+	case O_FLUSH:
+		return do_flush(argc, argv);
+	case O_STATS:
+		return do_stats(argc, argv);
+	case O_CONFIG:
+		return do_config(argc, argv);
+	case O_MONITOR:
+		return do_monitor(argc, argv);
+	case O_APPLY:
+		if (argc != 1)
+			return usage_err(NULL, "usage: mfwdctl apply FILE");
+		return do_conf_file(argv[0]);
+	default:
+		return do_help(argc, argv);
+	}
+}
+
+/*
+ * Split @line into words: blanks separate, "..." and '...' quote, a word
+ * starting with '#' starts a comment. Returns the count, -1 on an error.
+ */
+int split_line(char *line, char **argv, int max)
+{
+	char *p = line, *out;
+	int argc = 0;
+
+	for (;;) {
+		char quote = 0;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p || *p == '#')
+			return argc;
+		if (argc >= max) {
+			err_msg("too many words");
+			return -1;
+		}
+		argv[argc++] = out = p;
+		while (*p) {
+			if (quote) {
+				if (*p == quote) {
+					quote = 0;
+					p++;
+					continue;
+				}
+			} else if (*p == '"' || *p == '\'') {
+				quote = *p++;
+				continue;
+			} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
+				   *p == '\r') {
+				p++;
+				break;
+			}
+			*out++ = *p++;
+		}
+		if (quote) {
+			err_msg("unterminated quote");
+			return -1;
+		}
+		*out = 0;
+	}
+}
+
+int worse(int a, int b)
+{
+	return a == EXIT_USAGE || b == EXIT_USAGE ? EXIT_USAGE :
+	       a || b				  ? EXIT_FAIL :
+						    0;
+}
