@@ -1,0 +1,1712 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mfwd-smcrouted - smcrouted(8) for mfwd: the same command line and
+ * smcroute.conf(5), with mfwd's generic netlink family in place of ipmr.
+ *
+ * It makes VIFs (every multicast interface unless -N, plus the phyints of
+ * the configuration), installs the exact mroutes, holds the mgroup joins
+ * with sockets of its own, answers mfwd-smcroutectl on a UNIX socket, and
+ * installs (S,G) routes on demand for the template rules - (*,G/LEN),
+ * (S/LEN,G) and wildcard inbound interfaces - when mfwd reports a packet
+ * that matched no route (NOCACHE events), as smcrouted does with ipmr's
+ * upcalls. An exact (*,G) rule is installed as an mfwd (*,G) route.
+ *
+ * What it installed - VIFs, routes, joins - it removes when it exits
+ * (SIGTERM, SIGINT, "kill"); VIFs and routes that were there before it are
+ * left alone. SIGHUP or "reload" re-reads the configuration: routes and
+ * joins added over IPC are dropped, as with smcrouted.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+#include <linux/mfwd.h>
+
+#include "mfwdctl.h"
+#include "smcroute-ipc.h"
+
+#define MAX_OIFS 256
+
+static const char *prog = "mfwd-smcrouted";
+static const char *ident = SMC_DEFAULT_IDENT;
+static const char *conf_path;
+static const char *pid_path;
+static const char *sock_path;
+static const char *script;
+static bool foreground, no_vifs, use_syslog;
+static int loglevel = LOG_NOTICE;
+static unsigned int cache_timeout = 60;
+
+/* ---- logging ---- */
+
+static const struct {
+	const char *name;
+	int level;
+} levels[] = {
+	{ "none", -1 },
+	{ "err", LOG_ERR },
+	{ "error", LOG_ERR },
+	{ "notice", LOG_NOTICE },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+	{ "warning", LOG_WARNING },
+};
+
+/* replies to the client being served: its stdout and stderr */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static struct buf *reply_out, *reply_err;
+
+static void buf_vadd(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p)
+			return;
+		b->p = p;
+		b->cap = cap;
+	}
+	vsnprintf(b->p + b->len, n + 1, fmt, ap);
+	b->len += n;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+buf_add(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vadd(b, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+logit(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level <= LOG_WARNING && reply_err) {
+		va_start(ap, fmt);
+		buf_vadd(reply_err, fmt, ap);
+		va_end(ap);
+		buf_add(reply_err, "\n");
+	}
+	if (level > loglevel)
+		return;
+	va_start(ap, fmt);
+	if (use_syslog) {
+		vsyslog(level, fmt, ap);
+	} else {
+		fprintf(stderr, "%s[%d]: ", ident, (int)getpid());
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+/* messages of the shared code (netlink errors, configuration errors) */
+static void lib_msg(bool error, const char *msg)
+{
+	logit(error ? LOG_ERR : LOG_WARNING, "%s", msg);
+}
+
+/* ---- kernel state we keep ---- */
+
+struct vif {
+	uint32_t ifindex;
+	char name[IF_NAMESIZE];
+	bool ours;
+	bool wanted; /* by the configuration being applied */
+	bool seen; /* in the last dump */
+	int threshold;
+};
+
+/* a static rule: from the configuration or added over IPC */
+struct rule {
+	unsigned int id;
+	char iif[IF_NAMESIZE];
+	uint32_t src, grp;
+	int slen, glen;
+	char (*oifs)[IF_NAMESIZE];
+	int noifs;
+	bool installed; /* exact rules: the kernel route is ours */
+	bool from_conf;
+};
+
+/* an (S,G) route installed for a template rule */
+struct dyn {
+	uint32_t src, grp, iif;
+	unsigned int rule_id;
+};
+
+struct join {
+	char iif[IF_NAMESIZE];
+	uint32_t src, grp;
+	int fd;
+};
+
+static struct vif *vifs;
+static int nvif;
+static struct rule *rules;
+static int nrule;
+static unsigned int next_rule_id = 1;
+static struct dyn *dyns;
+static int ndyn;
+static struct join *joins;
+static int njoin;
+
+static void *grow(void *arr, int n, size_t size)
+{
+	void *p = realloc(arr, (n + 1) * size);
+
+	if (!p) {
+		logit(LOG_ERR, "out of memory");
+		exit(EXIT_FAIL);
+	}
+	memset((char *)p + n * size, 0, size);
+	return p;
+}
+
+static const char *ip(uint32_t a, char *buf)
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+/* "(S, G)" or "(*, G/LEN)" as smcroutectl shows it */
+static const char *sg_str(uint32_t src, int slen, uint32_t grp, int glen,
+			  char *buf, size_t len)
+{
+	char s[INET_ADDRSTRLEN + 4], g[INET_ADDRSTRLEN + 4];
+	char a[INET_ADDRSTRLEN];
+
+	if (!src)
+		snprintf(s, sizeof(s), "*");
+	else if (slen < 32)
+		snprintf(s, sizeof(s), "%s/%d", ip(src, a), slen);
+	else
+		snprintf(s, sizeof(s), "%s", ip(src, a));
+	if (glen < 32)
+		snprintf(g, sizeof(g), "%s/%d", ip(grp, a), glen);
+	else
+		snprintf(g, sizeof(g), "%s", ip(grp, a));
+	snprintf(buf, len, "(%s, %s)", s, g);
+	return buf;
+}
+
+static bool is_wildcard(const char *name)
+{
+	size_t l = strlen(name);
+
+	return l && name[l - 1] == '+';
+}
+
+static bool if_match(const char *pattern, const char *name)
+{
+	if (is_wildcard(pattern))
+		return !strncmp(pattern, name, strlen(pattern) - 1);
+	return !strcmp(pattern, name);
+}
+
+static bool in_prefix(uint32_t addr, uint32_t net, int len)
+{
+	uint32_t mask = len ? htonl(~0U << (32 - len)) : 0;
+
+	return (addr & mask) == net;
+}
+
+static bool rule_is_template(const struct rule *r)
+{
+	return r->glen < 32 || (r->src && r->slen < 32) || is_wildcard(r->iif);
+}
+
+/* ---- netlink requests, one at a time ---- */
+
+static int k_vif_add(uint32_t ifindex, int threshold)
+{
+	struct nlmsghdr *nlh =
+		nl_msg(MFWD_CMD_VIF_ADD, NLM_F_CREATE | NLM_F_EXCL);
+
+	nl_put_u32(nlh, MFWD_A_IFINDEX, ifindex);
+	if (threshold)
+		nl_put_u8(nlh, MFWD_A_VIF_THRESHOLD, threshold);
+	nl_ignore_errno = EEXIST;
+	nl_request(nlh);
+	nl_ignore_errno = 0;
+	return nl_last_errno;
+}
+
+static int k_vif_del(uint32_t ifindex)
+{
+	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_VIF_DEL, 0);
+
+	nl_put_u32(nlh, MFWD_A_IFINDEX, ifindex);
+	nl_ignore_errno = ENOENT;
+	nl_request(nlh);
+	nl_ignore_errno = 0;
+	return nl_last_errno;
+}
+
+static int k_route_set(uint32_t src, uint32_t grp, uint32_t iif,
+		       const uint32_t *oifs, int noifs)
+{
+	struct nlmsghdr *nlh =
+		nl_msg(MFWD_CMD_ROUTE_ADD, NLM_F_CREATE | NLM_F_REPLACE);
+	int i;
+
+	nl_put_u32(nlh, MFWD_A_GROUP, grp);
+	if (src)
+		nl_put_u32(nlh, MFWD_A_SOURCE, src);
+	nl_put_u32(nlh, MFWD_A_IIF, iif);
+	for (i = 0; i < noifs; i++) {
+		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
+
+		nl_put_u32(nlh, MFWD_OIF_A_IFINDEX, oifs[i]);
+		nl_nest_end(nlh, nest);
+	}
+	nl_request(nlh);
+	return nl_last_errno;
+}
+
+static int k_route_del2(uint32_t src, uint32_t grp, bool quiet)
+{
+	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
+
+	nl_put_u32(nlh, MFWD_A_GROUP, grp);
+	if (src)
+		nl_put_u32(nlh, MFWD_A_SOURCE, src);
+	nl_ignore_errno = quiet ? ENOENT : 0;
+	nl_request(nlh);
+	nl_ignore_errno = 0;
+	return nl_last_errno;
+}
+
+static int k_route_del(uint32_t src, uint32_t grp)
+{
+	return k_route_del2(src, grp, true);
+}
+
+/* ---- VIFs ---- */
+
+static struct vif *vif_find(uint32_t ifindex)
+{
+	int i;
+
+	for (i = 0; i < nvif; i++) {
+		if (vifs[i].ifindex == ifindex)
+			return &vifs[i];
+	}
+	return NULL;
+}
+
+/* the kernel's VIFs; those we do not know yet are not ours */
+static int vif_dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+	uint32_t ifindex;
+	struct vif *v;
+
+	(void)data;
+	if (nl_parse(nlh, tb) || !tb[MFWD_A_IFINDEX])
+		return 0;
+	ifindex = nl_get_uint(tb[MFWD_A_IFINDEX]);
+	v = vif_find(ifindex);
+	if (!v) {
+		vifs = grow(vifs, nvif, sizeof(*vifs));
+		v = &vifs[nvif++];
+		v->ifindex = ifindex;
+	}
+	if (tb[MFWD_A_IFNAME])
+		snprintf(v->name, sizeof(v->name), "%s",
+			 mnl_attr_get_str(tb[MFWD_A_IFNAME]));
+	v->threshold = tb[MFWD_A_VIF_THRESHOLD] ?
+			       nl_get_uint(tb[MFWD_A_VIF_THRESHOLD]) :
+			       1;
+	v->seen = true;
+	return 0;
+}
+
+/* read the kernel's VIF table; VIFs that went away are forgotten */
+static void vif_sync(void)
+{
+	int i;
+
+	for (i = 0; i < nvif; i++)
+		vifs[i].seen = false;
+	if (nl_query(nl_msg(MFWD_CMD_VIF_GET, NLM_F_DUMP), vif_dump_cb, NULL))
+		return;
+	for (i = nvif - 1; i >= 0; i--) {
+		if (!vifs[i].seen)
+			vifs[i] = vifs[--nvif];
+	}
+}
+
+/*
+ * Make @name a VIF with TTL threshold @threshold (0: any, 1 for a new VIF);
+ * false if it cannot be.
+ */
+static bool vif_want(const char *name, int threshold)
+{
+	uint32_t ifindex = if_nametoindex(name);
+	struct vif *v;
+	int err;
+
+	if (!ifindex) {
+		logit(LOG_ERR, "interface %s does not exist, no VIF", name);
+		return false;
+	}
+	v = vif_find(ifindex);
+	if (v && v->ours && threshold && v->threshold != threshold) {
+		/* ours with another threshold: make it anew */
+		k_vif_del(ifindex);
+		*v = vifs[--nvif];
+		v = NULL;
+	}
+	if (v) {
+		/* ours, or someone else's that we use as it is */
+		v->wanted = true;
+		return true;
+	}
+	err = k_vif_add(ifindex, threshold);
+	if (err == EEXIST) {
+		vif_sync();
+		v = vif_find(ifindex);
+		if (v)
+			v->wanted = true;
+		return v != NULL;
+	}
+	if (err)
+		return false;
+	if (!threshold)
+		threshold = 1;
+	logit(LOG_INFO, "VIF %s (ifindex %u) added, TTL threshold %d", name,
+	      ifindex, threshold);
+	vifs = grow(vifs, nvif, sizeof(*vifs));
+	v = &vifs[nvif++];
+	v->ifindex = ifindex;
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	v->ours = true;
+	v->wanted = true;
+	v->seen = true;
+	v->threshold = threshold;
+	return true;
+}
+
+/* delete our VIFs that are not wanted (all of them when @all) */
+static void vifs_prune(bool all)
+{
+	int i;
+
+	for (i = nvif - 1; i >= 0; i--) {
+		if (!vifs[i].ours || (!all && vifs[i].wanted))
+			continue;
+		logit(LOG_INFO, "VIF %s removed", vifs[i].name);
+		k_vif_del(vifs[i].ifindex);
+		vifs[i] = vifs[--nvif];
+	}
+}
+
+/* ---- routes ---- */
+
+/* kernel ifindexes of a rule's outputs (wildcards: matching VIFs) */
+static int rule_oifs(const struct rule *r, uint32_t iif, uint32_t *out)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < r->noifs; i++) {
+		if (is_wildcard(r->oifs[i])) {
+			for (j = 0; j < nvif && n < MAX_OIFS; j++) {
+				if (vifs[j].ifindex != iif &&
+				    if_match(r->oifs[i], vifs[j].name))
+					out[n++] = vifs[j].ifindex;
+			}
+			continue;
+		}
+		uint32_t idx = if_nametoindex(r->oifs[i]);
+
+		if (!idx) {
+			logit(LOG_WARNING, "outbound interface %s not found",
+			      r->oifs[i]);
+			continue;
+		}
+		for (j = 0; j < n && out[j] != idx; j++)
+			;
+		if (j == n && n < MAX_OIFS)
+			out[n++] = idx;
+	}
+	return n;
+}
+
+/* the interfaces a rule names become VIFs */
+static bool rule_vifs(const struct rule *r, const struct sc_conf *c)
+{
+	const struct sc_phyint *p;
+	bool ok = true;
+	int i;
+
+	for (i = -1; i < r->noifs; i++) {
+		const char *name = i < 0 ? r->iif : r->oifs[i];
+
+		if (is_wildcard(name))
+			continue;
+		p = c ? sc_phyint_find(c, name) : NULL;
+		if (p && !p->enable) {
+			logit(LOG_ERR, "interface %s is disabled (phyint)",
+			      name);
+			ok = false;
+			continue;
+		}
+		if (!vif_want(name, p && p->threshold ? p->threshold : 0))
+			ok = false;
+	}
+	return ok;
+}
+
+static int rule_install(struct rule *r)
+{
+	uint32_t oifs[MAX_OIFS], iif;
+	char sg[64];
+	int n, err;
+
+	if (rule_is_template(r))
+		return 0;
+	iif = if_nametoindex(r->iif);
+	if (!iif) {
+		logit(LOG_ERR, "inbound interface %s not found", r->iif);
+		return ENODEV;
+	}
+	n = rule_oifs(r, iif, oifs);
+	err = k_route_set(r->src, r->grp, iif, oifs, n);
+	sg_str(r->src, r->slen, r->grp, r->glen, sg, sizeof(sg));
+	if (err) {
+		logit(LOG_ERR, "cannot add route %s from %s: %s", sg, r->iif,
+		      strerror(err));
+		return err;
+	}
+	logit(LOG_INFO, "route %s from %s installed", sg, r->iif);
+	r->installed = true;
+	return 0;
+}
+
+static void dyn_remove_at(int i)
+{
+	k_route_del(dyns[i].src, dyns[i].grp);
+	dyns[i] = dyns[--ndyn];
+}
+
+/* remove a rule's kernel routes: its own or those made from it */
+static void rule_uninstall(struct rule *r)
+{
+	int i;
+
+	if (r->installed)
+		k_route_del(r->src, r->grp);
+	r->installed = false;
+	for (i = ndyn - 1; i >= 0; i--) {
+		if (dyns[i].rule_id == r->id)
+			dyn_remove_at(i);
+	}
+}
+
+static struct rule *rule_find(const char *iif, uint32_t src, int slen,
+			      uint32_t grp, int glen)
+{
+	int i;
+
+	for (i = 0; i < nrule; i++) {
+		struct rule *r = &rules[i];
+
+		if (r->src == src && r->slen == slen && r->grp == grp &&
+		    r->glen == glen && (!iif || !strcmp(r->iif, iif)))
+			return r;
+	}
+	return NULL;
+}
+
+static void rule_free_at(int i)
+{
+	free(rules[i].oifs);
+	memmove(&rules[i], &rules[i + 1], (nrule - i - 1) * sizeof(*rules));
+	nrule--;
+}
+
+static struct rule *rule_new(const char *iif, uint32_t src, int slen,
+			     uint32_t grp, int glen)
+{
+	struct rule *r;
+
+	rules = grow(rules, nrule, sizeof(*rules));
+	r = &rules[nrule++];
+	r->id = next_rule_id++;
+	snprintf(r->iif, sizeof(r->iif), "%s", iif);
+	r->src = src;
+	r->slen = src ? slen : 0;
+	r->grp = grp;
+	r->glen = glen;
+	return r;
+}
+
+static void rule_add_oif(struct rule *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->noifs; i++) {
+		if (!strcmp(r->oifs[i], name))
+			return;
+	}
+	r->oifs = grow(r->oifs, r->noifs, sizeof(*r->oifs));
+	snprintf(r->oifs[r->noifs++], IF_NAMESIZE, "%s", name);
+}
+
+/* ---- templates: NOCACHE events ---- */
+
+static void run_script(const char *what, uint32_t src, uint32_t grp)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	pid_t pid;
+
+	if (!script)
+		return;
+	pid = fork();
+	if (pid)
+		return;
+	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
+	if (src || grp) {
+		setenv("source", ip(src, s), 1);
+		setenv("group", ip(grp, g), 1);
+	}
+	execl(script, script, what, (char *)NULL);
+	_exit(127);
+}
+
+static int nocache_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+	char name[IF_NAMESIZE], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	uint32_t src, grp, iif, oifs[MAX_OIFS];
+	int i, n;
+
+	(void)data;
+	if (genl->cmd != MFWD_CMD_NOCACHE || nl_parse(nlh, tb))
+		return 0;
+	src = nl_get_addr(tb[MFWD_A_SOURCE]);
+	grp = nl_get_addr(tb[MFWD_A_GROUP]);
+	iif = nl_get_uint(tb[MFWD_A_IIF]);
+	if (!if_indextoname(iif, name))
+		return 0;
+	for (i = 0; i < ndyn; i++) {
+		if (dyns[i].src == src && dyns[i].grp == grp)
+			return 0;
+	}
+	for (i = 0; i < nrule; i++) {
+		struct rule *r = &rules[i];
+
+		if (!rule_is_template(r) || !if_match(r->iif, name) ||
+		    !in_prefix(grp, r->grp, r->glen) ||
+		    (r->src && !in_prefix(src, r->src, r->slen)))
+			continue;
+		n = rule_oifs(r, iif, oifs);
+		if (k_route_set(src, grp, iif, oifs, n))
+			return 0;
+		logit(LOG_INFO,
+		      "route (%s, %s) from %s installed for a template",
+		      ip(src, a), ip(grp, b), name);
+		dyns = grow(dyns, ndyn, sizeof(*dyns));
+		dyns[ndyn].src = src;
+		dyns[ndyn].grp = grp;
+		dyns[ndyn].iif = iif;
+		dyns[ndyn].rule_id = r->id;
+		ndyn++;
+		run_script("install", src, grp);
+		return 0;
+	}
+	logit(LOG_DEBUG, "no rule for (%s, %s) from %s", ip(src, a), ip(grp, b),
+	      name);
+	return 0;
+}
+
+/* an idle dynamic route: IDLE_MS of its kernel route */
+static int idle_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MFWD_A_MAX + 1];
+
+	if (!nl_parse(nlh, tb))
+		*(uint64_t *)data = nl_get_uint(tb[MFWD_A_IDLE_MS]);
+	return 0;
+}
+
+/* -c SEC: remove the dynamic routes unused for SEC seconds */
+static void expire_dyns(void)
+{
+	uint64_t idle;
+	int i;
+
+	for (i = ndyn - 1; i >= 0; i--) {
+		struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
+
+		nl_put_u32(nlh, MFWD_A_GROUP, dyns[i].grp);
+		if (dyns[i].src)
+			nl_put_u32(nlh, MFWD_A_SOURCE, dyns[i].src);
+		idle = UINT64_MAX;
+		nl_ignore_errno = ENOENT;
+		nl_query(nlh, idle_cb, &idle);
+		nl_ignore_errno = 0;
+		if (idle >= (uint64_t)cache_timeout * 1000)
+			dyn_remove_at(i);
+	}
+}
+
+/* ---- group joins ---- */
+
+static int join_add(const char *iif, uint32_t src, uint32_t grp)
+{
+	struct group_source_req gsr = { 0 };
+	struct sockaddr_in *sin;
+	char sg[64];
+	int fd, i;
+
+	for (i = 0; i < njoin; i++) {
+		if (!strcmp(joins[i].iif, iif) && joins[i].src == src &&
+		    joins[i].grp == grp)
+			return 0;
+	}
+	sg_str(src, 32, grp, 32, sg, sizeof(sg));
+	gsr.gsr_interface = if_nametoindex(iif);
+	if (!gsr.gsr_interface) {
+		logit(LOG_ERR, "join %s: no interface %s", sg, iif);
+		return ENODEV;
+	}
+	sin = (struct sockaddr_in *)&gsr.gsr_group;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = grp;
+	sin = (struct sockaddr_in *)&gsr.gsr_source;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = src;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, IPPROTO_IP,
+		       src ? MCAST_JOIN_SOURCE_GROUP : MCAST_JOIN_GROUP, &gsr,
+		       src ? sizeof(gsr) : sizeof(struct group_req))) {
+		int err = errno;
+
+		logit(LOG_ERR, "join %s on %s: %s", sg, iif, strerror(err));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	logit(LOG_INFO, "joined %s on %s", sg, iif);
+	joins = grow(joins, njoin, sizeof(*joins));
+	snprintf(joins[njoin].iif, IF_NAMESIZE, "%s", iif);
+	joins[njoin].src = src;
+	joins[njoin].grp = grp;
+	joins[njoin].fd = fd;
+	njoin++;
+	return 0;
+}
+
+static int join_del(const char *iif, uint32_t src, uint32_t grp)
+{
+	int i;
+
+	for (i = 0; i < njoin; i++) {
+		if (!strcmp(joins[i].iif, iif) && joins[i].src == src &&
+		    joins[i].grp == grp) {
+			close(joins[i].fd);
+			joins[i] = joins[--njoin];
+			return 0;
+		}
+	}
+	return ENOENT;
+}
+
+/* a group range joins every group in it, as smcrouted does */
+#define MAX_RANGE_JOIN 1024
+
+static int join_range(bool join, const char *iif, uint32_t src, int slen,
+		      uint32_t grp, int glen)
+{
+	uint32_t n, i, base = ntohl(grp);
+	int err = 0, e;
+
+	if (src && slen < 32) {
+		logit(LOG_ERR, "a join needs one source, not a range");
+		return EINVAL;
+	}
+	if (32 - glen > 10) {
+		logit(LOG_ERR,
+		      "group range /%d too large to join (at most %d groups)",
+		      glen, MAX_RANGE_JOIN);
+		return EINVAL;
+	}
+	n = 1U << (32 - glen);
+	for (i = 0; i < n; i++) {
+		uint32_t g = htonl(base + i);
+
+		e = join ? join_add(iif, src, g) : join_del(iif, src, g);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+/* ---- the configuration ---- */
+
+static void teardown_routes_joins(void)
+{
+	int i;
+
+	for (i = 0; i < nrule; i++)
+		rule_uninstall(&rules[i]);
+	while (nrule)
+		rule_free_at(nrule - 1);
+	while (ndyn)
+		dyn_remove_at(ndyn - 1);
+	for (i = 0; i < njoin; i++)
+		close(joins[i].fd);
+	njoin = 0;
+}
+
+static bool multicast_if(const char *name)
+{
+	struct ifaddrs *ifa, *i;
+	bool ok = false;
+
+	if (getifaddrs(&ifa))
+		return false;
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!strcmp(i->ifa_name, name)) {
+			ok = (i->ifa_flags & IFF_MULTICAST) &&
+			     !(i->ifa_flags & IFF_LOOPBACK);
+			break;
+		}
+	}
+	freeifaddrs(ifa);
+	return ok;
+}
+
+/* (re)load the configuration; returns the number of errors */
+static int load_config(void)
+{
+	struct sc_conf c = { .keep_going = true };
+	struct if_nameindex *ifs, *it;
+	int i, errors = 0;
+	struct stat st;
+
+	teardown_routes_joins();
+	for (i = 0; i < nvif; i++)
+		vifs[i].wanted = false;
+	vif_sync();
+
+	if (stat(conf_path, &st) && errno == ENOENT) {
+		logit(LOG_NOTICE, "no configuration file %s", conf_path);
+	} else if (sc_conf_read(conf_path, &c)) {
+		errors += c.errors ? c.errors : 1;
+	}
+
+	/* VIFs: every multicast interface unless -N, and the phyints */
+	if (!no_vifs) {
+		ifs = if_nameindex();
+		for (it = ifs; it && it->if_index; it++) {
+			const struct sc_phyint *p =
+				sc_phyint_find(&c, it->if_name);
+
+			if (p || !multicast_if(it->if_name))
+				continue;
+			vif_want(it->if_name, 1);
+		}
+		if (ifs)
+			if_freenameindex(ifs);
+	}
+	for (i = 0; i < c.nphyint; i++) {
+		cur_file = c.phyints[i].file;
+		cur_line = c.phyints[i].line;
+		if (c.phyints[i].enable &&
+		    !vif_want(c.phyints[i].name,
+			      c.phyints[i].threshold ? c.phyints[i].threshold :
+						       1))
+			errors++;
+	}
+	cur_file = NULL;
+	cur_line = 0;
+
+	for (i = 0; i < c.nmroute; i++) {
+		struct sc_rule *m = &c.mroutes[i];
+		struct rule *r;
+		int j;
+
+		r = rule_new(m->iif, m->src, m->slen, m->grp, m->glen);
+		r->from_conf = true;
+		for (j = 0; j < m->noifs; j++)
+			rule_add_oif(r, m->oifs[j]);
+		if (!rule_vifs(r, &c) || rule_install(r)) {
+			logit(LOG_ERR, "%s:%d: mroute not installed", m->file,
+			      m->line);
+			errors++;
+		}
+	}
+	for (i = 0; i < c.nmgroup; i++) {
+		struct sc_rule *m = &c.mgroups[i];
+
+		if (join_range(true, m->iif, m->src, m->slen, m->grp,
+			       m->glen)) {
+			logit(LOG_ERR, "%s:%d: mgroup not joined", m->file,
+			      m->line);
+			errors++;
+		}
+	}
+	vifs_prune(false);
+	sc_conf_free(&c);
+	run_script("reload", 0, 0);
+	return errors;
+}
+
+static void shutdown_all(void)
+{
+	teardown_routes_joins();
+	vifs_prune(true);
+}
+
+/* ---- IPC ---- */
+
+static bool want_exit, want_reload;
+
+static bool looks_like_group(const char *s)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash;
+	struct in_addr a;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	return inet_pton(AF_INET, buf, &a) == 1 &&
+	       (ntohl(a.s_addr) & 0xf0000000) == 0xe0000000;
+}
+
+/* "IIF [SOURCE[/LEN]] GROUP[/LEN] ...": returns the index after GROUP */
+static int parse_sg(int argc, char **argv, uint32_t *src, int *slen,
+		    uint32_t *grp, int *glen)
+{
+	int i = 1;
+
+	*src = 0;
+	*slen = 0;
+	if (argc < 2)
+		return -1;
+	if (!looks_like_group(argv[i])) {
+		if (sc_parse_addr(argv[i], false, src, slen))
+			return -1;
+		i++;
+	}
+	if (i >= argc) {
+		logit(LOG_ERR, "missing multicast group");
+		return -1;
+	}
+	if (sc_parse_addr(argv[i], true, grp, glen))
+		return -1;
+	return i + 1;
+}
+
+static int ipc_add(int argc, char **argv)
+{
+	uint32_t src, grp;
+	int slen, glen, i, j;
+	struct rule *r;
+	bool fresh;
+
+	i = parse_sg(argc, argv, &src, &slen, &grp, &glen);
+	if (i < 0)
+		return 1;
+	if (i >= argc) {
+		logit(LOG_ERR, "missing outbound interface");
+		return 1;
+	}
+	for (j = 0; j < argc; j++) {
+		if (j && j < i)
+			continue;
+		if (strlen(argv[j]) >= IF_NAMESIZE ||
+		    (!is_wildcard(argv[j]) && !if_nametoindex(argv[j]))) {
+			logit(LOG_ERR, "mroute: %s %s is not a known phyint",
+			      j ? "outbound" : "inbound", argv[j]);
+			return 1;
+		}
+	}
+	r = rule_find(NULL, src, slen, grp, glen);
+	fresh = !r;
+	if (r && strcmp(r->iif, argv[0])) {
+		/* another inbound interface: a new route */
+		rule_uninstall(r);
+		snprintf(r->iif, sizeof(r->iif), "%s", argv[0]);
+		r->noifs = 0;
+	}
+	if (!r)
+		r = rule_new(argv[0], src, slen, grp, glen);
+	for (; i < argc; i++)
+		rule_add_oif(r, argv[i]);
+	if (!rule_vifs(r, NULL) || rule_install(r)) {
+		if (fresh)
+			rule_free_at(r - rules);
+		return 1;
+	}
+	/* a template's dynamic routes get the new outputs too */
+	for (i = ndyn - 1; i >= 0; i--) {
+		if (dyns[i].rule_id == r->id)
+			dyn_remove_at(i);
+	}
+	return 0;
+}
+
+static int ipc_remove(int argc, char **argv)
+{
+	uint32_t src, grp;
+	int slen, glen, i, j;
+	struct rule *r;
+	char sg[64];
+
+	i = parse_sg(argc, argv, &src, &slen, &grp, &glen);
+	if (i < 0)
+		return 1;
+	r = rule_find(argv[0], src, slen, grp, glen);
+	sg_str(src, slen, grp, glen, sg, sizeof(sg));
+	if (!r) {
+		/* not ours: smcrouted removes kernel routes all the same */
+		if (glen == 32 && (!src || slen == 32) && i >= argc) {
+			reply_err = NULL; /* one message is enough */
+			if (!k_route_del2(src, grp, false))
+				return 0;
+		}
+		logit(LOG_ERR, "mroute: no route %s from %s", sg, argv[0]);
+		return 1;
+	}
+	if (i >= argc) {
+		rule_uninstall(r);
+		rule_free_at(r - rules);
+		logit(LOG_INFO, "route %s from %s removed", sg, argv[0]);
+		return 0;
+	}
+	/* remove these outputs; the route stays, maybe with none */
+	for (; i < argc; i++) {
+		for (j = 0; j < r->noifs; j++) {
+			if (!strcmp(r->oifs[j], argv[i])) {
+				memmove(&r->oifs[j], &r->oifs[j + 1],
+					(r->noifs - j - 1) * sizeof(*r->oifs));
+				r->noifs--;
+				break;
+			}
+		}
+	}
+	for (j = ndyn - 1; j >= 0; j--) {
+		if (dyns[j].rule_id == r->id)
+			dyn_remove_at(j);
+	}
+	return rule_install(r) ? 1 : 0;
+}
+
+static int ipc_join(int argc, char **argv, bool join)
+{
+	uint32_t src, grp;
+	int slen, glen, i;
+
+	i = parse_sg(argc, argv, &src, &slen, &grp, &glen);
+	if (i < 0)
+		return 1;
+	if (i < argc) {
+		logit(LOG_ERR, "unexpected argument %s", argv[i]);
+		return 1;
+	}
+	if (join_range(join, argv[0], src, slen, grp, glen)) {
+		if (!join)
+			logit(LOG_ERR, "not joined: %s", argv[argc - 1]);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- show ---- */
+
+#define LINE_WIDTH 79
+
+struct kroute {
+	uint32_t src, grp, iif;
+	uint64_t packets, bytes;
+	uint32_t oifs[MAX_OIFS];
+	int noifs;
+};
+
+static struct kroute *kroutes;
+static int nkroute;
+
+static int kroute_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MFWD_A_MAX + 1], *a, *n;
+	struct kroute *k;
+
+	(void)data;
+	if (nl_parse(nlh, tb) || !tb[MFWD_A_GROUP])
+		return 0;
+	kroutes = grow(kroutes, nkroute, sizeof(*kroutes));
+	k = &kroutes[nkroute++];
+	k->src = nl_get_addr(tb[MFWD_A_SOURCE]);
+	k->grp = nl_get_addr(tb[MFWD_A_GROUP]);
+	k->iif = nl_get_uint(tb[MFWD_A_IIF]);
+	k->packets = nl_get_uint(tb[MFWD_A_PACKETS]);
+	k->bytes = nl_get_uint(tb[MFWD_A_BYTES]);
+	mnl_attr_for_each(a, nlh, nl_hdrlen()) {
+		if (mnl_attr_get_type(a) != MFWD_A_OIF || k->noifs >= MAX_OIFS)
+			continue;
+		mnl_attr_for_each_nested(n, a) {
+			if (mnl_attr_get_type(n) == MFWD_OIF_A_IFINDEX)
+				k->oifs[k->noifs++] = nl_get_uint(n);
+		}
+	}
+	return 0;
+}
+
+static struct kroute *kroute_find(uint32_t src, uint32_t grp)
+{
+	int i;
+
+	for (i = 0; i < nkroute; i++) {
+		if (kroutes[i].src == src && kroutes[i].grp == grp)
+			return &kroutes[i];
+	}
+	return NULL;
+}
+
+static void heading(struct buf *o, const char *flags, const char *title,
+		    const char *cols)
+{
+	char line[LINE_WIDTH + 1];
+
+	if (strchr(flags, 't'))
+		return;
+	if (title) {
+		memset(line, '_', LINE_WIDTH);
+		line[LINE_WIDTH] = 0;
+		buf_add(o, "%s\n%s\n", line, title);
+	}
+	memset(line, '=', LINE_WIDTH);
+	line[LINE_WIDTH] = 0;
+	buf_add(o, "%s\n%s\n%s\n", line, cols, line);
+}
+
+static void route_line(struct buf *o, bool detail, const char *sg,
+		       const char *iif, const struct kroute *k,
+		       const char *oifs)
+{
+	if (detail)
+		buf_add(o, "%-43s%-4s%10llu %10llu  %s\n", sg, iif,
+			(unsigned long long)(k ? k->packets : 0),
+			(unsigned long long)(k ? k->bytes : 0), oifs);
+	else
+		buf_add(o, "%-43s%-4s %s\n", sg, iif, oifs);
+}
+
+static void show_routes(struct buf *o, const char *flags)
+{
+	bool detail = strchr(flags, 'd');
+	const char *cols =
+		detail ?
+			"ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS" :
+			"ROUTE (S,G)                                IIF  OIFS";
+	char sg[64], oifs[1024], name[IFNAME_BUF];
+	int i, j, pass;
+
+	free(kroutes);
+	kroutes = NULL;
+	nkroute = 0;
+	nl_query(nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP), kroute_cb, NULL);
+
+	/* (*,G) rules and templates, then (S,G) rules */
+	for (pass = 0; pass < 2; pass++) {
+		heading(o, flags, pass ? "(S,G) Rules" : "(*,G) Template Rules",
+			cols);
+		for (i = 0; i < nrule; i++) {
+			struct rule *r = &rules[i];
+			bool star = !r->src || rule_is_template(r);
+			size_t len = 0;
+
+			if (star != !pass)
+				continue;
+			oifs[0] = 0;
+			for (j = 0; j < r->noifs; j++)
+				len += snprintf(oifs + len,
+						len < sizeof(oifs) ?
+							sizeof(oifs) - len :
+							0,
+						"%s%s", j ? " " : "",
+						r->oifs[j]);
+			sg_str(r->src, r->slen, r->grp, r->glen, sg,
+			       sizeof(sg));
+			route_line(o, detail, sg, r->iif,
+				   rule_is_template(r) ?
+					   NULL :
+					   kroute_find(r->src, r->grp),
+				   oifs);
+		}
+	}
+	heading(o, flags, "Kernel MFC Table", cols);
+	for (i = 0; i < nkroute; i++) {
+		struct kroute *k = &kroutes[i];
+		size_t len = 0;
+
+		oifs[0] = 0;
+		for (j = 0; j < k->noifs; j++)
+			len += snprintf(
+				oifs + len,
+				len < sizeof(oifs) ? sizeof(oifs) - len : 0,
+				"%s%s", j ? " " : "",
+				ifindex_name(k->oifs[j], name, sizeof(name)));
+		sg_str(k->src, 32, k->grp, 32, sg, sizeof(sg));
+		route_line(o, detail, sg,
+			   ifindex_name(k->iif, name, sizeof(name)), k, oifs);
+	}
+	buf_add(o, "\n");
+}
+
+static void show_groups(struct buf *o, const char *flags)
+{
+	char sg[64];
+	int i;
+
+	heading(o, flags, "Group Memberships Table",
+		"GROUP (S,G)                                IIF");
+	for (i = 0; i < njoin; i++)
+		buf_add(o, "%-43s%s\n",
+			sg_str(joins[i].src, 32, joins[i].grp, 32, sg,
+			       sizeof(sg)),
+			joins[i].iif);
+	buf_add(o, "\n");
+}
+
+static void show_interfaces(struct buf *o, const char *flags)
+{
+	struct if_nameindex *ifs, *it;
+	char vif[16];
+	int i;
+
+	vif_sync();
+	heading(o, flags, NULL, " INDEX PHYINT  VIF  MIF");
+	ifs = if_nameindex();
+	for (it = ifs; it && it->if_index; it++) {
+		snprintf(vif, sizeof(vif), "N/A");
+		for (i = 0; i < nvif; i++) {
+			if (vifs[i].ifindex == it->if_index)
+				snprintf(vif, sizeof(vif), "%d", i);
+		}
+		buf_add(o, "%6u %-7s%4s %4s\n", it->if_index, it->if_name, vif,
+			"N/A");
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	buf_add(o, "\n");
+}
+
+static int ipc_command(int argc, char **argv, const char *flags, struct buf *o)
+{
+	const char *cmd = argv[0];
+
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "show")) {
+		if (!argc || !strcmp(argv[0], "routes"))
+			show_routes(o, flags);
+		else if (!strcmp(argv[0], "groups"))
+			show_groups(o, flags);
+		else if (!strcmp(argv[0], "interfaces"))
+			show_interfaces(o, flags);
+		else
+			return logit(LOG_ERR, "unknown show argument"), 1;
+		return 0;
+	}
+	if (!strcmp(cmd, "add"))
+		return ipc_add(argc, argv);
+	if (!strcmp(cmd, "remove"))
+		return ipc_remove(argc, argv);
+	if (!strcmp(cmd, "join"))
+		return ipc_join(argc, argv, true);
+	if (!strcmp(cmd, "leave"))
+		return ipc_join(argc, argv, false);
+	if (!strcmp(cmd, "flush")) {
+		while (ndyn)
+			dyn_remove_at(ndyn - 1);
+		return 0;
+	}
+	if (!strcmp(cmd, "kill")) {
+		/* done when the client returns: scripts check at once */
+		logit(LOG_NOTICE,
+		      "Exiting on kill, removing what was installed.");
+		shutdown_all();
+		want_exit = true;
+		return 0;
+	}
+	if (!strcmp(cmd, "reload")) {
+		want_reload = true;
+		return 0;
+	}
+	logit(LOG_ERR, "unknown command %s", cmd);
+	return 1;
+}
+
+static int ipc_listen(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, probe;
+
+	if (strlen(sock_path) >= sizeof(sun.sun_path)) {
+		logit(LOG_ERR, "socket path %s too long", sock_path);
+		return -1;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock_path);
+	/* a live daemon owns the socket; a stale one is removed */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (probe >= 0 &&
+	    !connect(probe, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(probe);
+		logit(LOG_ERR, "another daemon is listening on %s", sock_path);
+		return -1;
+	}
+	if (probe >= 0)
+		close(probe);
+	unlink(sock_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    listen(fd, 16)) {
+		logit(LOG_ERR, "cannot listen on %s: %s", sock_path,
+		      strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void ipc_serve(int lfd)
+{
+	static char req[SMC_IPC_MAX + 1];
+	struct timeval tv = { .tv_sec = 2 };
+	struct buf out = { 0 }, err = { 0 };
+	char *argv[SMC_IPC_MAX_WORDS], *p, hdr[64];
+	size_t len = 0;
+	int fd, argc = 0, rc = 1;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/* read up to the two NULs that end a request */
+	while (len < SMC_IPC_MAX) {
+		ssize_t n = read(fd, req + len, SMC_IPC_MAX - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+		if (len >= 2 && !req[len - 1] && !req[len - 2])
+			break;
+	}
+	req[len] = 0;
+	for (p = req; p < req + len && *p && argc < SMC_IPC_MAX_WORDS;
+	     p += strlen(p) + 1)
+		argv[argc++] = p;
+	reply_out = &out;
+	reply_err = &err;
+	if (argc < 3 || strcmp(argv[0], SMC_IPC_MAGIC))
+		logit(LOG_ERR, "bad request from client");
+	else
+		rc = ipc_command(argc - 2, argv + 2, argv[1], &out);
+	reply_out = reply_err = NULL;
+	snprintf(hdr, sizeof(hdr), "%d %zu %zu\n", rc, out.len, err.len);
+	if (write_all(fd, hdr, strlen(hdr)) || write_all(fd, out.p, out.len) ||
+	    write_all(fd, err.p, err.len))
+		logit(LOG_DEBUG, "client went away");
+	close(fd);
+	free(out.p);
+	free(err.p);
+}
+
+/* ---- daemon ---- */
+
+static int ready_fd = -1;
+
+/*
+ * Detach: the parent returns only when the daemon is ready (exit 0) or
+ * has failed (exit 1), so "mfwd-smcrouted && smcroutectl ..." works.
+ */
+static void daemonize(void)
+{
+	int pfd[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(pfd)) {
+		perror("pipe");
+		exit(EXIT_FAIL);
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		exit(EXIT_FAIL);
+	}
+	if (pid) {
+		close(pfd[1]);
+		exit(read(pfd[0], &c, 1) == 1 ? 0 : EXIT_FAIL);
+	}
+	close(pfd[0]);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		_exit(EXIT_FAIL);
+	if (pid)
+		_exit(0);
+	ready_fd = pfd[1];
+	if (chdir("/"))
+		_exit(EXIT_FAIL);
+}
+
+static void detach_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+static int write_pidfile(void)
+{
+	FILE *f = fopen(pid_path, "w");
+
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+		logit(LOG_ERR, "cannot write PID file %s: %s", pid_path,
+		      strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  %s [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE] [-i NAME]\n"
+		"                 [-l LVL] [-m SEC] [-P FILE] [-t ID] [-u FILE]\n"
+		"\n"
+		"Options:\n"
+		"  -c SEC          Flush dynamic (*,G) multicast routes unused for SEC seconds,\n"
+		"                  default 60 sec, 0 to disable\n"
+		"  -d SEC          Startup delay\n"
+		"  -e CMD          Script or command to call on startup/reload when all routes\n"
+		"                  have been installed, or when a (*,G) is installed\n"
+		"  -f FILE         Configuration file, default use ident NAME: /etc/NAME.conf\n"
+		"  -F FILE         Check configuration file syntax, exit non-zero on error\n"
+		"  -h              This help text\n"
+		"  -i NAME         Identity for .conf/.pid/.sock file, and syslog, default: smcroute\n"
+		"                  (-I NAME is the same)\n"
+		"  -l LVL          Set log level: none, err, notice*, info, debug\n"
+		"  -m SEC          Multicast router discovery interval: accepted, not used\n"
+		"  -n              Run daemon in foreground\n"
+		"  -N              No multicast VIFs created by default.  Use with\n"
+		"                  smcroute.conf `phyint enable` directive\n"
+		"  -P FILE         PID file, default use ident NAME: /run/NAME.pid\n"
+		"  -s              Use syslog, default unless running in foreground, -n\n"
+		"  -t ID           Multicast routing table: mfwd has one per network\n"
+		"                  namespace, only 0 is accepted\n"
+		"  -u FILE         UNIX domain socket path, for use with smcroutectl.\n"
+		"                  Default use ident NAME: /run/NAME.sock\n"
+		"  -v              Show program version\n"
+		"\n"
+		"This smcrouted drives mfwd, the multicast forwarding module, over\n"
+		"generic netlink instead of the kernel's ipmr.\n",
+		prog);
+}
+
+static int parse_level(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		if (!strcmp(s, levels[i].name))
+			return levels[i].level;
+	}
+	return -2;
+}
+
+int main(int argc, char **argv)
+{
+	static char conf_buf[PATH_MAX], pid_buf[PATH_MAX], sock_buf[PATH_MAX];
+	const char *check = NULL, *p = strrchr(argv[0], '/');
+	unsigned int delay = 0;
+	struct pollfd pfd[3];
+	int c, lfd, efd, sfd;
+	uint32_t v;
+	sigset_t mask;
+	time_t next_expire;
+
+	prog = p ? p + 1 : argv[0];
+	while ((c = getopt(argc, argv, "c:d:e:f:F:hi:I:l:m:nNp:P:st:u:v")) !=
+	       -1) {
+		switch (c) {
+		case 'c':
+			if (parse_u32(optarg, 86400 * 365, &v))
+				goto bad_arg;
+			cache_timeout = v;
+			break;
+		case 'd':
+			if (parse_u32(optarg, 3600, &delay))
+				goto bad_arg;
+			break;
+		case 'e':
+			script = optarg;
+			break;
+		case 'f':
+			conf_path = optarg;
+			break;
+		case 'F':
+			check = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'i':
+		case 'I':
+			ident = optarg;
+			break;
+		case 'l':
+			loglevel = parse_level(optarg);
+			if (loglevel < -1)
+				goto bad_arg;
+			break;
+		case 'm':
+			break;
+		case 'n':
+			foreground = true;
+			break;
+		case 'N':
+			no_vifs = true;
+			break;
+		case 'p':
+			fprintf(stderr,
+				"%s: -p (drop privileges) is not supported, ignored\n",
+				prog);
+			break;
+		case 'P':
+			pid_path = optarg;
+			break;
+		case 's':
+			use_syslog = true;
+			break;
+		case 't':
+			if (strcmp(optarg, "0")) {
+				fprintf(stderr,
+					"%s: -t %s: mfwd has one multicast routing table per network namespace (use -t 0, or a netns)\n",
+					prog, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'u':
+			sock_path = optarg;
+			break;
+		case 'v':
+			printf("%s (mfwd tools %s), smcrouted %s compatible\n",
+			       prog, MFWDCTL_VERSION, SMC_COMPAT);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		continue;
+bad_arg:
+		fprintf(stderr, "%s: invalid argument to -%c: %s\n", prog, c,
+			optarg);
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	msg_hook = lib_msg;
+	ifcache_off = true;
+
+	if (check) {
+		struct sc_conf conf = { .keep_going = true };
+		int ret;
+
+		use_syslog = false;
+		if (loglevel < LOG_ERR)
+			loglevel = LOG_ERR;
+		ret = sc_conf_read(check, &conf);
+		sc_conf_free(&conf);
+		return ret ? EXIT_FAIL : 0;
+	}
+	if (!conf_path) {
+		snprintf(conf_buf, sizeof(conf_buf), "/etc/%s.conf", ident);
+		conf_path = conf_buf;
+	}
+	if (!pid_path) {
+		snprintf(pid_buf, sizeof(pid_buf), "%s/%s.pid", SMC_RUNDIR,
+			 ident);
+		pid_path = pid_buf;
+	}
+	if (!sock_path) {
+		snprintf(sock_buf, sizeof(sock_buf), "%s/%s.sock", SMC_RUNDIR,
+			 ident);
+		sock_path = sock_buf;
+	}
+	/* paths stay valid after chdir("/") */
+	if (conf_path[0] != '/' && realpath(conf_path, conf_buf))
+		conf_path = conf_buf;
+
+	if (!foreground) {
+		daemonize();
+		use_syslog = true;
+	}
+	if (use_syslog)
+		openlog(ident, LOG_PID, LOG_DAEMON);
+	if (delay)
+		sleep(delay);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0 || nl_open()) {
+		logit(LOG_ERR, "cannot start: %s",
+		      sfd < 0 ?
+			      strerror(errno) :
+			      "no mfwd generic netlink family (is mfwd loaded?)");
+		return EXIT_FAIL;
+	}
+	efd = nl_events_open();
+	if (efd < 0)
+		return EXIT_FAIL;
+	lfd = ipc_listen();
+	if (lfd < 0)
+		return EXIT_FAIL;
+	logit(LOG_NOTICE, "%s (mfwd) starting, configuration %s", prog,
+	      conf_path);
+	load_config();
+	if (write_pidfile()) {
+		shutdown_all();
+		unlink(sock_path);
+		return EXIT_FAIL;
+	}
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "", 1) != 1)
+			logit(LOG_DEBUG, "parent gone");
+		close(ready_fd);
+		detach_stdio();
+	}
+	logit(LOG_NOTICE, "Ready, waiting for client request or kernel event.");
+
+	pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = efd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	next_expire = time(NULL) + cache_timeout;
+	while (!want_exit) {
+		int timeout = -1;
+
+		if (cache_timeout && ndyn) {
+			time_t now = time(NULL);
+
+			timeout = now >= next_expire ?
+					  0 :
+					  (int)(next_expire - now) * 1000;
+		}
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					want_reload = true;
+				else if (si.ssi_signo == SIGCHLD)
+					while (waitpid(-1, NULL, WNOHANG) > 0)
+						;
+				else
+					want_exit = true;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			if (nl_events_read(nocache_cb, NULL) == ENOBUFS)
+				logit(LOG_WARNING,
+				      "kernel events lost (receive buffer overrun)");
+		}
+		if (pfd[2].revents & POLLIN)
+			ipc_serve(lfd);
+		if (want_reload && !want_exit) {
+			want_reload = false;
+			logit(LOG_NOTICE, "Reloading configuration %s",
+			      conf_path);
+			load_config();
+		}
+		if (cache_timeout && time(NULL) >= next_expire) {
+			expire_dyns();
+			next_expire = time(NULL) + cache_timeout;
+		}
+	}
+	logit(LOG_NOTICE, "Exiting, removing what was installed.");
+	shutdown_all();
+	close(lfd);
+	unlink(sock_path);
+	unlink(pid_path);
+	nl_events_close();
+	nl_close();
+	return 0;
+}
