@@ -29,12 +29,12 @@ rctl config set unres-timeout 120000
 # ---- (S,G): 6 packets, qlen 4 -----------------------------------------------
 send --src "$SRC_IP" --group "$GRP" --count 6 --start 0
 send --src "$S2" --group "$GRP" --count 2 --start 50
-wait_for ctl_stat_is unres_packets 6 ||
+cwait ctl_stat_is unres_packets 6 ||
 	fail "unres_packets $(ctl_stat unres_packets), expected 4 + 2"
 check_eq "$(ctl_stat unres_entries)" 2 "unres_entries after 2 sources"
 check_eq "$(ctl_stat drop_queue_full)" 2 "drop_queue_full (6 sent, qlen 4)"
 check_eq "$(ctl_stat forwarded)" 0 "forwarded before any route"
-wait_for grep -q '"event":"nocache".*"source":"10.0.1.3"' "$mon" ||
+cwait grep -q '"event":"nocache".*"source":"10.0.1.3"' "$mon" ||
 	fail "no NOCACHE event for ($S2, $GRP); monitor: $(cat "$mon")"
 check_eq "$(grep -c '"event":"nocache"' "$mon")" 2 "NOCACHE events (one per entry)"
 check_eq "$(grep '"event":"nocache"' "$mon" | head -n1)" \
@@ -46,7 +46,7 @@ check_eq "$(grep '"event":"nocache"' "$mon" | tail -n1)" \
 check_eq "$(ctl_rx_count rx1)" 0 "datagrams received before the route"
 
 rctl route add group "$GRP" source "$SRC_IP" iif r0 oif r1
-wait_for ctl_rx_count_is rx1 4 || fail "rx1 got '$(ctl_rx_seqs rx1)', expected 0 1 2 3"
+cwait ctl_rx_count_is rx1 4 || fail "rx1 got '$(ctl_rx_seqs rx1)', expected 0 1 2 3"
 check_eq "$(ctl_rx_seqs rx1)" "0 1 2 3" "queued packets, in order"
 check_eq "$(awk '{print $2}' "$CTL_TMP/rx1.rx" | sort -u)" 7 "TTL after one hop (sent 8)"
 check_eq "$(ctl_stat unres_entries)" 1 "unres_entries: ($S2, $GRP) must stay queued"
@@ -56,7 +56,7 @@ check_eq "$(ctl_route_field "$GRP" "$SRC_IP" packets)" 4 "route packet counter"
 log "(S,G) resolve: 4 of 6 delivered in order, other source still queued"
 
 send --src "$SRC_IP" --group "$GRP" --count 3 --start 100
-wait_for ctl_rx_count_is rx1 7 || fail "rx1 got '$(ctl_rx_seqs rx1)' after 3 more"
+cwait ctl_rx_count_is rx1 7 || fail "rx1 got '$(ctl_rx_seqs rx1)' after 3 more"
 check_eq "$(ctl_rx_seqs rx1)" "0 1 2 3 100 101 102" "direct forwarding after the route"
 check_eq "$(ctl_stat unres_packets)" 2 "unres_packets after direct forwarding"
 
@@ -67,11 +67,11 @@ send --src "$S2" --group "$G2" --count 2 --start 10
 send --src "$S3" --group "$G2" --count 5 --start 20
 send --src "$SRC_IP" --group "$G3" --count 1 --start 0
 # entries: (S2,G) 2, (S,G2) 2, (S2,G2) 2, (S3,G2) 3 of 5, (S,G3) 1
-wait_for ctl_stat_is unres_packets 10 ||
+cwait ctl_stat_is unres_packets 10 ||
 	fail "unres_packets $(ctl_stat unres_packets), expected 10"
 check_eq "$(ctl_stat unres_entries)" 5 "unres_entries"
 check_eq "$(ctl_stat drop_queue_full)" 4 "drop_queue_full (2 + 2 over qlen 3)"
-wait_for test "$(grep -c '"event":"nocache"' "$mon")" -eq 6 ||
+cwait test "$(grep -c '"event":"nocache"' "$mon")" -eq 6 ||
 	fail "expected 6 NOCACHE events; monitor: $(cat "$mon")"
 for s in "$SRC_IP" "$S2" "$S3"; do
 	check_eq "$(grep -c "\"event\":\"nocache\",\"source\":\"$s\",\"group\":\"$G2\",\"iif\":\"r0\"" "$mon")" 1 \
@@ -79,16 +79,16 @@ for s in "$SRC_IP" "$S2" "$S3"; do
 done
 
 rctl route add group "$G2" iif r0 oif r2
-wait_for ctl_rx_count_is rx2 7 || fail "rx2 got '$(ctl_rx_seqs rx2)', expected 7 datagrams"
+cwait ctl_rx_count_is rx2 7 || fail "rx2 got '$(ctl_rx_seqs rx2)', expected 7 datagrams"
 check_eq "$(ctl_rx_seqs rx2)" "0 1 10 11 20 21 22" "(*,G) resolve: entries oldest first, each in order"
 check_eq "$(ctl_stat unres_entries)" 2 "unres_entries after (*,G2): ($S2,$GRP) and ($SRC_IP,$G3) stay"
 check_eq "$(ctl_stat unres_packets)" 3 "unres_packets after (*,G2)"
 
 rctl route add group "$GRP" iif r0 oif r1
-wait_for ctl_rx_count_is rx1 9 || fail "rx1 got '$(ctl_rx_seqs rx1)'"
+cwait ctl_rx_count_is rx1 9 || fail "rx1 got '$(ctl_rx_seqs rx1)'"
 check_eq "$(ctl_rx_seqs rx1)" "0 1 2 3 100 101 102 50 51" "(*,G) resolves the other source's entry"
 rctl route add group "$G3" source "$SRC_IP" iif r0 oif r2
-wait_for ctl_stat_is unres_entries 0 || fail "unres_entries $(ctl_stat unres_entries) at the end"
+cwait ctl_stat_is unres_entries 0 || fail "unres_entries $(ctl_stat unres_entries) at the end"
 check_eq "$(ctl_stat unres_packets)" 0 "unres_packets at the end"
 check_eq "$(ctl_stat forwarded)" $((4 + 3 + 7 + 2 + 1)) "forwarded in total"
 check_eq "$(ctl_stat drop_expired)" 0 "drop_expired"

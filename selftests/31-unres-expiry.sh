@@ -25,7 +25,7 @@ rctl config set unres-timeout 300
 check_eq "$(rctl -j config show | jq .unres_timeout_ms)" 300 "unres_timeout_ms"
 t0=$(now_ms)
 send --group "$GRP" --count 3
-wait_for -t 15 ctl_stat_is drop_expired 3 ||
+cwait ctl_stat_is drop_expired 3 ||
 	fail "drop_expired $(ctl_stat drop_expired), expected 3"
 dt=$(($(now_ms) - t0))
 ((dt >= 300)) || fail "3 packets freed ${dt} ms after they were sent, timeout is 300 ms"
@@ -39,14 +39,14 @@ log "entry of 3 packets expired after ${dt} ms (timeout 300 ms)"
 rctl config set unres-timeout 1500
 ta=$(now_ms)
 send --group "$G2" --count 2
-wait_for ctl_stat_is unres_packets 2 || fail "unres_packets $(ctl_stat unres_packets), expected 2"
+cwait ctl_stat_is unres_packets 2 || fail "unres_packets $(ctl_stat unres_packets), expected 2"
 tb=$(now_ms)
 send --group "$G3" --count 1
-wait_for -t 15 ctl_stat_is drop_expired 5 ||
+cwait ctl_stat_is drop_expired 5 ||
 	fail "drop_expired $(ctl_stat drop_expired), expected 3 + 2"
 dta=$(($(now_ms) - ta))
 ((dta >= 1500)) || fail "($SRC_IP, $G2) freed ${dta} ms after it was queued, timeout 1500 ms"
-wait_for -t 15 ctl_stat_is drop_expired 6 ||
+cwait ctl_stat_is drop_expired 6 ||
 	fail "drop_expired $(ctl_stat drop_expired), expected 3 + 2 + 1: younger entry not expired"
 dtb=$(($(now_ms) - tb))
 ((dtb >= 1500)) || fail "($SRC_IP, $G3) freed ${dtb} ms after it was queued, timeout 1500 ms"
@@ -59,14 +59,14 @@ rctl route add group "$GRP" source "$SRC_IP" iif r0 oif r1
 check_eq "$(ctl_stat forwarded)" 0 "forwarded by a route added after expiry"
 check_eq "$(ctl_stat copies)" 0 "copies sent by a route added after expiry"
 send --group "$GRP" --count 1 --start 100
-wait_for ctl_rx_count_is rx1 1 || fail "new packet not forwarded"
+cwait ctl_rx_count_is rx1 1 || fail "new packet not forwarded"
 check_eq "$(ctl_rx_seqs rx1)" 100 "only the new packet reaches the receiver"
 check_eq "$(ctl_stat forwarded)" 1 "forwarded"
 
 # ---- a miss after expiry is a new entry and a new event --------------------
 send --group "$G2" --count 1
-wait_for test "$(nocache "$G2")" -eq 2 || fail "no second NOCACHE for ($SRC_IP, $G2) after its entry expired"
-wait_for -t 15 ctl_stat_is drop_expired 7 || fail "drop_expired $(ctl_stat drop_expired), expected 7"
+cwait test "$(nocache "$G2")" -eq 2 || fail "no second NOCACHE for ($SRC_IP, $G2) after its entry expired"
+cwait ctl_stat_is drop_expired 7 || fail "drop_expired $(ctl_stat drop_expired), expected 7"
 check_eq "$(nocache "$G3")" 1 "NOCACHE events for ($SRC_IP, $G3)"
 check_eq "$(ctl_rx_count rx1)" 1 "datagrams received in total"
 pass "expired entries free their packets, not early; no late delivery"

@@ -84,12 +84,12 @@ check_eq "$(get forwarded)" 0 "forwarded during the flood"
 created=$((queued + expired))
 sent=$(get events_sent) lost=$(get events_dropped)
 check_eq $((sent + lost)) "$created" "events sent + dropped vs entries created"
-wait_for test "$(ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"')" -ge "$sent" ||
+cwait test "$(ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"')" -ge "$sent" ||
 	fail "listener got $(ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"') NOCACHE events, kernel sent $sent"
 
 # The routed flow still works.
 ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" --group "$GRP" --count 5 --start 1 >/dev/null
-wait_for ctl_rx_count_is rx1 5 || fail "routed flow after the flood: got '$(ctl_rx_seqs rx1)'"
+cwait ctl_rx_count_is rx1 5 || fail "routed flow after the flood: got '$(ctl_rx_seqs rx1)'"
 check_eq "$(ctl_rx_seqs rx1)" "1 2 3 4 5" "routed flow after the flood"
 
 # Memory: at most unres_max small packets are still queued.

@@ -29,7 +29,7 @@ mark() {
 	nmark=$((nmark + 1))
 	rctl route add group "239.255.0.$nmark" iif r0
 	rctl route del group "239.255.0.$nmark"
-	wait_for grep -q "\"event\":\"route_del\",\"group\":\"239.255.0.$nmark\"" "$mon" ||
+	cwait grep -q "\"event\":\"route_del\",\"group\":\"239.255.0.$nmark\"" "$mon" ||
 		fail "marker event $nmark not seen"
 }
 
@@ -37,7 +37,7 @@ mark() {
 rctl config set wrongvif-interval 3600000
 rctl route add group "$GRP" source "$S" iif r0 oif r1
 send --group "$GRP" --count 500 >/dev/null
-wait_for wrong_if_is "$GRP" "$S" 500 || fail "wrong_if $(wrong_if "$GRP" "$S"), expected 500"
+cwait wrong_if_is "$GRP" "$S" 500 || fail "wrong_if $(wrong_if "$GRP" "$S"), expected 500"
 mark
 check_eq "$(wv "$GRP")" 1 "WRONGVIF events for 500 packets, interval 1 h"
 check_eq "$(jq -c 'select(.event == "wrongvif")' "$mon")" \
@@ -53,7 +53,7 @@ log "500 packets on r2 for a route from r0: 1 event, wrong_if 500"
 rctl config set wrongvif-interval 0
 rctl route add group "$G2" iif r0 oif r1
 send --group "$G2" --count 200 >/dev/null
-wait_for wrong_if_is "$G2" "*" 200 || fail "wrong_if $(wrong_if "$G2" "*"), expected 200"
+cwait wrong_if_is "$G2" "*" 200 || fail "wrong_if $(wrong_if "$G2" "*"), expected 200"
 mark
 check_eq "$(ctl_stat events_dropped)" 0 "events_dropped"
 check_eq "$(wv "$G2")" 200 "WRONGVIF events for 200 packets, interval 0"
@@ -64,7 +64,7 @@ check_eq "$(ctl_stat drop_rpf)" 700 "drop_rpf"
 # The interval is read per packet: the (S,G) route, whose last event is
 # well within the old 1 h, now gives one event per packet too.
 send --group "$GRP" --count 3 >/dev/null
-wait_for wrong_if_is "$GRP" "$S" 503 || fail "wrong_if $(wrong_if "$GRP" "$S"), expected 503"
+cwait wrong_if_is "$GRP" "$S" 503 || fail "wrong_if $(wrong_if "$GRP" "$S"), expected 503"
 mark
 check_eq "$(wv "$GRP")" 4 "WRONGVIF events of the (S,G) route after interval 0"
 
@@ -73,7 +73,7 @@ rctl config set wrongvif-interval 1000
 rctl route add group "$G3" source "$S" iif r0 oif r1
 out=$(send --group "$G3" --duration 2.5 --interval 0.02)
 n=$(awk '{ print $2 }' <<<"$out") el=$(awk '{ print $4 }' <<<"$out")
-wait_for wrong_if_is "$G3" "$S" "$n" || fail "wrong_if $(wrong_if "$G3" "$S"), expected $n"
+cwait wrong_if_is "$G3" "$S" "$n" || fail "wrong_if $(wrong_if "$G3" "$S"), expected $n"
 mark
 got=$(wv "$G3")
 # events at 0, 1, 2 s ... of the stream; the stream lasted $el s

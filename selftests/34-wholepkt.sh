@@ -45,10 +45,10 @@ send "$G3" 5003 300 "$CTL_TMP/sent.c"
 
 # packets queued before their route, then resolved to the register VIF
 send "$G4" 5004 400 "$CTL_TMP/sent.d"
-wait_for ctl_stat_is unres_packets 4 || fail "unres_packets $(ctl_stat unres_packets), expected 4"
+cwait ctl_stat_is unres_packets 4 || fail "unres_packets $(ctl_stat unres_packets), expected 4"
 rctl route add group "$G4" source "$SRC_IP" iif r0 oif reg0
 
-wait_for test "$(ctl_count "$ev" '.cmd == "wholepkt"')" -ge 19 ||
+cwait test "$(ctl_count "$ev" '.cmd == "wholepkt"')" -ge 19 ||
 	fail "$(ctl_count "$ev" '.cmd == "wholepkt"') WHOLEPKT events, expected 5 + 5 + 5 + 4"
 check_eq "$(ctl_count "$ev" '.cmd == "wholepkt"')" 19 "WHOLEPKT events"
 
@@ -70,8 +70,8 @@ check_eq "$(jq -r 'select(.cmd == "wholepkt") | .packet[16:18]' "$ev" | sort -u)
 log "19 WHOLEPKT packets identical to the packets sent (TTL 9, TOS 0x28, DF)"
 
 # the other output still gets its copies, TTL decremented once
-wait_for ctl_rx_count_is rxa 5 || fail "rxa got '$(ctl_rx_seqs rxa)'"
-wait_for ctl_rx_count_is rxb 5 || fail "rxb got '$(ctl_rx_seqs rxb)'"
+cwait ctl_rx_count_is rxa 5 || fail "rxa got '$(ctl_rx_seqs rxa)'"
+cwait ctl_rx_count_is rxb 5 || fail "rxb got '$(ctl_rx_seqs rxb)'"
 check_eq "$(ctl_rx_seqs rxa)" "100 101 102 103 104" "copies on r1 (register output last)"
 check_eq "$(ctl_rx_seqs rxb)" "200 201 202 203 204" "copies on r1 (register output first)"
 check_eq "$(awk '{ print $2 }' "$CTL_TMP/rxa.rx" "$CTL_TMP/rxb.rx" | sort -u)" 8 "TTL of the copies"

@@ -15,6 +15,8 @@
 # mfwd is loaded and r0, r1 (and r2) are VIFs of $RTR.
 #
 # Helpers:
+#   cwait CMD...               wait_for with a timeout of $CTL_WAIT s (30):
+#                              under TCG on a loaded host 10 s is short
 #   rctl ARGS...               mfwdctl in $RTR
 #   ctl_stat NAME              one counter of "mfwdctl -j stats" in $RTR
 #   ctl_stat_is NAME VALUE     ctl_stat NAME == VALUE (for wait_for)
@@ -32,6 +34,9 @@
 #   ctl_monitor NAME [ARGS]    "mfwdctl -j monitor ARGS" in $RTR into
 #                              $CTL_TMP/NAME.mon, returns once it is
 #                              subscribed (the file is empty then)
+#   ctl_sync FILE PATTERN      add and delete a VIF on a dummy device until
+#                              PATTERN shows in FILE (written by an event
+#                              listener), then empty FILE
 #   ctl_listen NAME [NS]       ctl_genl.py listen in NS (default $RTR) into
 #                              $CTL_TMP/NAME.ev, returns once subscribed
 #   ctl_count FILE JQ-FILTER   number of JSON lines in FILE matching a jq
@@ -52,6 +57,9 @@ GRP=239.1.2.3
 PORT=5001
 
 declare -A CTL_PID=()
+CTL_WAIT=${CTL_WAIT:-30}
+
+cwait() { wait_for -t "$CTL_WAIT" "$@"; }
 
 rctl() { ip netns exec "$RTR" "$MFWDCTL" "$@"; }
 
@@ -95,9 +103,10 @@ ctl_recv() {
 	rm -f "$CTL_TMP/$name.ready"
 	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" \
 		recv --group "$group" --port "$port" --ifaddr "$ifaddr" \
-		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready"
-	wait_for -t 20 test -s "$CTL_TMP/$name.ready" ||
-		fail "receiver $name did not start"
+		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready" \
+		2>"$CTL_TMP/$name.err"
+	wait_for -t 60 test -s "$CTL_TMP/$name.ready" ||
+		fail "receiver $name did not start: $(cat "$CTL_TMP/$name.err")"
 }
 
 ctl_send() {
@@ -117,14 +126,14 @@ ctl_count() {
 
 # A VIF add and del on a dummy device, repeated until the monitor in FILE
 # shows them: the monitor is subscribed.  Then FILE is emptied.
-__ctl_sync() {
+ctl_sync() {
 	local file=$1 pat=$2 i
 	ip -n "$RTR" link add ctlsync type dummy
 	ip -n "$RTR" link set ctlsync up
 	for ((i = 0; i < 60; i++)); do
 		rctl vif add dev ctlsync
 		rctl vif del dev ctlsync
-		if wait_for -t 1 grep -q "$pat" "$file"; then
+		if wait_for -t 2 grep -q "$pat" "$file"; then
 			ip -n "$RTR" link del ctlsync
 			: >"$file"
 			return 0
@@ -139,7 +148,7 @@ ctl_monitor() {
 	: >"$CTL_TMP/$name.mon"
 	ctl_bg "$name" ip netns exec "$RTR" "$MFWDCTL" -j monitor "$@" \
 		>>"$CTL_TMP/$name.mon" 2>"$CTL_TMP/$name.mon.err"
-	__ctl_sync "$CTL_TMP/$name.mon" '"event":"vif_del","dev":"ctlsync"'
+	ctl_sync "$CTL_TMP/$name.mon" '"event":"vif_del","dev":"ctlsync"'
 }
 
 ctl_listen() {
@@ -147,9 +156,10 @@ ctl_listen() {
 	: >"$CTL_TMP/$name.ev"
 	rm -f "$CTL_TMP/$name.ready"
 	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_genl.py" \
-		listen --out "$CTL_TMP/$name.ev" --ready "$CTL_TMP/$name.ready"
-	wait_for -t 20 test -s "$CTL_TMP/$name.ready" ||
-		fail "listener $name did not start"
+		listen --out "$CTL_TMP/$name.ev" --ready "$CTL_TMP/$name.ready" \
+		2>"$CTL_TMP/$name.err"
+	wait_for -t 60 test -s "$CTL_TMP/$name.ready" ||
+		fail "listener $name did not start: $(cat "$CTL_TMP/$name.err")"
 }
 
 # ctl_topo [NRCV]: the topology above with NRCV (1 or 2, default 2)

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# A reference dense-mode controller (helpers/dm_controller.py, reading
+# "mfwdctl -j monitor") installs a flood route (iif = arrival VIF, oifs =
+# every other VIF) on each NOCACHE: receivers get the traffic with no static
+# route, the first packets from the unresolved queue, the later ones
+# directly, in order and complete except for what the full queue dropped
+# before the route existed; a second source on another VIF gets its own
+# route; SIGTERM stops the controller and its monitor cleanly (exit 0,
+# routes it installed deleted).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=helpers/ctl_lib.sh
+. "$(dirname "$0")/helpers/ctl_lib.sh"
+
+ctl_topo 2
+G2=239.1.2.4
+N=40
+rctl config set unres-timeout 60000
+ctl_recv rx1 "$RCV1" "$RCV1_IP" "$GRP"
+ctl_recv rx2 "$RCV2" "$RCV2_IP" "$GRP"
+ctl_recv rxs "$SRC" "$SRC_IP" "$G2" 5002
+ctl_recv rx1b "$RCV1" "$RCV1_IP" "$G2" 5002
+
+dmlog=$CTL_TMP/dm.log
+: >"$dmlog"
+ctl_bg dm ip netns exec "$RTR" "$CTL_PY" "$CTL_HELPERS/dm_controller.py" \
+	--mfwdctl "$MFWDCTL" --log "$dmlog" --cleanup
+dm=${CTL_PID[dm]}
+wait_for -t 60 grep -q '^monitor pid' "$dmlog" || fail "controller did not start: $(cat "$dmlog")"
+mon_pid=$(awk '/^monitor pid/ { print $3 }' "$dmlog")
+ctl_sync "$dmlog" 'vif_del ctlsync'
+log "controller $dm (monitor $mon_pid) is listening"
+
+# the first flow: no route, the controller floods it to r1 and r2
+out=$(ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" --group "$GRP" --count $N --interval 0.01)
+log "source: $out"
+cwait grep -q "^route add ($SRC_IP,$GRP) iif r0 oifs r1,r2$" "$dmlog" ||
+	fail "controller did not install the flood route:"$'\n'"$(cat "$dmlog")"
+check_eq "$(rctl -j route get group "$GRP" source "$SRC_IP" | jq -c 'if type == "array" then .[0] else . end | [.iif, [.oifs[].dev]]')" \
+	'["r0",["r1","r2"]]' "installed route"
+dropped=$(ctl_stat drop_queue_full)
+want=$((N - dropped))
+for rx in rx1 rx2; do
+	cwait ctl_rx_count_is $rx $want ||
+		fail "$rx got $(ctl_rx_count $rx) datagrams, expected $N - $dropped dropped: $(ctl_rx_seqs $rx)"
+	seqs=$(ctl_rx_seqs $rx)
+	# in order, no duplicates, first and last there
+	check_eq "$(tr ' ' '\n' <<<"$seqs" | sort -n -u | xargs)" "$seqs" "$rx: in order, no duplicates"
+	check_eq "${seqs%% *}" 0 "$rx: the first packet (from the queue)"
+	check_eq "${seqs##* }" $((N - 1)) "$rx: the last packet (direct)"
+	if ((dropped > 0)); then
+		check_eq "$(cut -d' ' -f1-4 <<<"$seqs")" "0 1 2 3" "$rx: the 4 queued packets"
+	fi
+done
+check_eq "$(ctl_route_field "$GRP" "$SRC_IP" packets)" "$want" "route packets (queued + direct)"
+check_eq "$(ctl_stat unres_packets)" 0 "unres_packets"
+check_eq "$(grep -c '^nocache' "$dmlog")" 1 "NOCACHE events the controller saw"
+log "flow 1: $want of $N delivered to both receivers, $dropped dropped before the route"
+
+# a second source, arriving on r2: flooded to r0 and r1
+ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$RCV2_IP" --group "$G2" --port 5002 --count 10 --interval 0.05 >/dev/null
+cwait grep -q "^route add ($RCV2_IP,$G2) iif r2 oifs r0,r1$" "$dmlog" ||
+	fail "no flood route for the second source:"$'\n'"$(cat "$dmlog")"
+dropped2=$(($(ctl_stat drop_queue_full) - dropped))
+for rx in rxs rx1b; do
+	cwait ctl_rx_count_is $rx $((10 - dropped2)) ||
+		fail "$rx got '$(ctl_rx_seqs $rx)', expected 10 - $dropped2"
+	check_eq "$(ctl_rx_seqs $rx | cut -d' ' -f1)" 0 "$rx: first packet"
+done
+check_eq "$(rctl -j config show | jq .route_count)" 2 "routes installed"
+
+# stop it: SIGTERM, exit 0, monitor gone, routes deleted
+exited() { [[ ! -e /proc/$1 || $(awk '{ print $3 }' "/proc/$1/stat") == Z ]]; }
+kill -TERM "$dm"
+rc=0
+cwait exited "$dm" || fail "controller still running $CTL_WAIT s after SIGTERM"
+wait "$dm" || rc=$?
+check_eq "$rc" 0 "controller exit status"
+[[ ! -e /proc/$mon_pid ]] || fail "its monitor (pid $mon_pid) is still running"
+check_eq "$(tail -n 2 "$dmlog" | xargs)" "deleted 2 routes stopped" "controller log at exit"
+check_eq "$(rctl -j config show | jq .route_count)" 0 "routes left after the controller stopped"
+pass "dense-mode controller: flood routes on NOCACHE, queue released, clean stop"
