@@ -400,7 +400,14 @@ const struct sc_phyint *sc_phyint_find(const struct sc_conf *c,
 }
 
 /* an interface an mroute uses becomes a VIF (for "mfwdctl -f") */
-static int use_if(struct sc_conf *c, const char *name, char ***used, int *n)
+struct used_if {
+	const char *name;
+	const char *file; /* of the first mroute that uses it */
+	int line;
+};
+
+static int use_if(struct sc_conf *c, const char *name, struct used_if **used,
+		  int *n)
 {
 	const struct sc_phyint *p = sc_phyint_find(c, name);
 	int i;
@@ -413,18 +420,21 @@ static int use_if(struct sc_conf *c, const char *name, char ***used, int *n)
 	if (p)
 		return 0;
 	for (i = 0; i < *n; i++) {
-		if (!strcmp((*used)[i], name))
+		if (!strcmp((*used)[i].name, name))
 			return 0;
 	}
 	*used = grow(*used, *n, sizeof(**used));
-	(*used)[(*n)++] = (char *)name;
+	(*used)[*n].name = name;
+	(*used)[*n].file = cur_file;
+	(*used)[*n].line = cur_line;
+	(*n)++;
 	return 0;
 }
 
 int do_conf_file(const char *file)
 {
 	struct sc_conf c = { 0 };
-	char **used = NULL;
+	struct used_if *used = NULL;
 	int nused = 0, ret, r, i, j;
 	char thr[8];
 
@@ -481,7 +491,9 @@ int do_conf_file(const char *file)
 				argv[n++] = thr;
 			}
 		} else {
-			argv[3] = used[i - c.nphyint];
+			argv[3] = (char *)used[i - c.nphyint].name;
+			cur_file = used[i - c.nphyint].file;
+			cur_line = used[i - c.nphyint].line;
 		}
 		r = run_command(n, argv);
 		if (r) {
