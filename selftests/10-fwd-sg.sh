@@ -28,29 +28,21 @@ for k in 1 2 3; do
 done
 
 # route counters
-check_eq "$(route_field $G $S packets)" $N "route packets"
-check_eq "$(route_field $G $S bytes)" $((N * LEN)) "route bytes"
-check_eq "$(route_field $G $S wrong_if)" 0 "route wrong_if"
+check_route $G $S packets=$N bytes=$((N * LEN)) wrong_if=0 iif=r0 \
+	oifs='[{"dev":"r1","ttl":1},{"dev":"r2","ttl":1},{"dev":"r3","ttl":1}]'
 check_eq "$("$MFWDCTL" -j route show | jsel 'len(d)')" 1 "number of routes"
 
 # VIF counters (vif show -s)
-check_eq "$(vif_field r0 pkts_in)" $N "r0 pkts_in"
-check_eq "$(vif_field r0 bytes_in)" $((N * LEN)) "r0 bytes_in"
-check_eq "$(vif_field r0 pkts_out)" 0 "r0 pkts_out"
-for k in 1 2 3; do
-	check_eq "$(vif_field r$k pkts_out)" $N "r$k pkts_out"
-	check_eq "$(vif_field r$k bytes_out)" $((N * LEN)) "r$k bytes_out"
-	check_eq "$(vif_field r$k pkts_in)" 0 "r$k pkts_in"
-done
-check_eq "$(vif_field r4 pkts_out)" 0 "r4 pkts_out"
+check_vifs r0.pkts_in=$N r0.bytes_in=$((N * LEN)) r0.pkts_out=0 r0.bytes_out=0 \
+	r1.pkts_out=$N r1.bytes_out=$((N * LEN)) r1.pkts_in=0 \
+	r2.pkts_out=$N r2.bytes_out=$((N * LEN)) r2.pkts_in=0 \
+	r3.pkts_out=$N r3.bytes_out=$((N * LEN)) r3.pkts_in=0 \
+	r4.pkts_out=0 r4.pkts_in=0
 # The text output carries the same numbers.
 "$MFWDCTL" -s vif show | grep -A1 '^dev r1 ' | grep -q "out: packets $N bytes $((N * LEN))" ||
 	fail "vif show -s text for r1: $("$MFWDCTL" -s vif show)"
 
 # netns counters
-check_eq "$(stats_field forwarded)" $N "stats forwarded"
-check_eq "$(stats_field copies)" $((3 * N)) "stats copies"
-for c in drop_rpf drop_ttl drop_mtu drop_no_vif drop_nomem drop_queue_full unres_entries; do
-	check_eq "$(stats_field $c)" 0 "stats $c"
-done
+check_stats forwarded=$N copies=$((3 * N)) drop_rpf=0 drop_ttl=0 drop_mtu=0 \
+	drop_no_vif=0 drop_nomem=0 drop_queue_full=0 unres_entries=0
 pass "(S,G) to 3 of 4 receivers: $N packets each, counters exact"

@@ -29,21 +29,16 @@ for k in 1 2; do
 	check_eq "$(rx_bad rx$k eth0 $G)" 0 "rx$k corrupted payloads"
 done
 
-check_eq "$(route_field $G '*' packets)" $N "(*,G) packets"
-check_eq "$(route_field $G '*' bytes)" $((N * LEN)) "(*,G) bytes"
-check_eq "$(route_field $G '*' wrong_if)" 0 "(*,G) wrong_if"
+check_route $G '*' packets=$N bytes=$((N * LEN)) wrong_if=0
 check_eq "$(config_field route_count)" 1 "route count (no (S,G) created)"
-check_eq "$(stats_field forwarded)" $N "stats forwarded"
-check_eq "$(stats_field copies)" $((2 * N)) "stats copies"
-check_eq "$(stats_field unres_entries)" 0 "unresolved entries"
-check_eq "$(vif_field r3 pkts_out)" 0 "r3 pkts_out"
-check_eq "$(vif_field r1 pkts_out)" $N "r1 pkts_out"
+check_stats forwarded=$N copies=$((2 * N)) unres_entries=0 drop_rpf=0
+check_vifs r1.pkts_out=$N r2.pkts_out=$N r3.pkts_out=0
 
 # A different group is not matched by the (*,G) route.
 send -- --group 239.1.2.2 --count 3
 topo_sync
-check_eq "$(route_field $G '*' packets)" $N "(*,G) packets after other group"
-check_eq "$(stats_field forwarded)" $N "stats forwarded after other group"
+check_route $G '*' packets=$N
+check_stats forwarded=$N
 for k in 1 2 3; do
 	check_eq "$(rx_count rx$k eth0 239.1.2.2)" 0 "rx$k got the unrouted group"
 done

@@ -25,24 +25,23 @@ check_rx $G "1=$N1 2=$((N1 + N2)) 3=$N2 4=0"
 check_eq "$(rx_srcs rx1 eth0 $G)" "$S:$N1" "rx1 sources"
 check_eq "$(rx_srcs rx2 eth0 $G)" "$S:$N1 $S2:$N2" "rx2 sources"
 check_eq "$(rx_srcs rx3 eth0 $G)" "$S2:$N2" "rx3 sources"
-check_eq "$(route_field $G $S packets)" $N1 "(S,G) packets"
-check_eq "$(route_field $G '*' packets)" $N2 "(*,G) packets"
-check_eq "$(stats_field forwarded)" $((N1 + N2)) "stats forwarded"
-check_eq "$(stats_field copies)" $((2 * N1 + 2 * N2)) "stats copies"
+check_route $G $S packets=$N1
+check_route $G '*' packets=$N2
+check_stats forwarded=$((N1 + N2)) copies=$((2 * N1 + 2 * N2))
 
 # Without the (S,G) route, S takes the (*,G) route.
 mf route del group $G source $S
 send -- --group $G --count $N1 --iface-addr $S
 topo_sync
 check_rx $G "1=$N1 2=$((2 * N1 + N2)) 3=$((N1 + N2)) 4=0"
-check_eq "$(route_field $G '*' packets)" $((N1 + N2)) "(*,G) packets after (S,G) delete"
+check_route $G '*' packets=$((N1 + N2))
 
 # Added back (it is a new route: counters from 0), it wins again.
 mf route add group $G source $S iif r0 oif r1 oif r4
 send -- --group $G --count $N1 --iface-addr $S
 topo_sync
 check_rx $G "1=$((2 * N1)) 2=$((2 * N1 + N2)) 3=$((N1 + N2)) 4=$N1"
-check_eq "$(route_field $G $S packets)" $N1 "(S,G) packets after re-add"
-check_eq "$(route_field $G '*' packets)" $((N1 + N2)) "(*,G) packets after re-add"
-check_eq "$(stats_field unres_entries)" 0 "unresolved entries"
+check_route $G $S packets=$N1
+check_route $G '*' packets=$((N1 + N2))
+check_stats unres_entries=0
 pass "(S,G) preferred over (*,G); fallback after delete"

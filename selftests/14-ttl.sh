@@ -45,11 +45,7 @@ check_eq "$(cap_field cap3 csum_bad)" 0 "rx3 bad IP checksums"
 
 # Counters: the route counts every packet it matched (as ipmr does), copies
 # and TTL drops per output.
-check_eq "$(route_field $G $S packets)" $((6 * N)) "route packets"
-check_eq "$(stats_field forwarded)" $((6 * N)) "stats forwarded"
-check_eq "$(stats_field copies)" $((11 * N)) "stats copies"
-check_eq "$(stats_field drop_ttl)" $((7 * N)) "stats drop_ttl"
-check_eq "$(vif_field r1 pkts_out)" $((5 * N)) "r1 pkts_out"
-check_eq "$(vif_field r2 pkts_out)" $((4 * N)) "r2 pkts_out"
-check_eq "$(vif_field r3 pkts_out)" $((2 * N)) "r3 pkts_out"
+check_route $G $S packets=$((6 * N))
+check_stats forwarded=$((6 * N)) copies=$((11 * N)) drop_ttl=$((7 * N))
+check_vifs r1.pkts_out=$((5 * N)) r2.pkts_out=$((4 * N)) r3.pkts_out=$((2 * N))
 pass "TTL thresholds 1/5/10 with TTL 1,5,6,10,11,255"

@@ -28,20 +28,17 @@ check_eq "$(config_field route_count)" 0 "routes after delete"
 send -- --group $G --count $N
 topo_sync
 check_rx $G "1=$N 2=$N 3=0"
-check_eq "$(stats_field unres_entries)" 1 "unresolved entries"
-check_eq "$(stats_field unres_packets)" $Q "unresolved packets"
-check_eq "$(stats_field drop_queue_full)" $((N - Q)) "drop_queue_full"
+check_stats unres_entries=1 unres_packets=$Q drop_queue_full=$((N - Q))
 
 # Re-add (to r2, r3): the $Q queued packets go out, then new traffic.
 mf route add group $G source $S iif r0 oif r2 oif r3
-check_eq "$(stats_field unres_entries)" 0 "unresolved entries after re-add"
-check_eq "$(stats_field unres_packets)" 0 "unresolved packets after re-add"
+check_stats unres_entries=0 unres_packets=0
 topo_sync
 check_rx $G "1=$N 2=$((N + Q)) 3=$Q"
 send -- --group $G --count $N
 topo_sync
 check_rx $G "1=$N 2=$((2 * N + Q)) 3=$((N + Q))"
-check_eq "$(route_field $G $S packets)" $((N + Q)) "route packets (queued + new)"
+check_route $G $S packets=$((N + Q))
 
 # Same without a queue.
 mf config set unres-qlen 0
@@ -49,7 +46,7 @@ mf route del group $G source $S
 send -- --group $G --count $N
 topo_sync
 check_rx $G "1=$N 2=$((2 * N + Q)) 3=$((N + Q))"
-check_eq "$(stats_field unres_packets)" 0 "unresolved packets with qlen 0"
+check_stats unres_packets=0
 mf route add group $G source $S iif r0 oif r1 oif r3
 topo_sync
 check_rx $G "1=$N 2=$((2 * N + Q)) 3=$((N + Q))"

@@ -58,6 +58,9 @@
 #   route_field G S FIELD       a field of "mfwdctl -j route get" (S "*")
 #   stats_field FIELD           a field of "mfwdctl -j stats"
 #   vif_field DEV FIELD         a field of DEV in "mfwdctl -j vif show"
+#   check_stats SPEC...         "mfwdctl -j stats" fields: forwarded=5 ...
+#   check_vifs SPEC...          "mfwdctl -j vif show": r1.pkts_out=5 ...
+#   check_route G S SPEC...     "mfwdctl -j route get": packets=5 ...
 #   tables_snapshot             "-j route show" and "-j vif show", minus
 #                               idle_ms (for before/after comparisons)
 
@@ -233,12 +236,15 @@ send() {
 		"${extra[@]}" "$@" || fail "mcsend.py $* failed in netns $ns"
 }
 
+# __topo_synced N: every receiver has >= N sync packets on each interface
+# (one awk per receiver: processes are expensive under TCG)
 __topo_synced() {
-	local want=$1 name i
+	local want=$1 name
 	for name in "${TOPO_RX_NAMES[@]}"; do
-		for i in ${TOPO_RX_IFS[$name]}; do
-			(($(rx_count "$name" "$i" "$TOPO_SYNC_GROUP") >= want)) || return 1
-		done
+		awk -v ifs="${TOPO_RX_IFS[$name]}" -v g="$TOPO_SYNC_GROUP" -v w="$want" '
+			BEGIN { n = split(ifs, a, " "); for (i = 1; i <= n; i++) need[a[i]] = 1 }
+			$1 == "count" && $3 == g && ($2 in need) && $4 >= w { delete need[$2] }
+			END { for (i in need) exit 1 }' "$TOPO_DIR/$name.cnt" || return 1
 	done
 }
 
@@ -308,6 +314,25 @@ route_oifs() {
 	[[ $2 == '*' ]] || args+=(source "$2")
 	"$MFWDCTL" -j route get "${args[@]}" |
 		jsel '" ".join("%s/%d" % (o["dev"], o["ttl"]) for o in d["oifs"])'
+}
+
+# __jcheck WHAT "MFWDCTL-ARGS" JCHECK-ARGS...
+__jcheck() {
+	local what=$1 json out
+	# shellcheck disable=SC2206  # word splitting wanted
+	local cmd=($2)
+	shift 2
+	json=$("$MFWDCTL" "${cmd[@]}" 2>&1) || fail "mfwdctl ${cmd[*]}: $json"
+	out=$(python3 "$TOPO_HELPERS/jcheck.py" "$@" <<<"$json") ||
+		fail "$what:"$'\n'"$out"
+}
+check_stats() { __jcheck "mfwd stats" "-j stats" "$@"; }
+check_vifs() { __jcheck "mfwd VIFs" "-j vif show" --by dev "$@"; }
+check_route() {
+	local args="-j route get group $1"
+	[[ $2 == '*' ]] || args+=" source $2"
+	shift 2
+	__jcheck "route ${args#-j route get }" "$args" "$@"
 }
 
 tables_snapshot() {
