@@ -625,9 +625,10 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	iif = nl_get_uint(tb[MFWD_A_IIF]);
 	if (!if_indextoname(iif, name))
 		return 0;
-	for (i = 0; i < ndyn; i++) {
+	/* made before, but the kernel lost it (its VIF went away): anew */
+	for (i = ndyn - 1; i >= 0; i--) {
 		if (dyns[i].src == src && dyns[i].grp == grp)
-			return 0;
+			dyns[i] = dyns[--ndyn];
 	}
 	for (i = 0; i < nrule; i++) {
 		struct rule *r = &rules[i];
@@ -1618,6 +1619,8 @@ bad_arg:
 	if (delay)
 		sleep(delay);
 
+	/* a client that went away must not take the daemon with it */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
