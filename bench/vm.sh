@@ -83,7 +83,8 @@ setup_topo() {
 	{
 		echo "link add s0 netns $p-src type veth peer name in0 netns $p-rtr"
 		for ((i = 1; i <= n; i++)); do
-			echo "link add o$i netns $p-rtr type veth peer name e0 netns $p-r$i"
+			# the receiver's end is up from the start (a peer cannot be)
+			echo "link add e0 netns $p-r$i up type veth peer name o$i netns $p-rtr"
 		done
 	} >"$b"
 	ip -b "$b" || return 1
@@ -108,8 +109,6 @@ setup_topo() {
 	ip netns exec "$p-rtr" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.in0.rp_filter=0
 	for ((i = 1; i <= n; i++)); do
-		ip -n "$p-r$i" link set lo up
-		ip -n "$p-r$i" link set e0 up
 		# drop on arrival: count the copy, spend nothing more on it
 		printf '%s\n' "qdisc add dev e0 clsact" \
 			"filter add dev e0 ingress matchall action drop" >"$b"
@@ -179,24 +178,67 @@ snap() {
 		END { printf "%s %d %d %d %d\n", t, sent, inrx, indrop, copies }' "${files[@]}"
 }
 
-# measure PREFIX: run pktgen for DUR s after WARM s; print
-#   offered_pps=... in_pps=... copies_pps=...
-measure() {
-	local p=$1 a b
-	pg_ctl "$p" start &
-	local pgpid=$!
-	sleep "$WARM"
-	a=$(snap "$p")
-	sleep "$DUR"
-	b=$(snap "$p")
-	pg_ctl "$p" stop
-	wait "$pgpid" 2>/dev/null
-	awk -v a="$a" -v b="$b" 'BEGIN {
-		split(a, x, " "); split(b, y, " "); dt = (y[1] - x[1]) / 1e6
-		if (dt <= 0) dt = 1
-		printf "offered_pps=%.0f in_pps=%.0f in_drop_pps=%.0f copies_pps=%.0f secs=%.3f\n",
-			(y[2] - x[2]) / dt, (y[3] - x[3]) / dt, (y[4] - x[4]) / dt,
-			(y[5] - x[5]) / dt, dt }'
+# ------------------------------------------------- interleaved measurement ---
+# Other VMs share the host, so the CPU time the guest gets changes from one
+# second to the next. To give every engine the same share of that noise,
+# their pktgens all run at once and take turns: the active one sends flat
+# out, the others are throttled to one packet per PAUSE_NS; each turn is
+# SLICE_MS long, the order rotates, and a round is DUR seconds per engine.
+SLICE_MS=${BENCH_SLICE_MS:-500}
+PAUSE_NS=20000000			# 50 packets/s while waiting for a turn
+
+pg_delay() { echo "delay $2" >"/proc/${HOLDER[$1-src]}/net/pktgen/s0"; }
+
+# measure_alt ROUNDS LABEL:PREFIX...: one line per round and label:
+#   LABEL ROUND offered_pps=.. in_pps=.. in_drop_pps=.. copies_pps=.. secs=..
+measure_alt() {
+	local rounds=$1 s p r j k n slices a b
+	shift
+	local specs=("$@") pids=()
+	n=${#specs[@]}
+	for s in "${specs[@]}"; do
+		p=${s#*:}
+		pg_delay "$p" "$PAUSE_NS"
+		pg_ctl "$p" start &
+		pids+=($!)
+	done
+	sleep 0.3
+	slices=$(( (DUR * 1000 + SLICE_MS - 1) / SLICE_MS ))
+	local slice_s warm_s
+	slice_s=$(awk -v m="$SLICE_MS" 'BEGIN { printf "%.3f", m / 1000 }')
+	warm_s=0.1
+	for ((r = 1; r <= rounds; r++)); do
+		local -A T=() SENT=() IN=() DROP=() COP=()
+		for ((j = 0; j < slices; j++)); do
+			for ((k = 0; k < n; k++)); do
+				s=${specs[(j + k + r) % n]}
+				p=${s#*:}
+				pg_delay "$p" 0
+				sleep "$warm_s"
+				a=$(snap "$p")
+				sleep "$slice_s"
+				b=$(snap "$p")
+				pg_delay "$p" "$PAUSE_NS"
+				read -r -a x <<<"$a"
+				read -r -a y <<<"$b"
+				T[$s]=$(( ${T[$s]:-0} + y[0] - x[0] ))
+				SENT[$s]=$(( ${SENT[$s]:-0} + y[1] - x[1] ))
+				IN[$s]=$(( ${IN[$s]:-0} + y[2] - x[2] ))
+				DROP[$s]=$(( ${DROP[$s]:-0} + y[3] - x[3] ))
+				COP[$s]=$(( ${COP[$s]:-0} + y[4] - x[4] ))
+			done
+		done
+		for s in "${specs[@]}"; do
+			awk -v l="${s%%:*}" -v r="$r" -v t="${T[$s]}" -v se="${SENT[$s]}" \
+				-v i="${IN[$s]}" -v d="${DROP[$s]}" -v c="${COP[$s]}" 'BEGIN {
+				dt = t / 1e6; if (dt <= 0) dt = 1
+				printf "%s %d offered_pps=%.0f in_pps=%.0f in_drop_pps=%.0f copies_pps=%.0f secs=%.3f\n",
+					l, r, se / dt, i / dt, d / dt, c / dt, dt }'
+		done
+	done
+	for s in "${specs[@]}"; do pg_ctl "${s#*:}" stop; done
+	wait "${pids[@]}" 2>/dev/null
+	for s in "${specs[@]}"; do pg_delay "${s#*:}" 0; done
 }
 
 # ---------------------------------------------------------------- engines ---
@@ -253,30 +295,33 @@ order() { if (($1 % 2)); then echo "m i"; else echo "i m"; fi; }
 
 # ------------------------------------------------------------- figure 1 ---
 fig_fwd() {
-	local r k e out
+	local k l r rest eff first=1 specs
 	pg_setup m hot; pg_setup i hot; pg_setup n hot
-	for ((r = 1; r <= ROUNDS; r++)); do
-		out=$(measure n)
-		raw "fig=fwd engine=none oifs=0 round=$r $out"
-		say "fwd round $r none: $out"
-		for k in $OIFS; do
-			for e in $(order "$r"); do
-				hot_route "$e" "$k" || say "route $e $k failed"
-				out=$(measure "$e")
-				local eff=$k
-				[[ $e == i ]] && ((eff > IPMR_MAXOIF)) && eff=$IPMR_MAXOIF
-				raw "fig=fwd engine=$([[ $e == m ]] && echo mfwd || echo ipmr) oifs=$k real_oifs=$eff round=$r $out"
-				say "fwd round $r $e oifs=$k: $out"
-			done
-		done
+	for k in $OIFS; do
+		hot_route m "$k" || say "mfwd route to $k outputs failed"
+		hot_route i "$k" || say "ipmr route to $k outputs failed"
+		eff=$k
+		((eff > IPMR_MAXOIF)) && eff=$IPMR_MAXOIF
+		specs=(mfwd:m ipmr:i)
+		((first)) && specs+=(none:n)	# the reference, once
+		first=0
+		while read -r l r rest; do
+			case $l in
+			none) raw "fig=fwd engine=none oifs=0 round=$r $rest" ;;
+			mfwd) raw "fig=fwd engine=mfwd oifs=$k real_oifs=$k round=$r $rest" ;;
+			ipmr) raw "fig=fwd engine=ipmr oifs=$k real_oifs=$eff round=$r $rest" ;;
+			esac
+			say "fwd oifs=$k round $r $l: $rest"
+		done < <(measure_alt "$ROUNDS" "${specs[@]}")
 	done
 	hot_del m; hot_del i
 }
 
 # ------------------------------------------------------------- figure 2 ---
-# Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively.
+# Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
+# only up to 100,000.
 fig_scale() {
-	local have=0 n r e out t0 f max_i=100000
+	local have=0 n t0 f max_i=100000 l r rest specs
 	pg_setup m hot; pg_setup i hot
 	hot_route m 1; hot_route i 1
 	for n in $SCALE; do
@@ -285,20 +330,18 @@ fig_scale() {
 		t0=$(now_us)
 		mctl -b "$f" || say "mfwd: loading $f failed"
 		say "scale: mfwd +$((n - have)) routes in $(( ($(now_us) - t0) / 1000 )) ms"
+		specs=(mfwd:m)
 		if ((n <= max_i)); then
 			t0=$(now_us)
 			ictl load "$f" >/dev/null || say "ipmr: loading $f failed"
 			say "scale: ipmr +$((n - have)) routes in $(( ($(now_us) - t0) / 1000 )) ms"
+			specs+=(ipmr:i)
 		fi
 		have=$n
-		for ((r = 1; r <= ROUNDS; r++)); do
-			for e in $(order "$r"); do
-				[[ $e == i ]] && ((n > max_i)) && continue
-				out=$(measure "$e")
-				raw "fig=scale engine=$([[ $e == m ]] && echo mfwd || echo ipmr) routes=$n round=$r $out"
-				say "scale $n round $r $e: $out"
-			done
-		done
+		while read -r l r rest; do
+			raw "fig=scale engine=$l routes=$n round=$r $rest"
+			say "scale $n round $r $l: $rest"
+		done < <(measure_alt "$ROUNDS" "${specs[@]}")
 	done
 	# drop the background routes again (the hot one too)
 	mctl flush routes
@@ -408,6 +451,9 @@ fig_miss() {
 }
 
 # ------------------------------------------------------------------ main ---
+# bench/profile.sh sources this file for its functions only.
+[[ ${BENCH_LIB:-0} == 1 ]] && return 0
+
 t_start=$(now_us)
 modprobe pktgen || { say "no pktgen"; exit 1; }
 modprobe -q sch_ingress; modprobe -q cls_matchall; modprobe -q act_gact
