@@ -71,7 +71,7 @@ cwait ctl_stat_is unres_packets 10 ||
 	fail "unres_packets $(ctl_stat unres_packets), expected 10"
 check_eq "$(ctl_stat unres_entries)" 5 "unres_entries"
 check_eq "$(ctl_stat drop_queue_full)" 4 "drop_queue_full (2 + 2 over qlen 3)"
-cwait test "$(grep -c '"event":"nocache"' "$mon")" -eq 6 ||
+cwait ctl_out_eq 6 grep -c '"event":"nocache"' "$mon" ||
 	fail "expected 6 NOCACHE events; monitor: $(cat "$mon")"
 for s in "$SRC_IP" "$S2" "$S3"; do
 	check_eq "$(grep -c "\"event\":\"nocache\",\"source\":\"$s\",\"group\":\"$G2\",\"iif\":\"r0\"" "$mon")" 1 \

@@ -65,7 +65,7 @@ check_eq "$(ctl_stat forwarded)" 1 "forwarded"
 
 # ---- a miss after expiry is a new entry and a new event --------------------
 send --group "$G2" --count 1
-cwait test "$(nocache "$G2")" -eq 2 || fail "no second NOCACHE for ($SRC_IP, $G2) after its entry expired"
+cwait ctl_out_eq 2 nocache "$G2" || fail "no second NOCACHE for ($SRC_IP, $G2) after its entry expired"
 cwait ctl_stat_is drop_expired 7 || fail "drop_expired $(ctl_stat drop_expired), expected 7"
 check_eq "$(nocache "$G3")" 1 "NOCACHE events for ($SRC_IP, $G3)"
 check_eq "$(ctl_rx_count rx1)" 1 "datagrams received in total"

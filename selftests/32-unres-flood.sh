@@ -84,7 +84,7 @@ check_eq "$(get forwarded)" 0 "forwarded during the flood"
 created=$((queued + expired))
 sent=$(get events_sent) lost=$(get events_dropped)
 check_eq $((sent + lost)) "$created" "events sent + dropped vs entries created"
-cwait test "$(ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"')" -ge "$sent" ||
+cwait ctl_out_ge "$sent" ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"' ||
 	fail "listener got $(ctl_count "$CTL_TMP/ev.ev" '.cmd == "nocache"') NOCACHE events, kernel sent $sent"
 
 # The routed flow still works.

@@ -48,7 +48,7 @@ send "$G4" 5004 400 "$CTL_TMP/sent.d"
 cwait ctl_stat_is unres_packets 4 || fail "unres_packets $(ctl_stat unres_packets), expected 4"
 rctl route add group "$G4" source "$SRC_IP" iif r0 oif reg0
 
-cwait test "$(ctl_count "$ev" '.cmd == "wholepkt"')" -ge 19 ||
+cwait ctl_out_ge 19 ctl_count "$ev" '.cmd == "wholepkt"' ||
 	fail "$(ctl_count "$ev" '.cmd == "wholepkt"') WHOLEPKT events, expected 5 + 5 + 5 + 4"
 check_eq "$(ctl_count "$ev" '.cmd == "wholepkt"')" 19 "WHOLEPKT events"
 

@@ -28,7 +28,7 @@ rctl vif add dev d0 ttl-threshold 3
 rctl vif add dev d1 noallmulti
 rctl route add group "$GRP" source "$SRC_IP" iif r0 oif r1
 ctl_send "$SRC" --ifaddr "$SRC_IP" --group "$GRP" --count 2 >/dev/null
-cwait test "$(ctl_route_field "$GRP" "$SRC_IP" packets)" = 2 || fail "route did not forward"
+cwait ctl_out_eq 2 ctl_route_field "$GRP" "$SRC_IP" packets || fail "route did not forward"
 rctl route replace group "$GRP" source "$SRC_IP" iif r0 oif r1 oif d0/5
 rctl route add group "$G2" iif r0 oif d0 oif d1 oif r1
 rctl route add group "$G3" source "$SRC_IP" iif d1 oif r1
@@ -72,7 +72,7 @@ norm() {
 			"\(.event) (\(if .source == "0.0.0.0" then "*" else .source end),\(.group)) iif=\(.iif | n) oifs=\([.oifs[]? | "\(.dev | n)/\(.ttl)"] | join(",")) packets=\(.packets)"
 		end' "$mon"
 }
-cwait test "$(wc -l <"$mon")" -ge "$nexp" ||
+cwait ctl_out_ge "$nexp" grep -c '' "$mon" ||
 	fail "monitor printed $(wc -l <"$mon") events, expected $nexp:"$'\n'"$(norm)"
 got=$(norm)
 # "flush all" removes the VIFs in ifindex order: compare the last two unordered

@@ -17,6 +17,8 @@
 # Helpers:
 #   cwait CMD...               wait_for with a timeout of $CTL_WAIT s (30):
 #                              under TCG on a loaded host 10 s is short
+#   ctl_out_eq VALUE CMD...    CMD prints VALUE (to poll with cwait)
+#   ctl_out_ge VALUE CMD...    CMD prints a number >= VALUE
 #   rctl ARGS...               mfwdctl in $RTR
 #   ctl_stat NAME              one counter of "mfwdctl -j stats" in $RTR
 #   ctl_stat_is NAME VALUE     ctl_stat NAME == VALUE (for wait_for)
@@ -60,6 +62,8 @@ declare -A CTL_PID=()
 CTL_WAIT=${CTL_WAIT:-30}
 
 cwait() { wait_for -t "$CTL_WAIT" "$@"; }
+ctl_out_eq() { local v=$1; shift; [[ $("$@") == "$v" ]]; }
+ctl_out_ge() { local v=$1 o; shift; o=$("$@") && ((o >= v)); }
 
 rctl() { ip netns exec "$RTR" "$MFWDCTL" "$@"; }
 

@@ -11,13 +11,15 @@ usage:
   ctl_mcast.py send --group G [--port P] [--ifaddr A] [--src A] [--count N]
                     [--start K] [--ttl T] [--interval SECS] [--duration SECS]
                     [--size BYTES[,BYTES...]] [--raw] [--dump FILE] [--tos N]
+                    [--keep-going]
       Send N datagrams (seq K..K+N-1) from the address --src (bound) out of
       the interface that has address --ifaddr, TTL T, one every SECS; with
       --duration, keep sending until that many seconds have passed.  A list
       of sizes (UDP payload bytes) is used in turn.  --raw
       builds the IP header itself (IP_HDRINCL, fixed IP id = seq, DF) and
       --dump writes each packet, exactly as sent, in hex, one per line.
-      Prints "sent N elapsed SECS".
+      --keep-going counts send errors (the interface went away, ...) instead
+      of failing.  Prints "sent N elapsed SECS [errors E]".
   ctl_mcast.py recv --group G [--port P] --ifaddr A --out FILE
                     [--ready FILE] [--count N]
       Join G on the interface with address A and write "<seq> <ttl> <len>"
@@ -77,7 +79,7 @@ def send(a):
                      socket.inet_aton(a.ifaddr))
     dump = open(a.dump, "w") if a.dump else None
     t0 = time.monotonic()
-    n = 0
+    n = errors = 0
     seq = a.start
     sizes = [int(x) for x in a.size.split(",")]
     while True:
@@ -86,14 +88,21 @@ def send(a):
                 break
         elif n >= a.count:
             break
-        if a.raw:
-            pkt = ip_packet(a.src or a.ifaddr, a.group, 40000 + (seq & 0xFF),
-                            a.port, a.ttl, seq, sizes[n % len(sizes)], a.tos)
-            s.sendto(pkt, (a.group, 0))
-            if dump:
-                dump.write(pkt.hex() + "\n")
-        else:
-            s.sendto(payload(seq, sizes[n % len(sizes)]), (a.group, a.port))
+        try:
+            if a.raw:
+                pkt = ip_packet(a.src or a.ifaddr, a.group,
+                                40000 + (seq & 0xFF), a.port, a.ttl, seq,
+                                sizes[n % len(sizes)], a.tos)
+                s.sendto(pkt, (a.group, 0))
+                if dump:
+                    dump.write(pkt.hex() + "\n")
+            else:
+                s.sendto(payload(seq, sizes[n % len(sizes)]),
+                         (a.group, a.port))
+        except OSError:
+            if not a.keep_going:
+                raise
+            errors += 1
         n += 1
         seq += 1
         if a.interval:
@@ -103,7 +112,8 @@ def send(a):
                 time.sleep(d)
     if dump:
         dump.close()
-    print("sent %d elapsed %.3f" % (n, time.monotonic() - t0))
+    print("sent %d elapsed %.3f%s" % (n, time.monotonic() - t0,
+                                      " errors %d" % errors if errors else ""))
 
 
 def recv(a):
@@ -148,6 +158,7 @@ def main():
     p.add_argument("--duration", type=float)
     p.add_argument("--size", default="64")
     p.add_argument("--raw", action="store_true")
+    p.add_argument("--keep-going", action="store_true")
     p.add_argument("--dump")
     p.add_argument("--out")
     p.add_argument("--ready")
