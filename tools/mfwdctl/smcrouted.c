@@ -52,6 +52,8 @@ static const char *pid_path;
 static const char *sock_path;
 static const char *script;
 static bool foreground, no_vifs, use_syslog;
+/* stderr is still the caller's: it sees what goes wrong at start */
+static bool starting = true;
 static int loglevel = LOG_NOTICE;
 static unsigned int cache_timeout = 60;
 
@@ -124,6 +126,13 @@ logit(int level, const char *fmt, ...)
 	}
 	if (level > loglevel)
 		return;
+	if (use_syslog && starting && level <= LOG_WARNING) {
+		va_start(ap, fmt);
+		fprintf(stderr, "%s: ", prog);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	if (use_syslog) {
 		vsyslog(level, fmt, ap);
@@ -1649,6 +1658,7 @@ bad_arg:
 		unlink(sock_path);
 		return EXIT_FAIL;
 	}
+	starting = false;
 	if (ready_fd >= 0) {
 		if (write(ready_fd, "", 1) != 1)
 			logit(LOG_DEBUG, "parent gone");
