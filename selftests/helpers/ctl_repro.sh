@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# selftests/helpers/ctl_repro.sh - reproducers of controller-channel bugs
+# found while writing selftests 30-38.  Not a selftest (it fails while the
+# bugs are there); run it in a VM like one:
+#
+#   MFWD_KO=$PWD/build/<kver>/module/mfwd.ko MFWDCTL=$PWD/tools/mfwdctl/mfwdctl \
+#	tools/vm/run -k 6.12 -- bash selftests/helpers/ctl_repro.sh [CASE]...
+#
+# Cases (default: all); each prints "ok CASE" or "BUG CASE: expected ...,
+# got ..."; the exit status is the number of cases showing a bug.
+#   rpf-bypass     packets of an unresolved (S,G) that arrive on another
+#                  VIF than the first one are queued in the same entry and
+#                  released as if they had arrived on the first VIF: they
+#                  bypass the RPF check of the route that resolves it
+#   rpf-misattr    the reverse: first packet on the wrong VIF, then packets
+#                  on the right one: the right ones are dropped as wrong_if
+#   wrongvif-first a route created while wrongvif-interval was smaller than
+#                  now gives no WRONGVIF event until created + new interval
+#   register-in    a packet arriving on a register VIF gives no WHOLEPKT
+#                  event (uapi: "a packet arrived on a VIF flagged
+#                  MFWD_VIF_F_REGISTER or routed to one"), it is queued
+#   timeout-lower  after lowering unres-timeout, new entries live as long
+#                  as the oldest entry (timer armed for it, list in
+#                  creation order), not unres-timeout
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=ctl_lib.sh
+. "$(dirname "$0")/ctl_lib.sh"
+
+cases=("$@")
+((${#cases[@]})) || cases=(rpf-bypass rpf-misattr wrongvif-first register-in timeout-lower)
+ctl_topo 2
+ctl_monitor mon
+mon=$CTL_TMP/mon.mon
+rctl config set unres-timeout 60000
+# $RCV2 can send as $SRC_IP: the same (S,G) arrives on r2
+ip -n "$RCV2" addr add "$SRC_IP/32" dev c2
+bugs=0
+report() {	# CASE EXPECTED GOT
+	if [[ $2 == "$3" ]]; then
+		echo "ok $1"
+	else
+		echo "BUG $1: expected $2, got $3"
+		bugs=$((bugs + 1))
+	fi
+}
+from_r0() { ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" "$@" >/dev/null; }
+from_r2() { ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$SRC_IP" "$@" >/dev/null; }
+
+rpf-bypass() {
+	local g=239.1.4.1
+	ctl_recv rxa "$RCV1" "$RCV1_IP" $g 5011
+	from_r0 --group $g --port 5011 --count 2 --start 0
+	from_r2 --group $g --port 5011 --count 2 --start 10
+	cwait ctl_stat_is unres_packets 4 || fail "setup: 4 packets not queued"
+	rctl route add group $g source "$SRC_IP" iif r0 oif r1
+	cwait ctl_out_ge 2 ctl_rx_count rxa || fail "setup: nothing forwarded"
+	sleep 1
+	report rpf-bypass "received '0 1', wrong_if 2" \
+		"received '$(ctl_rx_seqs rxa)', wrong_if $(ctl_route_field $g "$SRC_IP" wrong_if)"
+	rctl route del group $g source "$SRC_IP"
+}
+
+rpf-misattr() {
+	local g=239.1.4.2
+	ctl_recv rxb "$RCV1" "$RCV1_IP" $g 5012
+	from_r2 --group $g --port 5012 --count 2 --start 10
+	from_r0 --group $g --port 5012 --count 2 --start 0
+	cwait ctl_stat_is unres_packets 4 || fail "setup: 4 packets not queued"
+	rctl route add group $g source "$SRC_IP" iif r0 oif r1
+	sleep 2
+	report rpf-misattr "received '0 1', wrong_if 2" \
+		"received '$(ctl_rx_seqs rxb)', wrong_if $(ctl_route_field $g "$SRC_IP" wrong_if)"
+	rctl route del group $g source "$SRC_IP"
+}
+
+wrongvif-first() {
+	local g=239.1.4.3
+	rctl config set wrongvif-interval 3000
+	rctl route add group $g source "$SRC_IP" iif r0 oif r1
+	rctl config set wrongvif-interval 3600000
+	from_r2 --group $g --count 3
+	cwait ctl_out_eq 3 ctl_route_field $g "$SRC_IP" wrong_if || fail "setup: wrong_if"
+	sleep 1
+	report wrongvif-first "1 WRONGVIF event" \
+		"$(grep -c "\"event\":\"wrongvif\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" || true) WRONGVIF event"
+	rctl config set wrongvif-interval 3000
+}
+
+register-in() {
+	local g=239.1.4.4
+	rctl vif del dev r2
+	rctl vif add dev r2 register
+	ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$RCV2_IP" --group $g --count 1 >/dev/null
+	sleep 2
+	report register-in "WHOLEPKT (queued 0)" \
+		"$({ grep -o "\"event\":\"[a-z]*\",\"source\":\"$RCV2_IP\",\"group\":\"$g\"" "$mon" || true; } | cut -d'"' -f4 | tr a-z A-Z | xargs) (queued $(ctl_stat unres_packets))"
+	rctl vif del dev r2
+	rctl vif add dev r2
+}
+
+timeout-lower() {
+	local e0
+	rctl config set unres-timeout 60000
+	from_r0 --group 239.1.4.5 --count 1
+	rctl config set unres-timeout 300
+	e0=$(ctl_stat drop_expired)
+	from_r0 --group 239.1.4.6 --count 1
+	sleep 5
+	report timeout-lower "drop_expired +1 after 5 s (timeout 300 ms)" \
+		"drop_expired +$(($(ctl_stat drop_expired) - e0)) after 5 s (timeout 300 ms)"
+	rctl config set unres-timeout 60000
+}
+
+for c in "${cases[@]}"; do
+	"$c"
+done
+exit "$bugs"
