@@ -16,6 +16,8 @@
 #     (default "6.1 6.12"), in build/lint/<kver>/
 #   - uapi: uapi/linux/mfwd.h compiles on its own in user space (C, C++)
 #   - examples: Documentation/examples/*.c compile with -Wall -Wextra -Werror
+#   - docs: Documentation/*.rst render without warnings (docutils, if
+#     installed), Documentation/*.8 format without groff warnings
 #   - clang-format: --dry-run --Werror on tools/mfwdctl/*.[ch]
 #   - shellcheck: -x on selftests/*.sh, selftests/run, tools/vm/*,
 #     tools/lint/*.sh, tools/mfwdctl/*.sh (skipped if not installed)
@@ -35,7 +37,7 @@ cd "$repo" || exit 2
 PY3=${PY3:-/usr/bin/python3}
 KSRC=${KSRC:-$repo/build/ksrc}
 LINT_KERNELS=${LINT_KERNELS:-6.1 6.12}
-all_steps=(spec checkpatch kernel-doc kbuild uapi examples clang-format shellcheck)
+all_steps=(spec checkpatch kernel-doc kbuild uapi examples docs clang-format shellcheck)
 
 steps=("$@")
 ((${#steps[@]})) || steps=("${all_steps[@]}")
@@ -135,6 +137,26 @@ step_examples() {
 		out=$(cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I uapi \
 			$(pkg-config --cflags libmnl) -o "$d/$(basename "$f" .c)" "$f" \
 			$(pkg-config --libs libmnl) 2>&1) || { echo "$f: $out"; rc=1; }
+	done
+	return "$rc"
+}
+
+step_docs() {
+	local f out rc=0 rst2html
+	rst2html=$(command -v rst2html || command -v rst2html.py || true)
+	for f in Documentation/*.rst; do
+		[[ -f $f ]] || continue
+		if [[ -z $rst2html ]]; then
+			echo "lint: docutils not installed, $f not checked (apt-get install python3-docutils)" >&2
+			continue
+		fi
+		out=$("$rst2html" --halt=warning --report=warning "$f" 2>&1 >/dev/null) ||
+			{ echo "$out"; rc=1; }
+	done
+	for f in Documentation/*.[1-8]; do
+		[[ -f $f ]] || continue
+		out=$(LC_ALL=C.UTF-8 groff -man -ww -z "$f" 2>&1) || out+=" (groff failed)"
+		[[ -z $out ]] || { echo "$f: $out"; rc=1; }
 	done
 	return "$rc"
 }
