@@ -9,7 +9,7 @@
 
 #include "mfwdctl.h"
 
-#define MAX_OIFS 512
+#define MAX_OIFS 1024 /* the kernel's VIF limit per netns */
 
 enum { R_ADD, R_REPLACE, R_DEL, R_SHOW, R_GET, R_HELP };
 
@@ -75,7 +75,8 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 	int i, kw, ret;
 	uint32_t v;
 
-	memset(r, 0, sizeof(*r));
+	/* oifs[] is large and filled as parsed: clear only the head */
+	memset(r, 0, offsetof(struct route_args, oifs));
 	for (i = 0; i < argc; i++) {
 		const char *key = argv[i];
 		const char *val;
