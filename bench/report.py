@@ -237,7 +237,23 @@ def main(argv):
         n = int(ins[0].get("routes", 0))
         ma, ia = med(m, "add_rps"), med(ip, "add_rps")
         mdl, idl = med(m, "del_rps"), med(ip, "del_rps")
-        mb, ib = med(m, "bytes_per_route"), med(ip, "bytes_per_route")
+        def per_route(rows, parts):
+            vals = []
+            for r in rows:
+                try:
+                    d = sum(float(r["after_%s_kb" % p]) - float(r["before_%s_kb" % p]) for p in parts)
+                except (KeyError, ValueError):
+                    continue
+                vals.append(d * 1024 / n)
+            return statistics.median(vals) if vals else None
+        # objects: Slab + Percpu. Both engines keep routes in an rhashtable
+        # (8 B per bucket, same growth), whose bucket array kvmalloc() puts
+        # in vmalloc or, when a large kmalloc succeeds, in pages counted
+        # nowhere: so it is left out of the comparison and shown apart.
+        mb, ib = per_route(m, ("slab", "percpu")), per_route(ip, ("slab", "percpu"))
+        msb, isb = med(m, "bytes_per_route"), med(ip, "bytes_per_route")
+        mvb, ivb = per_route(m, ("vmallocused",)), per_route(ip, ("vmallocused",))
+        mtb, itb = med(m, "total_bytes_per_route"), med(ip, "total_bytes_per_route")
         md.append("## 3. Route install (%d (S,G) routes, 1 output each)\n" % n)
         md.append("mfwd: `mfwdctl -b FILE` (generic netlink, batched); ipmr: "
                   "`ipmr-ctl load FILE`, one setsockopt(MRT_ADD_MFC / MRT_DEL_MFC) "
@@ -253,15 +269,25 @@ def main(argv):
         rt = ratio(ma, ia)
         targets.append(("install: mfwd >= 5x ipmr (add)", rt, rt is not None and rt >= 5))
         md.append("\n## 4. Memory per route (%d routes)\n" % n)
-        md.append("Difference of /proc/meminfo Slab + Percpu + VmallocUsed "
-                  "(hash tables above a page are vmalloc'ed) before and 2 s "
-                  "after the install, divided by the number of routes. Per-CPU "
-                  "counters scale with the number of possible CPUs (%s here).\n"
-                  % env.get("cpus", "?"))
-        md.append("| | mfwd | ipmr | ratio |")
+        md.append("Kernel memory for the routes from /proc/meminfo before and "
+                  "2 s after the install, divided by the number of routes. "
+                  "The comparison uses Slab + Percpu (the route objects). Both "
+                  "engines keep routes in an rhashtable with the same 8-byte "
+                  "buckets and growth rule; kvmalloc() puts that bucket array "
+                  "in vmalloc, or in plain pages (a large kmalloc) that no "
+                  "counter shows, so it is shown apart, not compared. 'all "
+                  "kernel memory' is the drop of MemFree not explained by page "
+                  "cache or user memory: it sees everything, but also frees "
+                  "still running from earlier steps, so it is noisy. Per-CPU "
+                  "counters scale with the number of possible CPUs (%s "
+                  "here).\n" % env.get("cpus", "?"))
+        md.append("| bytes per route | mfwd | ipmr | ratio |")
         md.append("|---|---:|---:|---:|")
-        md.append("| bytes/route | %s | %s | %s |" % (fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
-        for part in ("slab", "percpu", "vmallocused"):
+        md.append("| **route objects (Slab + Percpu)** | %s | %s | %s |" % (fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
+        md.append("| hash buckets seen in VmallocUsed | %s | %s | |" % (fmt(mvb), fmt(ivb)))
+        md.append("| Slab + Percpu + VmallocUsed | %s | %s | %s |" % (fmt(msb), fmt(isb), fmt(ratio(msb, isb), 2)))
+        md.append("| all kernel memory (MemFree, noisy) | %s | %s | %s |" % (fmt(mtb), fmt(itb), fmt(ratio(mtb, itb), 2)))
+        for part in ("slab", "percpu"):
             pm = med(m, "after_%s_kb" % part)
             pm0 = med(m, "before_%s_kb" % part)
             pi = med(ip, "after_%s_kb" % part)
@@ -269,8 +295,8 @@ def main(argv):
             dm = (pm - pm0) * 1024 / n if pm is not None and pm0 is not None and n else None
             di = (pi - pi0) * 1024 / n if pi is not None and pi0 is not None and n else None
             md.append("| of which %s | %s | %s | |" % (part, fmt(dm), fmt(di)))
-        lines.append("bench memory routes=%d mfwd_bytes=%s ipmr_bytes=%s ratio=%s"
-                     % (n, fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
+        lines.append("bench memory routes=%d mfwd_bytes=%s ipmr_bytes=%s ratio=%s mfwd_vmalloc_bytes=%s ipmr_vmalloc_bytes=%s"
+                     % (n, fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2), fmt(mvb), fmt(ivb)))
         rt = ratio(mb, ib)
         targets.append(("memory: mfwd below ipmr per route", rt, rt is not None and rt < 1))
         md.append("")

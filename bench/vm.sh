@@ -14,8 +14,9 @@
 #
 # The same addresses and interface names are used in every copy, so one
 # route file fits both routers. pktgen (kpktgend_0, bound to CPU 0) sends
-# from P-src; the router and the receivers process the packets in softirq
-# on CPU 0 too; this script and every control program run on CPU 1.
+# from P-src; every veth hop goes through CPU 0's backlog (netif_rx), so the
+# router and the receivers process the packets in softirq on CPU 0 too;
+# this script and every control program run on CPU 1.
 #
 # Environment (set by bench/run):
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
@@ -24,20 +25,18 @@
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
 #   BENCH_MISS_ROUNDS         rounds of the miss figure
-#   BENCH_NAPI                1 (default): receivers use veth NAPI (GRO on)
 
 set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-fwd scale install miss}
+FIGS=${BENCH_FIGS:-install fwd scale miss}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
 OIFS=${BENCH_OIFS:-1 4 16 32}
 SCALE=${BENCH_SCALE:-1 1000 100000 1000000}
 MISS_ROUNDS=${BENCH_MISS_ROUNDS:-$ROUNDS}
-NAPI=${BENCH_NAPI:-1}
 NRCV=0
 for k in $OIFS; do ((k > NRCV)) && NRCV=$k; done
 ((NRCV >= 2)) || NRCV=2			# scale/install routes use o2
@@ -67,7 +66,7 @@ hold_ns() {
 }
 
 setup_topo() {
-	local p=$1 n=$2 i t0 b nsl=() gro=()
+	local p=$1 n=$2 i t0 b nsl=()
 	t0=$(now_us)
 	b=$(mktemp)
 	{
@@ -88,11 +87,6 @@ setup_topo() {
 		done
 	} >"$b"
 	ip -b "$b" || return 1
-	if ((NAPI)); then
-		gro=("$p-rtr:in0")
-		for ((i = 1; i <= n; i++)); do gro+=("$p-r$i:e0"); done
-		python3 "$here/nsutil.py" $(printf -- '--gro %s ' "${gro[@]}") || return 1
-	fi
 	printf '%s\n' "link set lo up" "link set s0 up" "addr add $S/24 dev s0" \
 		"route add 224.0.0.0/4 dev s0" >"$b"
 	ip -n "$p-src" -b "$b" || return 1
@@ -352,25 +346,32 @@ fig_scale() {
 # kB of kernel memory that routes can take: slab, per-CPU, vmalloc (large
 # hash tables are vmalloc'ed).
 mem_kb() { awk '/^(Slab|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo; }
+# All memory the kernel took: what left MemFree that is not page cache or
+# user memory. Catches large kmalloc()s (page allocator: in neither Slab nor
+# VmallocUsed), e.g. a hash table's bucket array; noisier.
+mem_total_kb() {
+	awk '/^(MemFree|Cached|Buffers|AnonPages):/ { v[$1] = $2 }
+	     END { print -(v["MemFree:"] + v["Cached:"] + v["Buffers:"] + v["AnonPages:"]) }' /proc/meminfo
+}
 mem_detail() {	# mem_detail PREFIX
 	awk -v p="$1" '/^(Slab|Percpu|VmallocUsed):/ { k = tolower($1); sub(/:/, "", k); printf " %s%s_kb=%s", p, k, $2 }' /proc/meminfo
 }
 
 fig_install() {
 	local r e add=$BENCH_DATA/install-add.txt del=$BENCH_DATA/install-del.txt
-	local n m0 m1 d0 d1 t0 t1 t2 rc1 rc2 name
+	local n m0 m1 d0 d1 k0 k1 t0 t1 t2 rc1 rc2 name
 	n=$(grep -c . "$add")
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for e in $(order "$r"); do
 			name=$([[ $e == m ]] && echo mfwd || echo ipmr)
-			sleep 2			# RCU frees of the previous round
-			m0=$(mem_kb); d0=$(mem_detail before_)
+			sleep 3			# RCU frees of the previous round
+			m0=$(mem_kb); d0=$(mem_detail before_); k0=$(mem_total_kb)
 			t0=$(now_us)
 			if [[ $e == m ]]; then mctl -b "$add"; else ictl load "$add" >/dev/null; fi
 			rc1=$?
 			t1=$(now_us)
 			sleep 2
-			m1=$(mem_kb); d1=$(mem_detail after_)
+			m1=$(mem_kb); d1=$(mem_detail after_); k1=$(mem_total_kb)
 			t2=$(now_us)
 			if [[ $e == m ]]; then mctl -b "$del"; else ictl load "$del" >/dev/null; fi
 			rc2=$?
@@ -382,6 +383,7 @@ fig_install() {
 			    "del_s=$(awk -v d=$((t3 - t2)) 'BEGIN{printf "%.3f", d / 1e6}')" \
 			    "mem_kb=$((m1 - m0))" \
 			    "bytes_per_route=$(( (m1 - m0) * 1024 / n ))" \
+			    "total_kb=$((k1 - k0)) total_bytes_per_route=$(( (k1 - k0) * 1024 / n ))" \
 			    "$d0$d1"
 			say "install round $r $name: add $(( (t1 - t0) / 1000 )) ms del $(( (t3 - t2) / 1000 )) ms mem $((m1 - m0)) kB"
 		done
@@ -462,7 +464,7 @@ setup_topo m "$NRCV" || { say "topology m failed"; exit 1; }
 setup_topo i "$NRCV" || { say "topology i failed"; exit 1; }
 setup_topo n 0 || { say "topology n failed"; exit 1; }
 engines_up || exit 1
-raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) napi=$NAPI rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
+raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
 
 for f in $FIGS; do
 	t0=$(now_us)
