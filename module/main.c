@@ -82,11 +82,12 @@ static void __net_exit mfwd_net_exit(struct net *net)
 	rtnl_unlock();
 
 	mfwd_unres_destroy(mn);
-	mfwd_routes_destroy(mn);
 	xa_destroy(&mn->vifs);
 	xa_destroy(&mn->route_ids);
-	/* Frees of routes and VIFs pending in RCU use mn->stats. */
+	/* Route and VIF frees pending in RCU use mn->ctrs and mn->stats. */
 	rcu_barrier();
+	mfwd_routes_destroy(mn);
+	kvfree(mn->scratch);
 	free_percpu(mn->stats);
 }
 

@@ -99,13 +99,40 @@ struct mfwd_route_stats {
 	struct u64_stats_sync syncp;
 };
 
+#define MFWD_CTR_SLOTS	64
+
+/**
+ * struct mfwd_ctr_block - per-CPU counters for MFWD_CTR_SLOTS routes
+ * @partial: in mfwd_ctr_pool.partial while a slot is free
+ * @pool: the pool it belongs to
+ * @pcpu: the counters
+ * @used: bitmap of slots in use
+ *
+ * One per-CPU allocation per route would make the per-CPU allocator the
+ * largest cost of a route install; blocks make it one per 64 routes.
+ */
+struct mfwd_ctr_pool {
+	spinlock_t lock;	/* slots are freed from RCU callbacks */
+	struct list_head partial;
+};
+
+struct mfwd_ctr_block {
+	struct list_head partial;
+	struct mfwd_ctr_pool *pool;
+	struct mfwd_route_stats __percpu *pcpu;
+	u64 used;
+};
+
 /**
  * struct mfwd_route - one (S,G) or (*,G) entry
  * @node: in mfwd_net.routes
  * @key: source (0 for (*,G)) and group
  * @id: index in mfwd_net.route_ids, which orders dumps and walks
- * @fwd: forwarding set
- * @stats: per-CPU counters
+ * @ctr_slot: slot of @stats in @ctr_block
+ * @fwd: forwarding set; first the one allocated with the route, after a
+ *	replace one of its own
+ * @stats: per-CPU counters, a slot of @ctr_block
+ * @ctr_block: where @stats lives
  * @lastuse: jiffies of the last forwarded packet
  * @last_wrongvif: jiffies of the last WRONGVIF event
  * @rcu: frees the route after readers are done
@@ -114,11 +141,14 @@ struct mfwd_route {
 	struct rhash_head node;
 	struct mfwd_key key;
 	u32 id;
+	u32 ctr_slot;
 	struct mfwd_fwd __rcu *fwd;
 	struct mfwd_route_stats __percpu *stats;
+	struct mfwd_ctr_block *ctr_block;
 	unsigned long lastuse;
 	unsigned long last_wrongvif;
 	struct rcu_head rcu;
+	/* the first forwarding set follows */
 };
 
 enum mfwd_counter {
@@ -182,6 +212,8 @@ struct mfwd_unres {
  * @hook_on: @hook is registered
  * @cfg: settings
  * @stats: per-CPU counters
+ * @ctrs: per-CPU counters of routes
+ * @scratch: where a request's forwarding set is built (under @lock)
  * @unres: unresolved queue
  */
 struct mfwd_net {
@@ -198,6 +230,8 @@ struct mfwd_net {
 	bool hook_on;
 	struct mfwd_config cfg;
 	struct mfwd_net_stats __percpu *stats;
+	struct mfwd_ctr_pool ctrs;
+	struct mfwd_fwd *scratch;
 	struct mfwd_unres unres;
 };
 
@@ -238,12 +272,12 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp);
 int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
-		   struct mfwd_fwd *fwd, bool replace,
+		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_routes_flush(struct mfwd_net *mn);
 void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
-struct mfwd_fwd *mfwd_fwd_alloc(unsigned int n_oif);
+size_t mfwd_fwd_size(unsigned int n_oif);
 void mfwd_route_stats_read(const struct mfwd_route *r,
 			   struct mfwd_route_stats *sum);
 

@@ -366,7 +366,11 @@ static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
 	return 0;
 }
 
-/* Build a forwarding set from IIF and the OIF nests. Context: mn->lock. */
+/*
+ * Build a forwarding set from IIF and the OIF nests, in mn->scratch: the
+ * route copies it, so a route install costs one allocation.
+ * Context: mn->lock held.
+ */
 static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 				    struct genl_info *info)
 {
@@ -382,29 +386,27 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 		NL_SET_ERR_MSG(info->extack, "too many outputs");
 		return ERR_PTR(-E2BIG);
 	}
-	fwd = mfwd_fwd_alloc(n);
-	if (!fwd)
-		return ERR_PTR(-ENOMEM);
-	fwd->iif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IIF], info->extack);
-	if (IS_ERR(fwd->iif)) {
-		err = PTR_ERR(fwd->iif);
-		goto err;
+	if (!mn->scratch) {
+		mn->scratch = kvmalloc(mfwd_fwd_size(MFWD_VIFS_MAX), GFP_KERNEL);
+		if (!mn->scratch)
+			return ERR_PTR(-ENOMEM);
 	}
+	fwd = mn->scratch;
+	memset(fwd, 0, mfwd_fwd_size(n));
+	fwd->n_oif = n;
+	fwd->iif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IIF], info->extack);
+	if (IS_ERR(fwd->iif))
+		return ERR_CAST(fwd->iif);
 	n = 0;
 	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != MFWD_A_OIF)
 			continue;
 		err = mfwd_nl_oif(mn, nla, fwd, &fwd->oif[n++], info->extack);
 		if (err)
-			goto err;
+			return ERR_PTR(err);
 	}
 	err = mfwd_nl_check_dups(fwd, info->extack);
-	if (err)
-		goto err;
-	return fwd;
-err:
-	kfree(fwd);
-	return ERR_PTR(err);
+	return err ? ERR_PTR(err) : fwd;
 }
 
 /* ---- VIF commands ---- */
@@ -524,13 +526,8 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	fwd = mfwd_nl_fwd(mn, info);
-	if (IS_ERR(fwd)) {
-		err = PTR_ERR(fwd);
-	} else {
-		err = mfwd_route_add(mn, &key, fwd, replace, info->extack);
-		if (err)
-			kfree(fwd);
-	}
+	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
+	      mfwd_route_add(mn, &key, fwd, replace, info->extack);
 	mutex_unlock(&mn->lock);
 	return err;
 }

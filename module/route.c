@@ -20,22 +20,100 @@ static const struct rhashtable_params mfwd_route_params = {
 
 int mfwd_routes_init(struct mfwd_net *mn)
 {
+	spin_lock_init(&mn->ctrs.lock);
+	INIT_LIST_HEAD(&mn->ctrs.partial);
 	return rhashtable_init(&mn->routes, &mfwd_route_params);
 }
 
+/* Context: after the last route's RCU callback (rcu_barrier). */
 void mfwd_routes_destroy(struct mfwd_net *mn)
 {
 	rhashtable_destroy(&mn->routes);
+	WARN_ON(!list_empty(&mn->ctrs.partial));
 }
 
-struct mfwd_fwd *mfwd_fwd_alloc(unsigned int n_oif)
+size_t mfwd_fwd_size(unsigned int n_oif)
 {
 	struct mfwd_fwd *fwd;
 
-	fwd = kzalloc(struct_size(fwd, oif, n_oif), GFP_KERNEL);
-	if (fwd)
-		fwd->n_oif = n_oif;
-	return fwd;
+	return struct_size(fwd, oif, n_oif);
+}
+
+static struct mfwd_fwd *mfwd_route_fwd0(struct mfwd_route *r)
+{
+	return (struct mfwd_fwd *)(r + 1);
+}
+
+/* Take a zeroed counter slot for @r. Context: process, mn->lock held. */
+static int mfwd_ctr_get(struct mfwd_net *mn, struct mfwd_route *r)
+{
+	struct mfwd_ctr_pool *p = &mn->ctrs;
+	struct mfwd_ctr_block *b, *nb = NULL;
+	int cpu;
+
+	for (;;) {
+		spin_lock_bh(&p->lock);
+		b = list_first_entry_or_null(&p->partial,
+					     struct mfwd_ctr_block, partial);
+		if (!b && nb) {
+			b = nb;
+			list_add(&b->partial, &p->partial);
+			nb = NULL;
+		}
+		if (b) {
+			r->ctr_slot = ffz(b->used);
+			b->used |= BIT_ULL(r->ctr_slot);
+			if (b->used == U64_MAX)
+				list_del_init(&b->partial);
+		}
+		spin_unlock_bh(&p->lock);
+		if (b)
+			break;
+		nb = kzalloc(sizeof(*nb), GFP_KERNEL);
+		if (!nb)
+			return -ENOMEM;
+		nb->pool = p;
+		nb->pcpu = __alloc_percpu(sizeof(*nb->pcpu) * MFWD_CTR_SLOTS,
+					  __alignof__(*nb->pcpu));
+		if (!nb->pcpu) {
+			kfree(nb);
+			return -ENOMEM;
+		}
+	}
+	if (nb) {		/* lost a race for a fresh block: not used */
+		free_percpu(nb->pcpu);
+		kfree(nb);
+	}
+	r->ctr_block = b;
+	r->stats = b->pcpu + r->ctr_slot;
+	for_each_possible_cpu(cpu) {
+		struct mfwd_route_stats *s = per_cpu_ptr(r->stats, cpu);
+
+		memset(s, 0, sizeof(*s));
+		u64_stats_init(&s->syncp);
+	}
+	return 0;
+}
+
+/* Context: any; after readers of @r are done. */
+static void mfwd_ctr_put(struct mfwd_route *r)
+{
+	struct mfwd_ctr_block *b = r->ctr_block;
+	struct mfwd_ctr_pool *p = b->pool;
+	bool empty;
+
+	spin_lock_bh(&p->lock);
+	if (b->used == U64_MAX)
+		list_add(&b->partial, &p->partial);
+	b->used &= ~BIT_ULL(r->ctr_slot);
+	empty = !b->used;
+	if (empty)
+		list_del(&b->partial);
+	spin_unlock_bh(&p->lock);
+	if (empty) {
+		free_percpu(b->pcpu);
+		kfree(b);
+	}
 }
 
 void mfwd_route_stats_read(const struct mfwd_route *r,
@@ -96,9 +174,11 @@ struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 static void mfwd_route_free_rcu(struct rcu_head *head)
 {
 	struct mfwd_route *r = container_of(head, struct mfwd_route, rcu);
+	struct mfwd_fwd *fwd = rcu_dereference_raw(r->fwd);
 
-	kfree(rcu_dereference_raw(r->fwd));
-	free_percpu(r->stats);
+	if (fwd != mfwd_route_fwd0(r))
+		kfree(fwd);
+	mfwd_ctr_put(r);
 	kfree(r);
 }
 
@@ -120,9 +200,10 @@ static int mfwd_route_insert(struct mfwd_net *mn, struct mfwd_route *r)
 }
 
 static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
-			     struct mfwd_fwd *fwd,
+			     const struct mfwd_fwd *fwd,
 			     struct netlink_ext_ack *extack)
 {
+	size_t fwd_size = mfwd_fwd_size(fwd->n_oif);
 	struct mfwd_route *r;
 	int err;
 
@@ -130,22 +211,23 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 		NL_SET_ERR_MSG(extack, "route table is full (max-routes)");
 		return -ENOSPC;
 	}
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	/* One allocation: the route and its first forwarding set. */
+	r = kmalloc(sizeof(*r) + fwd_size, GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	r->stats = netdev_alloc_pcpu_stats(struct mfwd_route_stats);
-	if (!r->stats) {
-		err = -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	memcpy(mfwd_route_fwd0(r), fwd, fwd_size);
+	err = mfwd_ctr_get(mn, r);
+	if (err)
 		goto err_free;
-	}
 	r->key = *key;
 	r->lastuse = jiffies;
 	r->last_wrongvif = jiffies - msecs_to_jiffies(mn->cfg.wrongvif_interval_ms) - 1;
-	RCU_INIT_POINTER(r->fwd, fwd);
+	RCU_INIT_POINTER(r->fwd, mfwd_route_fwd0(r));
 	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
 			      &mn->next_id, GFP_KERNEL);
 	if (err < 0)
-		goto err_stats;
+		goto err_ctr;
 	err = mfwd_route_insert(mn, r);
 	if (err)
 		goto err_id;
@@ -158,8 +240,8 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 
 err_id:
 	xa_erase(&mn->route_ids, r->id);
-err_stats:
-	free_percpu(r->stats);
+err_ctr:
+	mfwd_ctr_put(r);
 err_free:
 	kfree(r);
 	return err;
@@ -169,7 +251,7 @@ err_free:
  * mfwd_route_add() - add or replace a route
  * @mn: netns state
  * @key: source (0 for (*,G)) and group
- * @fwd: forwarding set; owned by the table on success only
+ * @fwd: forwarding set, copied
  * @replace: replace an existing route instead of failing with -EEXIST
  * @extack: error report
  *
@@ -179,10 +261,10 @@ err_free:
  * Return: 0, -EEXIST, -ENOSPC, -ENOMEM.
  */
 int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
-		   struct mfwd_fwd *fwd, bool replace,
+		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack)
 {
-	struct mfwd_fwd *old;
+	struct mfwd_fwd *old, *new;
 	struct mfwd_route *r;
 
 	lockdep_assert_held(&mn->lock);
@@ -194,8 +276,12 @@ int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
 		NL_SET_ERR_MSG(extack, "route exists");
 		return -EEXIST;
 	}
-	old = rcu_replace_pointer(r->fwd, fwd, lockdep_is_held(&mn->lock));
-	kfree_rcu(old, rcu);
+	new = kmemdup(fwd, mfwd_fwd_size(fwd->n_oif), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	old = rcu_replace_pointer(r->fwd, new, lockdep_is_held(&mn->lock));
+	if (old != mfwd_route_fwd0(r))
+		kfree_rcu(old, rcu);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	return 0;
 }
