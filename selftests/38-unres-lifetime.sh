@@ -6,8 +6,8 @@
 #       packets queued, counters 0) and the routed flow goes on;
 #   (b) deleting the router netns that holds VIFs, routes and the queue
 #       completes (peer veths vanish, no "waiting for" refcount hang);
-#   (c) rmmod succeeds, veths are deleted promptly afterwards, the module
-#       reloads and forwards again;
+#   (c) rmmod succeeds (with an events listener subscribed), veths are
+#       deleted promptly afterwards, the module reloads and forwards again;
 # and after each step the sk_buffs are back (skbuff_head_cache), the kernel
 # logged no refcount or leak complaint (kmemleak is consulted if present).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -104,11 +104,13 @@ log "(b) skbuff_head_cache back to $(skbs)"
 router
 flow
 fill "$SRC" s0
+ctl_listen ev
 log "(c) $QUEUE packets queued, skbuff_head_cache $(skbs)"
 t0=$(date +%s%N)
 timeout 30 rmmod mfwd || fail "rmmod mfwd failed or hung with packets queued"
 ! mfwd_loaded || fail "mfwd still loaded after rmmod"
-log "(c) rmmod in $(elapsed_ms "$t0") ms"
+log "(c) rmmod in $(elapsed_ms "$t0") ms; the listener got $(grep -c '' "$CTL_TMP/ev.ev" || true) events"
+ctl_stop ev
 ctl_stop flow
 ctl_stop rx1
 cwait skbs_below $((skb0 + 2000)) || fail "skbuff_head_cache $(skbs), was $skb0 before queueing"
