@@ -222,7 +222,8 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 		goto err_free;
 	r->key = *key;
 	r->lastuse = jiffies;
-	r->last_wrongvif = jiffies - msecs_to_jiffies(mn->cfg.wrongvif_interval_ms) - 1;
+	/* As if the last event was long ago, whatever the interval. */
+	r->last_wrongvif = jiffies - MAX_JIFFY_OFFSET;
 	RCU_INIT_POINTER(r->fwd, mfwd_route_fwd0(r));
 	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
 			      &mn->next_id, GFP_KERNEL);

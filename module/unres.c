@@ -16,11 +16,15 @@
 
 #define MFWD_UNRES_HASH_BITS	8
 
+/*
+ * Packets of one (S,G) may arrive on several VIFs; each keeps its own input
+ * device (skb->dev) for the RPF check when it is released, and is freed when
+ * that device stops being a VIF.
+ */
 struct mfwd_unres_entry {
 	struct hlist_node hnode;
-	struct list_head list;
+	struct list_head list;	/* by expiry */
 	struct mfwd_key key;
-	struct mfwd_vif *in;	/* entries go before their VIF does */
 	unsigned long expires;
 	struct sk_buff_head q;
 };
@@ -49,6 +53,26 @@ static void mfwd_unres_unlink(struct mfwd_unres *u, struct mfwd_unres_entry *e)
 	list_del(&e->list);
 	u->entries--;
 	u->packets -= skb_queue_len(&e->q);
+}
+
+/* Keep the list in expiry order, which a lowered timeout would break if new
+ * entries just went to the tail. Context: u->lock held.
+ */
+static void mfwd_unres_link(struct mfwd_unres *u, struct mfwd_unres_entry *e)
+{
+	struct mfwd_unres_entry *pos;
+
+	list_for_each_entry_reverse(pos, &u->list, list) {
+		if (!time_after(pos->expires, e->expires))
+			break;
+	}
+	list_add(&e->list, &pos->list);
+	hlist_add_head(&e->hnode, &u->hash[mfwd_unres_hash(e->key.src,
+							   e->key.grp)]);
+	u->entries++;
+	if (!timer_pending(&u->timer) ||
+	    time_before(e->expires, u->timer.expires))
+		mod_timer(&u->timer, e->expires);
 }
 
 static void mfwd_unres_free(struct mfwd_net *mn, struct mfwd_unres_entry *e,
@@ -153,16 +177,10 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 		if (!e)
 			goto full;
 		e->key = key;
-		e->in = in;
 		e->expires = jiffies +
 			msecs_to_jiffies(READ_ONCE(mn->cfg.unres_timeout_ms));
 		__skb_queue_head_init(&e->q);
-		hlist_add_head(&e->hnode,
-			       &u->hash[mfwd_unres_hash(key.src, key.grp)]);
-		list_add_tail(&e->list, &u->list);
-		u->entries++;
-		if (!timer_pending(&u->timer))
-			mod_timer(&u->timer, e->expires);
+		mfwd_unres_link(u, e);
 		created = true;
 	}
 	if (skb_queue_len(&e->q) >= READ_ONCE(mn->cfg.unres_qlen))
@@ -219,30 +237,48 @@ void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r)
 	list_for_each_entry_safe(e, tmp, &done, list) {
 		local_bh_disable();
 		rcu_read_lock();
-		while ((skb = __skb_dequeue(&e->q)))
-			mfwd_forward(mn, r, e->in, skb, false);
+		while ((skb = __skb_dequeue(&e->q))) {
+			struct mfwd_vif *in = mfwd_vif_find(mn,
+							    skb->dev->ifindex);
+
+			if (in && in->dev == skb->dev) {
+				mfwd_forward(mn, r, in, skb, false);
+			} else {
+				mfwd_count(mn, MFWD_C_DROP_NO_VIF);
+				kfree_skb(skb);
+			}
+		}
 		rcu_read_unlock();
 		local_bh_enable();
 		kfree(e);
 	}
 }
 
-/* Context: @mn->lock held. */
+/* Free the packets that arrived on @vif. Context: @mn->lock held. */
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 {
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e, *tmp;
-	LIST_HEAD(dead);
+	struct sk_buff *skb, *next;
+	struct sk_buff_head dead;
 
+	__skb_queue_head_init(&dead);
 	spin_lock_bh(&u->lock);
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
-		if (e->in != vif)
-			continue;
-		mfwd_unres_unlink(u, e);
-		list_add(&e->list, &dead);
+		skb_queue_walk_safe(&e->q, skb, next) {
+			if (skb->dev != vif->dev)
+				continue;
+			__skb_unlink(skb, &e->q);
+			__skb_queue_tail(&dead, skb);
+			u->packets--;
+		}
 	}
 	spin_unlock_bh(&u->lock);
 
-	list_for_each_entry_safe(e, tmp, &dead, list)
-		mfwd_unres_free(mn, e, MFWD_C_DROP_NO_VIF);
+	local_bh_disable();	/* per-CPU counters */
+	while ((skb = __skb_dequeue(&dead))) {
+		mfwd_count(mn, MFWD_C_DROP_NO_VIF);
+		kfree_skb(skb);
+	}
+	local_bh_enable();
 }
