@@ -75,15 +75,16 @@ demo: deps
 	$(MAKE) all
 	tools/vm/demo.sh $(KVER)
 
+# The module; mfwdctl, mfwd-smcrouted, mfwd-smcroutectl and their man pages.
 install: all
 	install -D -m 0644 $(MODULE_DIR)/mfwd.ko $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
-	@if [ -x $(TOOL_DIR)/mfwdctl ]; then \
-		install -D -m 0755 $(TOOL_DIR)/mfwdctl $(DESTDIR)$(PREFIX)/sbin/mfwdctl; fi
+	$(MAKE) -C $(TOOL_DIR) install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko $(DESTDIR)$(PREFIX)/sbin/mfwdctl
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/mfwd.ko
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+	$(MAKE) -C $(TOOL_DIR) uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
 EXTRA_HELP ?=
 help:

@@ -13,17 +13,54 @@ repo=$(cd "$here/../.." && pwd)
 ko=${MFWD_KO:-$repo/module/mfwd.ko}
 mfwdctl=$repo/tools/mfwdctl/mfwdctl
 
+# In the guest: a source, the router (the VM's own netns) and three
+# receivers, routes installed with mfwdctl, traffic sent, and what each
+# receiver's socket got, next to mfwd's counters. Uses the selftests'
+# topology helpers (selftests/topo.sh).
 demo_guest() {
-	step() { printf '\n$ %s\n' "$*"; "$@"; }
+	export MFWD_KO=$ko MFWDCTL=$mfwdctl
+	# shellcheck source=../../selftests/lib.sh
+	. "$repo/selftests/lib.sh"
+	# shellcheck source=../../selftests/topo.sh
+	. "$repo/selftests/topo.sh"
+	step() { printf '\n$ %s\n' "${*/#$mfwdctl/mfwdctl}"; "$@"; }
+
 	echo "== mfwd demo: kernel $(uname -r) in a qemu VM =="
-	step insmod "$ko"
-	printf '\n$ lsmod | grep mfwd\n'
-	lsmod | grep -E '^(Module|mfwd) '
-	step genl ctrl get name mfwd
-	if [[ -x $mfwdctl ]]; then
-		step "$mfwdctl" --help || true
-	fi
-	step rmmod mfwd
+	cat <<-'TOPO'
+
+	  netns src  10.0.0.2 ---- r0 ┐
+	  netns rx1  10.0.1.2 ---- r1 ┤ router (the VM), mfwd loaded,
+	  netns rx2  10.0.2.2 ---- r2 ┤ VIFs r0..r3
+	  netns rx3  10.0.3.2 ---- r3 ┘
+	TOPO
+	topo_init 3
+	topo_mfwd
+	step "$mfwdctl" vif show
+	step "$mfwdctl" route add group 239.1.1.1 source 10.0.0.2 iif r0 oif r1 oif r2
+	step "$mfwdctl" route add group 239.2.2.2 iif r0 oif r2 oif r3/8
+	step "$mfwdctl" route show
+	rx_start_all 239.1.1.1 239.2.2.2
+
+	echo
+	echo "Sending from src: 100 packets to 239.1.1.1 (TTL 16),"
+	echo "50 to 239.2.2.2 (TTL 16) and 50 to 239.2.2.2 (TTL 4)."
+	send -- --group 239.1.1.1 --count 100 --ttl 16
+	send -- --group 239.2.2.2 --count 50 --ttl 16
+	send -- --group 239.2.2.2 --count 50 --ttl 4
+	topo_sync
+
+	echo
+	echo "What each receiver's socket got:"
+	printf '  %-4s %10s %10s\n' "" 239.1.1.1 239.2.2.2
+	for k in 1 2 3; do
+		printf '  %-4s %10s %10s\n' "rx$k" \
+			"$(rx_count rx$k eth0 239.1.1.1)" \
+			"$(rx_count rx$k eth0 239.2.2.2)"
+	done
+	echo "(rx3's output has TTL threshold 8: the TTL 4 packets stop there.)"
+	step "$mfwdctl" -s route show
+	step "$mfwdctl" -s vif show
+	step "$mfwdctl" stats
 	echo
 	echo "== demo done =="
 }
