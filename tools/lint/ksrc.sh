@@ -13,7 +13,7 @@
 #   SET   lint   checkpatch.pl (+ spelling.txt, const_structs.checkpatch),
 #                kernel-doc
 #         schema Documentation/netlink/genetlink{,-c,-legacy}.yaml
-#         ynl    tools/net/ynl/cli.py and its lib/
+#         ynl    tools/net/ynl/cli.py and its lib/, the nlctrl spec
 #         default: all three
 #
 # Files already in DEST (and not older than the tarball) are not extracted
@@ -41,7 +41,8 @@ for s in "${sets[@]}"; do
 	schema) files+=(Documentation/netlink/genetlink.yaml
 			Documentation/netlink/genetlink-c.yaml
 			Documentation/netlink/genetlink-legacy.yaml) ;;
-	ynl) files+=(tools/net/ynl/cli.py tools/net/ynl/lib/__init__.py
+	ynl) files+=(Documentation/netlink/specs/nlctrl.yaml
+		     tools/net/ynl/cli.py tools/net/ynl/lib/__init__.py
 		     tools/net/ynl/lib/nlspec.py tools/net/ynl/lib/ynl.py) ;;
 	*) echo "ksrc.sh: unknown set '$s'" >&2; exit 2 ;;
 	esac
