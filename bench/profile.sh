@@ -19,16 +19,20 @@ BENCH_LIB=1
 
 PERF=${PERF:-perf}
 PROFILE_OIFS=${PROFILE_OIFS:-32}
+echo "# sampled at 2000 Hz with cpu-clock; percentages are of all samples"
 SCEN=${BENCH_PROFILE:-fwd install memory}
 export PERF_PAGER=cat
 
 report() {	# report DATAFILE TITLE
-	echo "==== $2"
-	"$PERF" report -i "$1" --stdio --no-children --sort sym --percent-limit 0.7 \
-		2>/dev/null | grep -v '^$' | grep -v '^# *$' | head -n "${PROFILE_LINES:-45}"
-	echo "---- $2, callers (children) ----"
-	"$PERF" report -i "$1" --stdio --children --sort sym --percent-limit 4 -g none \
-		2>/dev/null | grep -v '^$' | grep -v '^# *$' | head -n 30
+	echo "==== $2: self time by symbol"
+	"$PERF" report -i "$1" --stdio --no-children --sort sym -g none \
+		--percent-limit "${PROFILE_SELF_MIN:-0.8}" 2>/dev/null |
+		grep -v '^$' | grep -v '^#' | head -n "${PROFILE_LINES:-40}"
+	echo "---- $2: with callees (children) ----"
+	"$PERF" report -i "$1" --stdio --children --sort sym -g none \
+		--percent-limit "${PROFILE_CHILD_MIN:-2}" 2>/dev/null |
+		grep -v '^$' | grep -v '^#' | grep -vE 'cpu_startup_entry|common_startup_64|do_idle|default_idle|rest_init|start_kernel|x86_64_start|ret_from_fork|kthread|smpboot_thread_fn|entry_SYSCALL|do_syscall_64' |
+		head -n "${PROFILE_LINES:-40}"
 }
 
 prof_fwd() {
@@ -57,6 +61,13 @@ prof_install() {
 	report /tmp/ins-i.data "install add ipmr (ipmr-ctl load, all CPUs)"
 	"$PERF" record -q -a -e cpu-clock -F 2000 -g -o /tmp/del-i.data -- "$IPMRCTL" -s "$IPMR_SOCK" load "$del" 2>/dev/null
 	report /tmp/del-i.data "install del ipmr"
+	# where mfwdctl sleeps (its wall time is well above user + sys)
+	"$PERF" record -q -e sched:sched_switch -g -o /tmp/sw-m.data -- \
+		"$MFWDCTL" -n m-rtr -b "$add" 2>/dev/null
+	echo "==== install add mfwd: where mfwdctl blocks (sched_switch stacks)"
+	"$PERF" report -i /tmp/sw-m.data --stdio --no-children --sort sym -G \
+		--percent-limit 2 2>/dev/null | grep -v '^$' | grep -v '^#' | head -n 60
+	"$MFWDCTL" -n m-rtr -b "$del" >/dev/null
 	# where mfwdctl's time goes, user vs system
 	echo "==== time of mfwdctl -b (user/sys)"
 	( time "$MFWDCTL" -n m-rtr -b "$add" ) 2>&1 | tail -n 3

@@ -7,7 +7,8 @@
 # progress on stderr. Never fails on a number.
 #
 # Topology, built three times (prefix m- for mfwd, i- for ipmr, n- for the
-# no-route reference), all namespaces joined by veth:
+# no-route reference, with one receiver; it also runs mfwd with a single
+# route as the scale figure's baseline), all namespaces joined by veth:
 #
 #   P-src s0 ---- in0 P-rtr o1 ---- e0 P-r1
 #                            o2 ---- e0 P-r2   ... up to o$NRCV / P-r$NRCV
@@ -313,10 +314,15 @@ fig_fwd() {
 
 # ------------------------------------------------------------- figure 2 ---
 # Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
-# only up to 100,000.
+# only up to 100,000. The n- topology runs mfwd with the hot route alone
+# ("mfwd1"), in the same turns: mfwd's rate at N routes relative to 1 route
+# is then measured under the same host noise.
 fig_scale() {
 	local have=0 n t0 f max_i=100000 l r rest specs
-	pg_setup m hot; pg_setup i hot
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	"$MFWDCTL" -n n-rtr vif add dev in0 && "$MFWDCTL" -n n-rtr vif add dev o1 &&
+		"$MFWDCTL" -n n-rtr route replace group $G source $S iif in0 oif o1 ||
+		say "mfwd on n-rtr failed"
 	hot_route m 1; hot_route i 1
 	for n in $SCALE; do
 		f=$BENCH_DATA/bg-$have-$n.txt
@@ -324,7 +330,7 @@ fig_scale() {
 		t0=$(now_us)
 		mctl -b "$f" || say "mfwd: loading $f failed"
 		say "scale: mfwd +$((n - have)) routes in $(( ($(now_us) - t0) / 1000 )) ms"
-		specs=(mfwd:m)
+		specs=(mfwd:m mfwd1:n)
 		if ((n <= max_i)); then
 			t0=$(now_us)
 			ictl load "$f" >/dev/null || say "ipmr: loading $f failed"
@@ -339,6 +345,7 @@ fig_scale() {
 	done
 	# drop the background routes again (the hot one too)
 	mctl flush routes
+	"$MFWDCTL" -n n-rtr flush all
 	ipmr_restart
 }
 
@@ -462,7 +469,7 @@ modprobe -q sch_ingress; modprobe -q cls_matchall; modprobe -q act_gact
 sysctl -qw net.core.netdev_max_backlog=10000
 setup_topo m "$NRCV" || { say "topology m failed"; exit 1; }
 setup_topo i "$NRCV" || { say "topology i failed"; exit 1; }
-setup_topo n 0 || { say "topology n failed"; exit 1; }
+setup_topo n 1 || { say "topology n failed"; exit 1; }
 engines_up || exit 1
 raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
 
