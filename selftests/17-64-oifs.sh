@@ -43,10 +43,10 @@ mf -b "$TOPO_DIR/batch"
 check_eq "$(config_field vif_count)" $((NOIF + 2)) "VIFs"
 check_eq "$("$MFWDCTL" -j route get group $G source $S | jsel 'len(d["oifs"])')" $NOIF "route outputs"
 
-ifs= addrs=
-for ((k = 1; k <= NOIF + 1; k++)); do ifs+=" e$k" addrs+=" 10.0.$k.1"; done
+iflist='' addrs=''
+for ((k = 1; k <= NOIF + 1; k++)); do iflist+=" e$k" addrs+=" 10.0.$k.1"; done
 RX_SYNC_ADDRS=$addrs
-rx_start rxm rxm "$ifs" $G
+rx_start rxm rxm "$iflist" $G
 
 send -- --group $G --count $N
 topo_sync

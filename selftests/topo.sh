@@ -131,6 +131,7 @@ topo_init() {
 }
 
 # topo_mfwd [IF...]
+# shellcheck disable=SC2120  # the interfaces are optional
 topo_mfwd() {
 	local ifs=("$@") i k
 	if ((${#ifs[@]} == 0)); then
@@ -146,11 +147,11 @@ topo_mfwd() {
 
 # rx_start NAME NS "IF..." GROUP...   (router addresses in RX_SYNC_ADDRS)
 rx_start() {
-	local name=$1 ns=$2 ifs=$3 pid i
+	local name=$1 ns=$2 iflist=$3 pid i
 	shift 3
 	local args=(--port "$TOPO_PORT" --out "$TOPO_DIR/$name.cnt" --group "$TOPO_SYNC_GROUP")
 	for i in "$@"; do args+=(--group "$i"); done
-	for i in $ifs; do args+=(--iface "$i"); done
+	for i in $iflist; do args+=(--iface "$i"); done
 	bg_start "$TOPO_DIR/$name.log" "$ns" python3 "$TOPO_HELPERS/mcrecv.py" "${args[@]}"
 	pid=$BG_PID
 	on_exit "kill $pid"
@@ -159,10 +160,10 @@ rx_start() {
 	TOPO_RX_PID[$name]=$pid
 	if [[ -z $RX_NOSYNC ]]; then
 		TOPO_RX_NAMES+=("$name")
-		TOPO_RX_IFS[$name]=$ifs
+		TOPO_RX_IFS[$name]=$iflist
 		for i in $RX_SYNC_ADDRS; do TOPO_SYNC_TARGETS+=("$i"); done
 	fi
-	RX_SYNC_ADDRS= RX_NOSYNC=
+	RX_SYNC_ADDRS='' RX_NOSYNC=''
 }
 
 rx_stop_all() {
@@ -320,19 +321,19 @@ route_oifs() {
 __jcheck() {
 	local what=$1 json out
 	# shellcheck disable=SC2206  # word splitting wanted
-	local cmd=($2)
+	local words=($2)
 	shift 2
-	json=$("$MFWDCTL" "${cmd[@]}" 2>&1) || fail "mfwdctl ${cmd[*]}: $json"
+	json=$("$MFWDCTL" "${words[@]}" 2>&1) || fail "mfwdctl ${words[*]}: $json"
 	out=$(python3 "$TOPO_HELPERS/jcheck.py" "$@" <<<"$json") ||
 		fail "$what:"$'\n'"$out"
 }
 check_stats() { __jcheck "mfwd stats" "-j stats" "$@"; }
 check_vifs() { __jcheck "mfwd VIFs" "-j vif show" --by dev "$@"; }
 check_route() {
-	local args="-j route get group $1"
-	[[ $2 == '*' ]] || args+=" source $2"
+	local cmd="-j route get group $1"
+	[[ $2 == '*' ]] || cmd+=" source $2"
 	shift 2
-	__jcheck "route ${args#-j route get }" "$args" "$@"
+	__jcheck "route ${cmd#-j route get }" "$cmd" "$@"
 }
 
 tables_snapshot() {

@@ -12,7 +12,8 @@ The payload is an 8-byte big-endian sequence number followed by bytes
 
 DF: --df sets it (IP_PMTUDISC_DO), --no-df clears it (IP_PMTUDISC_DONT,
 the sender itself may then fragment).  Multicast loopback is off, so a
-receiver in the sender's namespace does not count the sender's own packets.
+receiver in the sender's namespace does not count the sender's own packets
+(--loop turns it on).
 
 --src S sends through a raw socket with a hand-built IP header whose source
 is S (any address, for RPF tests); the kernel fills in the IP checksum.
@@ -56,6 +57,8 @@ def parse_args():
     p.add_argument("--src", help="raw socket, this source address")
     p.add_argument("--interval", type=float, default=0.0)
     p.add_argument("--sent", help="file to write the number sent to")
+    p.add_argument("--loop", action="store_true",
+                   help="IP_MULTICAST_LOOP on (default off)")
     p.add_argument("--ignore-errors", action="store_true",
                    help="count failed sends instead of exiting")
     p.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
@@ -95,7 +98,7 @@ def make_socket(a, iface_addr):
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, a.ttl)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, int(a.loop))
     s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER,
                  IP_PMTUDISC_DO if a.df else IP_PMTUDISC_DONT)
     idx = socket.if_nametoindex(a.ifname) if a.ifname else 0
