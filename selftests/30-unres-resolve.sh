@@ -4,7 +4,9 @@
 # queued per (S,G) (at most unres-qlen each, the rest dropped and counted),
 # one NOCACHE event per entry names the source, group and input VIF; adding
 # a route forwards the queued packets at once and in order, (S,G) only its
-# own entry, (*,G) every entry of G; later packets go straight through.
+# own entry, (*,G) every entry of G; later packets go straight through;
+# packets of one entry that arrived on different VIFs are each checked
+# against the route's input VIF (RPF) when released.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh
@@ -93,4 +95,26 @@ check_eq "$(ctl_stat unres_packets)" 0 "unres_packets at the end"
 check_eq "$(ctl_stat forwarded)" $((4 + 3 + 7 + 2 + 1)) "forwarded in total"
 check_eq "$(ctl_stat drop_expired)" 0 "drop_expired"
 check_eq "$(grep -c '"event":"nocache"' "$mon")" 6 "NOCACHE events in total"
-pass "NOCACHE once per entry; queued packets delivered in order on resolve"
+
+# ---- RPF per queued packet: one entry, packets from r0 and from r2 ----------
+G4=239.1.2.6
+rctl config set unres-qlen 4
+ip -n "$RCV2" addr add "$SRC_IP/32" dev c2	# the same source, on r2
+ctl_recv rx4 "$RCV1" "$RCV1_IP" "$G4" 5004
+rpf0=$(ctl_stat drop_rpf) fwd0=$(ctl_stat forwarded)
+send --src "$SRC_IP" --group "$G4" --port 5004 --count 2 --start 0
+ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$SRC_IP" --group "$G4" --port 5004 --count 1 --start 10 >/dev/null
+send --src "$SRC_IP" --group "$G4" --port 5004 --count 1 --start 2
+cwait ctl_stat_is unres_packets 4 || fail "unres_packets $(ctl_stat unres_packets), expected 4"
+check_eq "$(ctl_stat unres_entries)" 1 "one entry for ($SRC_IP, $G4) from two VIFs"
+check_eq "$(grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$G4\"" "$mon")" 1 "NOCACHE events for ($SRC_IP, $G4)"
+rctl route add group "$G4" source "$SRC_IP" iif r0 oif r1
+cwait ctl_rx_count_is rx4 3 || fail "rx4 got '$(ctl_rx_seqs rx4)', expected 0 1 2"
+check_eq "$(ctl_rx_seqs rx4)" "0 1 2" "only the packets that arrived on the route's iif"
+check_eq "$(ctl_route_field "$G4" "$SRC_IP" wrong_if)" 1 "wrong_if of the resolving route"
+check_eq $(($(ctl_stat drop_rpf) - rpf0)) 1 "drop_rpf for the queued packet from r2"
+check_eq $(($(ctl_stat forwarded) - fwd0)) 3 "forwarded"
+cwait grep -q "\"event\":\"wrongvif\",\"source\":\"$SRC_IP\",\"group\":\"$G4\",\"iif\":\"r2\",\"expected_iif\":\"r0\"" "$mon" ||
+	fail "no WRONGVIF event for the queued packet from r2"
+check_eq "$(ctl_stat unres_entries)" 0 "unres_entries at the end"
+ctl_pass "NOCACHE once per entry; queued packets delivered in order on resolve"

@@ -5,7 +5,8 @@
 # the timeout, also for an entry younger than the one the timer was set for;
 # the counters go back to 0; a route added afterwards forwards nothing from
 # the old queue (only new packets); a new miss after expiry gives a new
-# NOCACHE event.
+# NOCACHE event; after unres-timeout is lowered, a new entry expires on its
+# own timeout, not with the older, longer-lived ones.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh
@@ -69,4 +70,17 @@ cwait ctl_out_eq 2 nocache "$G2" || fail "no second NOCACHE for ($SRC_IP, $G2) a
 cwait ctl_stat_is drop_expired 7 || fail "drop_expired $(ctl_stat drop_expired), expected 7"
 check_eq "$(nocache "$G3")" 1 "NOCACHE events for ($SRC_IP, $G3)"
 check_eq "$(ctl_rx_count rx1)" 1 "datagrams received in total"
-pass "expired entries free their packets, not early; no late delivery"
+
+# ---- lowered timeout: a young short-lived entry behind an old long one -----
+rctl config set unres-timeout 60000
+send --group 239.1.2.6 --count 1
+cwait ctl_stat_is unres_entries 1 || fail "unres_entries $(ctl_stat unres_entries), expected 1"
+rctl config set unres-timeout 300
+t0=$(now_ms)
+send --group 239.1.2.7 --count 2
+cwait ctl_stat_is drop_expired 9 ||
+	fail "drop_expired $(ctl_stat drop_expired), expected 9: the 300 ms entry waits behind the 60 s one"
+log "300 ms entry behind a 60 s one expired after $(($(now_ms) - t0)) ms"
+check_eq "$(ctl_stat unres_entries)" 1 "unres_entries: the 60 s entry stays"
+check_eq "$(ctl_stat unres_packets)" 1 "unres_packets: the 60 s entry stays"
+ctl_pass "expired entries free their packets, not early; no late delivery"

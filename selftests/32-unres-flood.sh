@@ -99,4 +99,4 @@ dslab=$(((slab1 - slab0) / 1024)) davail=$(((avail0 - avail1) / 1024))
 log "Slab ${slab0} -> ${slab1} kB (${dslab} MB), MemAvailable ${avail0} -> ${avail1} kB (-${davail} MB)"
 ((dslab < 8)) || fail "Slab grew by ${dslab} MB over the flood"
 ((davail < 16)) || fail "MemAvailable fell by ${davail} MB over the flood"
-pass "$pkts_in misses in ${flood_ms} ms: queue bounded ($max_e/$umax entries), all accounted, router responsive"
+ctl_pass "$pkts_in misses in ${flood_ms} ms: queue bounded ($max_e/$umax entries), all accounted, router responsive"

@@ -83,4 +83,4 @@ check_eq "$(rctl -j vif show dev reg0 | jq -c 'if type == "array" then .[0] else
 	"[19,$bytes]" "reg0 VIF pkts_out, bytes_out"
 check_eq "$(ctl_stat forwarded)" 19 "forwarded"
 check_eq "$(ctl_stat events_dropped)" 0 "events_dropped"
-pass "WHOLEPKT carries the packet intact; no transmission on the register VIF"
+ctl_pass "WHOLEPKT carries the packet intact; no transmission on the register VIF"

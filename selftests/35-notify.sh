@@ -90,4 +90,4 @@ ip netns exec "$RCV1" "$MFWDCTL" vif add dev c1
 cwait grep -q '"cmd": "vif_add"' "$CTL_TMP/other.ev" || fail "listener in $RCV1 is not working"
 check_eq "$(jq -r '"\(.cmd) \(.ifname)"' "$CTL_TMP/other.ev")" "vif_add c1" "events seen in $RCV1"
 ctl_stop mon
-pass "$nexp notifications in order, from other processes and from device removal"
+ctl_pass "$nexp notifications in order, from other processes and from device removal"

@@ -15,6 +15,7 @@
 # mfwd is loaded and r0, r1 (and r2) are VIFs of $RTR.
 #
 # Helpers:
+#   ctl_pass MSG               pass MSG, with the test's run time in the VM
 #   cwait CMD...               wait_for with a timeout of $CTL_WAIT s (30):
 #                              under TCG on a loaded host 10 s is short
 #   ctl_out_eq VALUE CMD...    CMD prints VALUE (to poll with cwait)
@@ -62,6 +63,7 @@ declare -A CTL_PID=()
 CTL_WAIT=${CTL_WAIT:-30}
 
 cwait() { wait_for -t "$CTL_WAIT" "$@"; }
+ctl_pass() { pass "$* [${SECONDS}s in the VM]"; }
 ctl_out_eq() { local v=$1; shift; [[ $("$@") == "$v" ]]; }
 ctl_out_ge() { local v=$1 o; shift; o=$("$@") && ((o >= v)); }
 
