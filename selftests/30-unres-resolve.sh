@@ -7,6 +7,7 @@
 # own entry, (*,G) every entry of G; later packets go straight through;
 # packets of one entry that arrived on different VIFs are each checked
 # against the route's input VIF (RPF) when released.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

@@ -7,6 +7,7 @@
 # the old queue (only new packets); a new miss after expiry gives a new
 # NOCACHE event; after unres-timeout is lowered, a new entry expires on its
 # own timeout, not with the older, longer-lived ones.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

@@ -7,6 +7,7 @@
 # event per entry created, kernel memory (Slab, MemAvailable) is back within
 # a few MB, and the router stays responsive: "config show" / "route show"
 # answer promptly during the flood and a routed flow still forwards.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

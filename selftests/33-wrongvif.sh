@@ -7,6 +7,7 @@
 # 1-hour interval (set after the route was created: its first event is not
 # held back), one per packet with interval 0, and one per second (+-1) over
 # a 2.5 s stream with interval 1000 ms.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

@@ -6,6 +6,7 @@
 # and input VIF; the register output's position among the outputs does not
 # matter, the other outputs still get their (TTL-1) copies, and packets
 # released from the unresolved queue are sent whole too.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

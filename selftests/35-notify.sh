@@ -7,6 +7,7 @@
 # it), the ROUTE_DEL when the input device is deleted, flush (ROUTE_DEL per
 # route) and "flush all" (VIF_DEL per VIF); events_sent counts them; a
 # listener in another netns sees none of them.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

@@ -8,6 +8,7 @@
 # before the route existed; a second source on another VIF gets its own
 # route; SIGTERM stops the controller and its monitor cleanly (exit 0,
 # routes it installed deleted).
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

@@ -10,6 +10,7 @@
 # kernel has GENL_MCAST_CAP_NET_ADMIN); settings are per netns and take effect
 # (unres-qlen, unres-max, max-routes); STATS_GET has every counter, the
 # same over a raw genl socket as in "mfwdctl -j stats", per netns.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

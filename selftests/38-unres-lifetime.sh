@@ -10,6 +10,7 @@
 #       deleted promptly afterwards, the module reloads and forwards again;
 # and after each step the sk_buffs are back (skbuff_head_cache), the kernel
 # logged no refcount or leak complaint (kmemleak is consulted if present).
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh

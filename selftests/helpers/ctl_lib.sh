@@ -47,6 +47,7 @@
 #   ctl_pktgen NS DEV ARGS...  configure and run pktgen on DEV in NS
 #                              (key value pairs, see ctl_pktgen below)
 
+# shellcheck disable=SC2034  # the variables are for the tests sourcing this
 CTL_HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CTL_PY=${CTL_PY:-$(command -v /usr/bin/python3 || command -v python3)}
 CTL_TMP=$(mktemp -d /tmp/mfwd-ctl.XXXXXX)
@@ -202,6 +203,7 @@ ctl_pktgen() {
 	local ns=$1 dev=$2 t=kpktgend_0
 	shift 2
 	modprobe pktgen 2>/dev/null || skip "pktgen not available"
+	# shellcheck disable=SC2016  # the script expands its own arguments
 	ip netns exec "$ns" sh -c '
 		set -e
 		pg() { echo "$2" >"/proc/net/pktgen/$1"; }

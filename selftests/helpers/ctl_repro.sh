@@ -28,6 +28,8 @@
 #   timeout-lower  after lowering unres-timeout, new entries live as long
 #                  as the oldest entry (timer armed for it, list in
 #                  creation order), not unres-timeout
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
+# shellcheck disable=SC2086  # $g: fixed group addresses
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=ctl_lib.sh
