@@ -3,7 +3,9 @@
 # Differential test against the kernel's ipmr: one scenario -- (S,G) and
 # (*,G) routes, (S,G) overriding (*,G), a VIF TTL threshold, an output with
 # a small MTU, and packets with TTL 1, TTL at the threshold, DF and not,
-# on the wrong interface (RPF), to a group without a route -- is run twice:
+# on the wrong interface (RPF), to a group without a route, sent by the
+# router itself (looped back, forwarded, delivered to a local socket once)
+# -- is run twice:
 # first with smcrouted driving ipmr (mfwd not loaded), then with mfwd (the
 # same VIFs and routes set with mfwdctl).  Every receiver must get the same
 # packets (count and TTLs) both times, and what is expected.
@@ -15,7 +17,7 @@
 require_cmd smcrouted
 ! mfwd_loaded || fail "mfwd is loaded before the test"
 
-G1=239.3.1.1 G2=239.3.2.2 G3=239.3.3.3 G4=239.3.4.4
+G1=239.3.1.1 G2=239.3.2.2 G3=239.3.3.3 G4=239.3.4.4 G5=239.3.5.5
 S=10.0.0.2 S2=10.0.0.3 N=5
 
 topo_init 4
@@ -33,6 +35,7 @@ mroute from r0 source $S group $G1 to r1 r2 r3
 mroute from r0 group $G2 to r2 r4
 mroute from r0 source $S2 group $G2 to r1
 mroute from r0 source $S group $G3 to r1 r3
+mroute from r0 source 10.0.0.1 group $G5 to r1
 EOC
 
 # The same for mfwd.
@@ -49,22 +52,25 @@ route add group $G1 source $S iif r0 oif r1 oif r2 oif r3
 route add group $G2 iif r0 oif r2 oif r4
 route add group $G2 source $S2 iif r0 oif r1
 route add group $G3 source $S iif r0 oif r1 oif r3
+route add group $G5 source 10.0.0.1 iif r0 oif r1
 EOB
 	mf -b "$TOPO_DIR/mfwd.batch"
 }
 
 SMC_PID=
+# shellcheck disable=SC2317  # called through wait_for
+__smc_ready() {
+	local r
+	r=$(ip mroute show)
+	[[ $r == *"($S,$G1)"* && $r == *"($S2,$G2)"* && $r == *"($S,$G3)"* &&
+		$r == *"(10.0.0.1,$G5)"* ]]
+}
 smcroute_start() {
 	bg_start "$TOPO_DIR/smcrouted.log" - smcrouted -n -N -l debug \
 		-f "$TOPO_DIR/smcroute.conf" -u "$TOPO_DIR/smcroute.sock" \
 		-P "$TOPO_DIR/smcroute.pid"
 	SMC_PID=$BG_PID
 	on_exit "kill $SMC_PID"
-	__smc_ready() {
-		local r
-		r=$(ip mroute show)
-		[[ $r == *"($S,$G1)"* && $r == *"($S2,$G2)"* && $r == *"($S,$G3)"* ]]
-	}
 	wait_for -t "$TOPO_WAIT" __smc_ready ||
 		fail "smcrouted did not install its routes:"$'\n'"$(ip mroute show; tail -20 "$TOPO_DIR/smcrouted.log")"
 	check_eq "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" 1 "mc_forwarding with smcrouted"
@@ -80,6 +86,7 @@ smcroute_stop() {
 
 # __primed MODE: the (*,G) route for S is in place (smcrouted installs the
 # (S,G2) entry from its (*,G) rule on the first packet; mfwd needs nothing)
+# shellcheck disable=SC2317  # called through wait_for
 __primed() {
 	[[ $1 == mfwd ]] || ip mroute show | grep -qF "($S,$G2)"
 }
@@ -87,7 +94,8 @@ __primed() {
 # scenario MODE: send everything; print "rxK GROUP count TTLs" lines
 scenario() {
 	local mode=$1 k g
-	rx_start_all $G1 $G2 $G3 $G4
+	rx_start_all $G1 $G2 $G3 $G4 $G5
+	RX_NOSYNC=1 rx_start local - r0 $G5
 	# Prime (*,G2) for S: under ipmr the first packet waits for smcrouted.
 	send -- --group $G2 --count 1
 	wait_for -t "$TOPO_WAIT" __primed "$mode" || fail "$mode: ($S,$G2) never resolved"
@@ -105,12 +113,16 @@ scenario() {
 	send rx1 -- --group $G1 --count $N --src $S --ifname eth0	# RPF: none
 	send rx2 -- --group $G2 --count $N --iface-addr 10.0.2.2	# RPF: none
 	send rx3 -- --group $G3 --count $N --src $S --ifname eth0	# RPF: none
+	# from the router, looped back: rx1 and the local socket on r0
+	send - -- --group $G5 --count $N --iface-addr 10.0.0.1 --loop
+	wait_rx local r0 $G5 $N
 	topo_sync
 	for k in 1 2 3 4; do
-		for g in $G1 $G2 $G3 $G4; do
-			echo "rx$k $g $(rx_count rx$k eth0 $g) ttl $(rx_ttls rx$k eth0 $g) bad $(rx_bad rx$k eth0 $g)"
+		for g in $G1 $G2 $G3 $G4 $G5; do
+			echo "rx$k $g $(rx_count rx$k eth0 "$g") ttl $(rx_ttls rx$k eth0 "$g") bad $(rx_bad rx$k eth0 "$g")"
 		done
 	done
+	echo "local $G5 $(rx_count local r0 $G5) ttl $(rx_ttls local r0 $G5) bad $(rx_bad local r0 $G5)"
 	rx_stop_all
 }
 
@@ -122,18 +134,23 @@ rx1 $G1 $((2 * n)) ttl 4:$n 63:$n bad 0
 rx1 $G2 $n ttl 63:$n bad 0
 rx1 $G3 $n ttl 5:$n bad 0
 rx1 $G4 0 ttl  bad 0
+rx1 $G5 $n ttl 63:$n bad 0
 rx2 $G1 $((2 * n)) ttl 4:$n 63:$n bad 0
 rx2 $G2 $((3 * n + 1)) ttl 63:$((3 * n + 1)) bad 0
 rx2 $G3 0 ttl  bad 0
 rx2 $G4 0 ttl  bad 0
+rx2 $G5 0 ttl  bad 0
 rx3 $G1 $n ttl 63:$n bad 0
 rx3 $G2 0 ttl  bad 0
 rx3 $G3 $n ttl 5:$n bad 0
 rx3 $G4 0 ttl  bad 0
+rx3 $G5 0 ttl  bad 0
 rx4 $G1 0 ttl  bad 0
 rx4 $G2 $((2 * n + 1)) ttl 63:$((2 * n + 1)) bad 0
 rx4 $G3 0 ttl  bad 0
 rx4 $G4 0 ttl  bad 0
+rx4 $G5 0 ttl  bad 0
+local $G5 $n ttl 64:$n bad 0
 EOX
 }
 
