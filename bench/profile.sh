@@ -11,6 +11,7 @@
 #   install  perf of installing/deleting the 100,000 routes, both engines
 #   memory   /proc/slabinfo and meminfo difference for 100,000 routes
 #   miss     perf of CPU 0 under the miss flood (mfwd wide queue, ipmr)
+#   scale    mfwd rate and profile with 1 and with 100,000 routes
 
 set -uo pipefail
 BENCH_LIB=1
@@ -74,6 +75,31 @@ prof_install() {
 	( time "$MFWDCTL" -n m-rtr -b "$del" ) 2>&1 | tail -n 3
 }
 
+# mfwd forwarding one (S,G) to 1 output with 1 route, then with 100,000
+# other routes (after the table has settled): rate and CPU 0 profile.
+prof_scale() {
+	local n l r rest
+	pg_setup m hot
+	hot_route m 1
+	for n in 1 100000; do
+		if ((n > 1)); then
+			"$MFWDCTL" -n m-rtr -b "$BENCH_DATA/bg-1-1000.txt"
+			"$MFWDCTL" -n m-rtr -b "$BENCH_DATA/bg-1000-100000.txt"
+			sleep 5	# let the rhashtable worker finish growing the table
+		fi
+		while read -r l r rest; do echo "# scale $n routes round $r: $rest"; done \
+			< <(measure_alt 3 mfwd:m)
+		pg_ctl m start &
+		local pgpid=$!
+		sleep 1
+		"$PERF" record -q -a -C 0 -e cpu-clock -F 2000 -g -o "/tmp/scale-$n.data" -- sleep "$DUR" 2>/dev/null
+		pg_ctl m stop
+		wait "$pgpid"
+		PROFILE_SELF_MIN=0.5 report "/tmp/scale-$n.data" "mfwd fwd 1 output, $n routes (CPU 0)"
+	done
+	mctl flush routes
+}
+
 slab_snap() { awk 'NR > 2 { print $1, $2 * $4 }' /proc/slabinfo | sort; }
 
 prof_memory() {
@@ -120,6 +146,7 @@ for s in $SCEN; do
 	fwd) prof_fwd ;;
 	install) prof_install ;;
 	memory) prof_memory ;;
+	scale) prof_scale ;;
 	miss) prof_miss ;;
 	*) say "unknown scenario $s" ;;
 	esac
