@@ -101,15 +101,23 @@ scenario() {
 	wait_for -t "$TOPO_WAIT" __primed "$mode" || fail "$mode: ($S,$G2) never resolved"
 	topo_sync
 
-	send -- --group $G1 --count $N --ttl 64			# rx1 rx2 rx3
-	send -- --group $G1 --count $N --ttl 5			# rx1 rx2 (r3: threshold 5)
-	send -- --group $G1 --group $G2 --group $G3 --count $N --ttl 1	# none
-	send -- --group $G2 --count $N --size 300		# rx2 rx4 (via (*,G))
-	send -- --group $G2 --count $N --iface-addr $S2		# rx1 (S2's (S,G))
-	send -- --group $G3 --count $N --ttl 6			# rx1 rx3
-	send -- --group $G2 --count $N --size 972 --df		# rx2 only (r4: MTU 600)
-	send -- --group $G2 --count $N --size 972 --no-df	# rx2 rx4 (fragmented)
-	send -- --group $G4 --count $N				# no route: none
+	# One mcsend run, bursts separated by --next (python start-up is slow).
+	local a="--count $N --iface-addr $S"
+	# shellcheck disable=SC2086  # $a is a word list
+	send -- \
+		--group $G1 --ttl 64 $a --next \
+		--group $G1 --ttl 5 $a --next \
+		--group $G1 --group $G2 --group $G3 --ttl 1 $a --next \
+		--group $G2 --size 300 $a --next \
+		--group $G2 --count $N --iface-addr $S2 --next \
+		--group $G3 --ttl 6 $a --next \
+		--group $G2 --size 972 --df $a --next \
+		--group $G2 --size 972 --no-df $a --next \
+		--group $G4 $a
+	# $G1 TTL 64: rx1 rx2 rx3; TTL 5: rx1 rx2 (r3: threshold 5); TTL 1:
+	# none; $G2 from $S: rx2 rx4 (via (*,G)); from $S2: rx1 (its (S,G));
+	# $G3 TTL 6: rx1 rx3; $G2 DF 1000 bytes: rx2 only (r4: MTU 600),
+	# without DF: rx2 rx4 (fragmented); $G4: no route, none.
 	send rx1 -- --group $G1 --count $N --src $S --ifname eth0	# RPF: none
 	send rx2 -- --group $G2 --count $N --iface-addr 10.0.2.2	# RPF: none
 	send rx3 -- --group $G3 --count $N --src $S --ifname eth0	# RPF: none
@@ -117,13 +125,25 @@ scenario() {
 	send - -- --group $G5 --count $N --iface-addr 10.0.0.1 --loop
 	wait_rx local r0 $G5 $N
 	topo_sync
-	for k in 1 2 3 4; do
-		for g in $G1 $G2 $G3 $G4 $G5; do
-			echo "rx$k $g $(rx_count rx$k eth0 "$g") ttl $(rx_ttls rx$k eth0 "$g") bad $(rx_bad rx$k eth0 "$g")"
-		done
-	done
-	echo "local $G5 $(rx_count local r0 $G5) ttl $(rx_ttls local r0 $G5) bad $(rx_bad local r0 $G5)"
+	for k in 1 2 3 4; do summary rx$k eth0 $G1 $G2 $G3 $G4 $G5; done
+	summary local r0 $G5
 	rx_stop_all
+}
+
+# summary NAME IF GROUP...: "NAME GROUP count ttl TTL:N... bad N" lines
+summary() {
+	local name=$1 ifn=$2
+	shift 2
+	awk -v name="$name" -v i="$ifn" -v groups="$*" '
+		$2 != i { next }
+		$1 == "count" { c[$3] = $4 }
+		$1 == "bad" { b[$3] = $4 }
+		$1 == "ttl" { t[$3] = t[$3] (t[$3] == "" ? "" : " ") $4 ":" $5 }
+		END {
+			n = split(groups, g, " ")
+			for (k = 1; k <= n; k++)
+				printf "%s %s %d ttl %s bad %d\n", name, g[k], c[g[k]], t[g[k]], b[g[k]]
+		}' "$TOPO_DIR/$name.cnt"
 }
 
 # What both must deliver (N=$N; the priming packet of G2 included).

@@ -23,6 +23,9 @@ copies of it, which are processed in the same softirq) goes through one
 CPU's backlog in order: a later "sync" packet sent the same way then
 arrives after all earlier ones.
 
+Several bursts in one run (one python start-up is slow under TCG): separate
+their option sets with "--next"; they are sent one after the other.
+
 --count 0 sends until SIGTERM (--ignore-errors: keep going when a send
 fails, e.g. because the interface went away).  --interval paces packets (seconds).
 --sent FILE: the number sent so far is written there (at exit, and about
@@ -41,7 +44,7 @@ IP_PMTUDISC_DONT = 0
 IP_PMTUDISC_DO = 2
 
 
-def parse_args():
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--group", action="append", required=True,
                    help="group (repeatable: COUNT packets to each, in turn)")
@@ -62,7 +65,7 @@ def parse_args():
     p.add_argument("--ignore-errors", action="store_true",
                    help="count failed sends instead of exiting")
     p.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
-    return p.parse_args()
+    return p.parse_args(argv)
 
 
 def payload(seq, size):
@@ -115,7 +118,19 @@ def make_socket(a, iface_addr):
 
 
 def main():
-    a = parse_args()
+    argv, bursts = sys.argv[1:], [[]]
+    for w in argv:
+        if w == "--next":
+            bursts.append([])
+        else:
+            bursts[-1].append(w)
+    ret = 0
+    for b in bursts:
+        ret |= burst(parse_args(b))
+    return ret
+
+
+def burst(a):
     if not a.no_pin:
         try:
             os.sched_setaffinity(0, {0})
