@@ -44,7 +44,7 @@ send --group "$G2" --count 2
 cwait ctl_stat_is unres_packets 2 || fail "unres_packets $(ctl_stat unres_packets), expected 2"
 tb=$(now_ms)
 send --group "$G3" --count 1
-cwait ctl_stat_is drop_expired 5 ||
+cwait ctl_out_ge 5 ctl_stat drop_expired ||
 	fail "drop_expired $(ctl_stat drop_expired), expected 3 + 2"
 dta=$(($(now_ms) - ta))
 ((dta >= 1500)) || fail "($SRC_IP, $G2) freed ${dta} ms after it was queued, timeout 1500 ms"

@@ -25,6 +25,11 @@
 #                  stays until it expires: it holds an unres-max slot, and
 #                  the (S,G) arriving on another VIF meanwhile gives no
 #                  NOCACHE event (the controller only knows the gone iif)
+#   resolve-reorder  a flow's packets that arrive while the resolving route
+#                  is already in the table but its queue not yet released
+#                  are forwarded directly and overtake the flow's queued
+#                  packets (here made likely by 16,000 other queued packets
+#                  of the group that a (*,G) route releases first)
 #   timeout-lower  after lowering unres-timeout, new entries live as long
 #                  as the oldest entry (timer armed for it, list in
 #                  creation order), not unres-timeout
@@ -36,7 +41,7 @@
 . "$(dirname "$0")/ctl_lib.sh"
 
 cases=("$@")
-((${#cases[@]})) || cases=(rpf-bypass rpf-misattr wrongvif-first timeout-lower empty-entry)
+((${#cases[@]})) || cases=(rpf-bypass rpf-misattr wrongvif-first timeout-lower empty-entry resolve-reorder)
 ctl_topo 2
 ctl_monitor mon
 mon=$CTL_TMP/mon.mon
@@ -126,6 +131,33 @@ empty-entry() {
 	n0=$(grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$g\",\"iif\":\"r2\"" "$mon" || true)
 	report empty-entry "NOCACHE ($SRC_IP,$g) iif r2: 1" "NOCACHE ($SRC_IP,$g) iif r2: $n0"
 	rctl vif add dev r0
+}
+
+resolve-reorder() {
+	local g=239.1.4.8 p0 seqs
+	modprobe pktgen 2>/dev/null || { echo "skip resolve-reorder: no pktgen"; return; }
+	rctl config set unres-max 2000 unres-qlen 16 unres-timeout 60000
+	p0=$(ctl_stat unres_packets)
+	ctl_pktgen "$SRC" s0 count 16000 pkt_size 100 delay 0 \
+		src_min 10.6.0.0 src_max 10.6.3.231 dst_min $g dst_max $g \
+		dst_mac 01:00:5e:01:04:08
+	cwait ctl_out_ge $((p0 + 16000)) ctl_stat unres_packets || fail "setup: pktgen packets not queued"
+	ctl_recv rxr "$RCV1" "$RCV1_IP" $g 5018
+	ctl_bg flowr ip netns exec "$SRC" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" send \
+		--ifaddr "$SRC_IP" --src "$SRC_IP" --group $g --port 5018 \
+		--duration 6 --interval 0.002
+	cwait ctl_out_ge $((p0 + 16016)) ctl_stat unres_packets || fail "setup: flow not queued"
+	rctl route add group $g iif r0 oif r1
+	wait "${CTL_PID[flowr]}" || true
+	cwait ctl_out_ge 100 ctl_rx_count rxr || fail "setup: flow not forwarded"
+	sleep 1
+	seqs=$(ctl_rx_seqs rxr)
+	if [[ $(tr ' ' '\n' <<<"$seqs" | sort -n | xargs) == "$seqs" ]]; then
+		report resolve-reorder "flow received in order" "flow received in order"
+	else
+		report resolve-reorder "flow received in order" \
+			"received $(cut -d' ' -f1-24 <<<"$seqs") ..."
+	fi
 }
 
 for c in "${cases[@]}"; do
