@@ -214,7 +214,11 @@ def main(argv):
         md.append("'mfwd, 1 route' is a second mfwd router that has only the "
                   "hot route, measured in the same turns: 'mfwd N / 1' is the "
                   "median over rounds of the two rates' ratio, the figure the "
-                  "scale target is about.\n")
+                  "scale target is about. Compare it with its value at 1 "
+                  "route, which should be 1.00: what it is instead is the "
+                  "measurement's own bias between the two routers (and its "
+                  "noise). `bench/run -p scale` profiles the fast path at 1 "
+                  "and at 100,000 routes for the CPU-cost view.\n")
         md.append("| other routes | mfwd pps | mfwd, 1 route, pps | mfwd N / 1 | ipmr pps | mfwd / ipmr |")
         md.append("|---:|---:|---:|---:|---:|---:|")
         for n in sorted({int(r["routes"]) for r in sc}):

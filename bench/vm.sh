@@ -121,9 +121,16 @@ pg() {	# pg NS FILE CMD
 }
 
 pg_setup() {	# pg_setup PREFIX hot|flood
-	local ns=$1-src
-	pg "$ns" kpktgend_0 "rem_device_all"
-	pg "$ns" kpktgend_0 "add_device s0"
+	local ns=$1-src i
+	# Add s0 once and reconfigure it after that: rem_device_all is carried
+	# out later by the pktgen thread and could remove a fresh add_device.
+	if [[ ! -e /proc/${HOLDER[$ns]}/net/pktgen/s0 ]]; then
+		pg "$ns" kpktgend_0 "add_device s0"
+		for ((i = 0; i < 50; i++)); do
+			[[ -e /proc/${HOLDER[$ns]}/net/pktgen/s0 ]] && break
+			sleep 0.1
+		done
+	fi
 	pg "$ns" s0 "count 0"
 	pg "$ns" s0 "clone_skb 0"
 	pg "$ns" s0 "pkt_size 64"
@@ -178,7 +185,8 @@ snap() {
 # second to the next. To give every engine the same share of that noise,
 # their pktgens all run at once and take turns: the active one sends flat
 # out, the others are throttled to one packet per PAUSE_NS; each turn is
-# SLICE_MS long, the order rotates, and a round is DUR seconds per engine.
+# SLICE_MS long, the order rotates and alternates direction, and a round is
+# DUR seconds per engine.
 SLICE_MS=${BENCH_SLICE_MS:-500}
 PAUSE_NS=20000000			# 50 packets/s while waiting for a turn
 
@@ -206,7 +214,15 @@ measure_alt() {
 		local -A T=() SENT=() IN=() DROP=() COP=()
 		for ((j = 0; j < slices; j++)); do
 			for ((k = 0; k < n; k++)); do
-				s=${specs[(j + k + r) % n]}
+				# forward and backward passes in turn, so that
+				# each engine follows each other one as often
+				# (what one leaves behind, e.g. RCU callbacks,
+				# runs in the next one's turn)
+				if ((j % 2)); then
+					s=${specs[(j + r - k + n * n) % n]}
+				else
+					s=${specs[(j + r + k) % n]}
+				fi
 				p=${s#*:}
 				pg_delay "$p" 0
 				sleep "$warm_s"
