@@ -111,6 +111,26 @@ check_eq "$(wc -l <"$TOPO_DIR/got")" "$(wc -l <"$TOPO_DIR/requests")" "number of
 check_eq "$(snapshot)" "$before" "tables after $(wc -l <"$TOPO_DIR/requests") failed raw requests"
 log "$(wc -l <"$TOPO_DIR/requests") bad raw requests: right errno and message, nothing changed"
 
+# ---- limits: max-routes (ENOSPC), more than 1024 outputs (E2BIG) -----------
+maxr=$(config_field max_routes)
+mf config set max-routes 2
+{
+	echo "route_add group=239.1.11.9 iif=r0 oif=r1"
+	echo "route_add group=239.1.11.9 source=$S iif=r0 oif=r2"
+	printf 'route_add group=239.1.11.10 iif=r0'
+	for _ in $(seq 1025); do printf ' oif=r1'; done
+	echo
+} >"$TOPO_DIR/limits"
+"${NL[@]}" -b "$TOPO_DIR/limits" | sed 's/ offs=[0-9]*//' >"$TOPO_DIR/got" || true
+check_eq "$(cat "$TOPO_DIR/got")" 'error ENOSPC (No space left on device) msg="route table is full (max-routes)"
+error ENOSPC (No space left on device) msg="route table is full (max-routes)"
+error E2BIG (Argument list too long) msg="too many outputs"' "answers at the limits"
+out=$("$MFWDCTL" route add group 239.1.11.9 iif r0 oif r1 2>&1) && fail "mfwdctl route add over max-routes succeeded"
+[[ $out == 'Error: route table is full (max-routes) (No space left on device)'* ]] ||
+	fail "mfwdctl over max-routes: $out"
+mf config set max-routes "$maxr"
+check_eq "$(snapshot)" "$before" "tables after the limit checks"
+
 # ---- the same through mfwdctl, where it reaches the kernel ------------------
 # mfwdctl_err "ARGS" "EXPECTED ERROR LINE"
 mfwdctl_err() {
