@@ -23,7 +23,8 @@
 #   rctl ARGS...               mfwdctl in $RTR
 #   ctl_stat NAME              one counter of "mfwdctl -j stats" in $RTR
 #   ctl_stat_is NAME VALUE     ctl_stat NAME == VALUE (for wait_for)
-#   ctl_route_field G S FIELD  a field of "mfwdctl -j route get"
+#   ctl_json_num JSON KEY      the number after "KEY": in JSON
+#   ctl_route_field G S FIELD  a numeric field of "mfwdctl -j route get"
 #   ctl_bg NAME CMD...         run CMD in the background, killed on exit;
 #                              its pid is in CTL_PID[NAME]
 #   ctl_stop NAME              SIGTERM the background job NAME, wait for it
@@ -31,7 +32,10 @@
 #                              start a receiver writing $CTL_TMP/NAME.rx
 #                              ("<seq> <ttl> <len>" per datagram), wait
 #                              until it has joined
-#   ctl_send NS ARGS...        ctl_mcast.py send in NS
+#   ctl_send NS ARGS...        ctl_mcast.py send ARGS in NS, by a sender
+#                              process per NS (started on first use) that
+#                              takes requests over a FIFO: no python
+#                              start-up per send; prints the send's output
 #   ctl_rx_seqs NAME           the sequence numbers NAME received, one line
 #   ctl_rx_count NAME          how many datagrams NAME received
 #   ctl_monitor NAME [ARGS]    "mfwdctl -j monitor ARGS" in $RTR into
@@ -52,6 +56,8 @@ CTL_HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CTL_PY=${CTL_PY:-$(command -v /usr/bin/python3 || command -v python3)}
 CTL_TMP=$(mktemp -d /tmp/mfwd-ctl.XXXXXX)
 on_exit "rm -rf '$CTL_TMP'"
+# shellcheck disable=SC2016  # expanded when it runs
+on_exit 'for f in "$CTL_TMP"/send-*.pid; do [[ -f $f ]] && kill "$(cat "$f")"; done'
 
 SRC=ctl-src RTR=ctl-rtr RCV1=ctl-rcv1 RCV2=ctl-rcv2
 SRC_IP=10.0.1.2
@@ -70,10 +76,16 @@ ctl_out_ge() { local v=$1 o; shift; o=$("$@") && ((o >= v)); }
 
 rctl() { ip netns exec "$RTR" "$MFWDCTL" "$@"; }
 
+# ctl_json_num JSON KEY: the number after "KEY": in JSON (no jq start-up)
+ctl_json_num() {
+	[[ $1 =~ \"$2\":(-?[0-9]+) ]] || return 1
+	echo "${BASH_REMATCH[1]}"
+}
+
 ctl_stat() {
 	local out
 	out=$(rctl -j stats) || return 1
-	jq -er --arg k "$1" '.[$k]' <<<"$out"
+	ctl_json_num "$out" "$1"
 }
 
 # The counters are read with one mfwdctl call and grep (no jq start-up):
@@ -84,10 +96,10 @@ ctl_stat_is() {
 	[[ $out == *"\"$1\":$2,"* || $out == *"\"$1\":$2}"* ]]
 }
 
-ctl_route_field() {	# G S|* FIELD
-	local g=$1 s=$2 f=$3
-	rctl -j route get group "$g" source "$s" | jq -er --arg f "$f" \
-		'if type == "array" then .[0] else . end | .[$f]'
+ctl_route_field() {	# G S|* FIELD (a numeric field)
+	local out
+	out=$(rctl -j route get group "$1" source "$2") || return 1
+	ctl_json_num "$out" "$3"
 }
 
 ctl_bg() {
@@ -117,9 +129,28 @@ ctl_recv() {
 }
 
 ctl_send() {
-	local ns=$1
+	local ns=$1 fifo out n line
 	shift
-	ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" send "$@"
+	fifo=$CTL_TMP/send-$ns.fifo out=$CTL_TMP/send-$ns.out
+	# (no shell variables: this may run in a command substitution)
+	if [[ ! -p $fifo ]]; then
+		mkfifo "$fifo"
+		: >"$out"
+		ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" serve \
+			--fifo "$fifo" --out "$out" </dev/null >/dev/null \
+			2>"$CTL_TMP/send-$ns.err" &
+		echo $! >"$CTL_TMP/send-$ns.pid"
+	fi
+	n=$(grep -c '' "$out" || true)
+	{ printf '%q ' "$@"; echo; } >"$fifo"
+	wait_for -t 120 ctl_out_ge $((n + 1)) grep -c '' "$out" ||
+		fail "sender in $ns did not answer: $(cat "$CTL_TMP/send-$ns.err")"
+	line=$(tail -n 1 "$out")
+	if [[ $line == error:* ]]; then
+		echo "ctl_send $ns $*: $line" >&2
+		return 1
+	fi
+	echo "$line"
 }
 
 ctl_rx_seqs() { awk '{ printf "%s%s", sep, $1; sep = " " } END { print "" }' "$CTL_TMP/$1.rx"; }

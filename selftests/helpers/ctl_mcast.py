@@ -20,6 +20,10 @@ usage:
       --dump writes each packet, exactly as sent, in hex, one per line.
       --keep-going counts send errors (the interface went away, ...) instead
       of failing.  Prints "sent N elapsed SECS [errors E]".
+  ctl_mcast.py serve --fifo FIFO --out FILE
+      Run "send" requests read from FIFO, one per line (the send options,
+      shell-quoted), and append each one's output line (or "error: ...")
+      to FILE: one process for many sends, no interpreter start-up each.
   ctl_mcast.py recv --group G [--port P] --ifaddr A --out FILE
                     [--ready FILE] [--count N]
       Join G on the interface with address A and write "<seq> <ttl> <len>"
@@ -27,7 +31,10 @@ usage:
       once joined.  Exits after N datagrams, or on SIGTERM.
 """
 import argparse
+import contextlib
+import io
 import os
+import shlex
 import signal
 import socket
 import struct
@@ -63,6 +70,8 @@ def ip_packet(src, dst, sport, dport, ttl, seq, size, tos):
 
 
 def send(a):
+    if not a.group:
+        raise ValueError("send needs --group")
     if a.raw:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
         s.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
@@ -143,10 +152,29 @@ def recv(a):
         n += 1
 
 
+def serve(a, parser):
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    out = open(a.out, "a", buffering=1)
+    while True:
+        with open(a.fifo) as f:
+            for line in f:
+                try:
+                    req = parser.parse_args(["send"] + shlex.split(line))
+                    if req.count is None and req.duration is None:
+                        req.count = 1
+                    buf = io.StringIO()
+                    with contextlib.redirect_stdout(buf):
+                        send(req)
+                    out.write(buf.getvalue())
+                except (OSError, SystemExit, ValueError) as e:
+                    out.write("error: %s\n" % e)
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["send", "recv"])
-    p.add_argument("--group", required=True)
+    p.add_argument("mode", choices=["send", "recv", "serve"])
+    p.add_argument("--fifo")
+    p.add_argument("--group")
     p.add_argument("--port", type=int, default=5001)
     p.add_argument("--ifaddr")
     p.add_argument("--src")
@@ -163,13 +191,17 @@ def main():
     p.add_argument("--out")
     p.add_argument("--ready")
     a = p.parse_args()
-    if a.mode == "send":
+    if a.mode == "serve":
+        if not a.fifo or not a.out:
+            p.error("serve needs --fifo and --out")
+        serve(a, p)
+    elif a.mode == "send":
         if a.count is None and a.duration is None:
             a.count = 1
         send(a)
     else:
-        if not a.out or not a.ifaddr:
-            p.error("recv needs --out and --ifaddr")
+        if not a.out or not a.ifaddr or not a.group:
+            p.error("recv needs --group, --out and --ifaddr")
         recv(a)
 
 
