@@ -101,6 +101,11 @@ struct mfwd_route_stats {
 
 #define MFWD_CTR_SLOTS	64
 
+struct mfwd_ctr_pool {
+	spinlock_t lock;	/* slots are freed from RCU callbacks */
+	struct list_head partial;
+};
+
 /**
  * struct mfwd_ctr_block - per-CPU counters for MFWD_CTR_SLOTS routes
  * @partial: in mfwd_ctr_pool.partial while a slot is free
@@ -111,11 +116,6 @@ struct mfwd_route_stats {
  * One per-CPU allocation per route would make the per-CPU allocator the
  * largest cost of a route install; blocks make it one per 64 routes.
  */
-struct mfwd_ctr_pool {
-	spinlock_t lock;	/* slots are freed from RCU callbacks */
-	struct list_head partial;
-};
-
 struct mfwd_ctr_block {
 	struct list_head partial;
 	struct mfwd_ctr_pool *pool;

@@ -845,6 +845,10 @@ struct genl_family mfwd_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mfwd_genl_ops,
 	.n_ops = ARRAY_SIZE(mfwd_genl_ops),
+	/* Above every command: the core's header checks would refuse the
+	 * NLM_F_REPLACE that ROUTE_ADD takes, as rtnetlink does. Attribute
+	 * validation is strict all the same (each op has its own policy).
+	 */
 	.resv_start_op = MFWD_CMD_WHOLEPKT + 1,
 	.mcgrps = mfwd_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(mfwd_mcgrps),

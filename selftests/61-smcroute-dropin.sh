@@ -136,6 +136,7 @@ run_demo() {
 	rx_stop_all
 	echo 0 >"$d/syncn"
 	log "[${SECONDS}s] $impl: receivers"
+	# shellcheck disable=SC2086 # a list of groups, split on purpose
 	rx_start_all $GROUPS_ALL
 	log "[${SECONDS}s] $impl: route-demo.sh"
 	IMPL=$impl "$d/route-demo.sh" "$d/demo.conf" "$d/traffic" \

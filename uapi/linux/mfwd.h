@@ -61,7 +61,9 @@
  *	the device (IIF where it arrived, SOURCE, GROUP, PACKET as received).
  */
 enum mfwd_cmd {
+	/* private: */
 	MFWD_CMD_UNSPEC,
+	/* public: */
 	MFWD_CMD_VIF_ADD,
 	MFWD_CMD_VIF_DEL,
 	MFWD_CMD_VIF_GET,
@@ -76,6 +78,7 @@ enum mfwd_cmd {
 	MFWD_CMD_WRONGVIF,
 	MFWD_CMD_WHOLEPKT,
 
+	/* private: */
 	__MFWD_CMD_MAX,
 	MFWD_CMD_MAX = __MFWD_CMD_MAX - 1
 };
@@ -131,7 +134,9 @@ enum mfwd_vif_flags {
  * @MFWD_A_ROUTE_COUNT: u32, routes in this netns (CONFIG_GET).
  */
 enum mfwd_attr {
+	/* private: */
 	MFWD_A_UNSPEC,
+	/* public: */
 	MFWD_A_PAD,
 	MFWD_A_IFINDEX,
 	MFWD_A_IFNAME,
@@ -162,6 +167,7 @@ enum mfwd_attr {
 	MFWD_A_VIF_COUNT,
 	MFWD_A_ROUTE_COUNT,
 
+	/* private: */
 	__MFWD_A_MAX,
 	MFWD_A_MAX = __MFWD_A_MAX - 1
 };
@@ -172,10 +178,13 @@ enum mfwd_attr {
  * @MFWD_OIF_A_TTL: u8, TTL threshold; absent: the VIF's threshold.
  */
 enum mfwd_oif_attr {
+	/* private: */
 	MFWD_OIF_A_UNSPEC,
+	/* public: */
 	MFWD_OIF_A_IFINDEX,
 	MFWD_OIF_A_TTL,
 
+	/* private: */
 	__MFWD_OIF_A_MAX,
 	MFWD_OIF_A_MAX = __MFWD_OIF_A_MAX - 1
 };
@@ -200,7 +209,9 @@ enum mfwd_oif_attr {
  *	memory).
  */
 enum mfwd_stats_attr {
+	/* private: */
 	MFWD_STATS_A_UNSPEC,
+	/* public: */
 	MFWD_STATS_A_PAD,
 	MFWD_STATS_A_UNRES_ENTRIES,
 	MFWD_STATS_A_UNRES_PACKETS,
@@ -216,6 +227,7 @@ enum mfwd_stats_attr {
 	MFWD_STATS_A_EVENTS_SENT,
 	MFWD_STATS_A_EVENTS_DROPPED,
 
+	/* private: */
 	__MFWD_STATS_A_MAX,
 	MFWD_STATS_A_MAX = __MFWD_STATS_A_MAX - 1
 };
