@@ -68,7 +68,10 @@ deps:
 	tools/vm/deps
 
 # selftests/run builds mfwdctl and, per kernel, mfwd.ko in build/<kver>/.
+# Tests 50 and 51 need the kernel's netlink schemas and YNL CLI: extracting
+# them here once is much faster than in every VM.
 check:
+	tools/lint/ksrc.sh build/ksrc schema ynl
 	selftests/run -j $(JOBS) $(addprefix -k ,$(KERNELS)) $(TESTS)
 
 demo: deps
