@@ -254,13 +254,16 @@ void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r)
 	}
 }
 
-/* Free the packets that arrived on @vif. Context: @mn->lock held. */
+/* Free the packets that arrived on @vif, and the entries left empty.
+ * Context: @mn->lock held.
+ */
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 {
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e, *tmp;
 	struct sk_buff *skb, *next;
 	struct sk_buff_head dead;
+	LIST_HEAD(empty);
 
 	__skb_queue_head_init(&dead);
 	spin_lock_bh(&u->lock);
@@ -272,9 +275,15 @@ void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 			__skb_queue_tail(&dead, skb);
 			u->packets--;
 		}
+		if (skb_queue_empty(&e->q)) {
+			mfwd_unres_unlink(u, e);
+			list_add(&e->list, &empty);
+		}
 	}
 	spin_unlock_bh(&u->lock);
 
+	list_for_each_entry_safe(e, tmp, &empty, list)
+		kfree(e);
 	local_bh_disable();	/* per-CPU counters */
 	while ((skb = __skb_dequeue(&dead))) {
 		mfwd_count(mn, MFWD_C_DROP_NO_VIF);
