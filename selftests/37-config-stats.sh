@@ -40,20 +40,24 @@ rctl config set unres-qlen 1024
 
 # ---- invalid: ERANGE / EINVAL from the kernel, nothing changes ---------------
 ERANGE=34 EINVAL=22
-for bad in unres_timeout_ms=0 unres_timeout_ms=99 unres_timeout_ms=3600001 \
-	unres_max=1048577 unres_qlen=1025 wrongvif_interval_ms=3600001 \
-	max_routes=0 "unres_max=10 unres_timeout_ms=0" "unres_qlen=3 max_routes=0" \
-	ifindex=2 group=4009820673 packets=1; do
-	case $bad in
+bad=(unres_timeout_ms=0 unres_timeout_ms=99 unres_timeout_ms=3600001
+	unres_max=1048577 unres_qlen=1025 wrongvif_interval_ms=3600001
+	max_routes=0 "unres_max=10 unres_timeout_ms=0" "unres_qlen=3 max_routes=0"
+	ifindex=2 group=4009820673 packets=1)
+n=0
+while read -r errno config req; do
+	n=$((n + 1))
+	msg=${req#*|} req=${req%%|*}
+	case $req in
 	ifindex=* | group=* | packets=*) want=$EINVAL ;;	# not CONFIG_SET attributes
 	*) want=$ERANGE ;;
 	esac
-	# shellcheck disable=SC2086  # several NAME=VALUE words
-	out=$(genl config-set $bad)
-	check_eq "${out%% *}" "$want" "CONFIG_SET $bad: errno (extack: ${out#* })"
-	[[ -n ${out#* } ]] || fail "CONFIG_SET $bad: no extack message"
-	check_eq "$(cfg)" "$limits" "config after rejected CONFIG_SET $bad"
-done
+	check_eq "$errno" "$want" "CONFIG_SET $req: errno (extack: $msg)"
+	[[ -n $msg ]] || fail "CONFIG_SET $req: no extack message"
+	check_eq "$config" "$limits" "config after rejected CONFIG_SET $req"
+done < <(genl config-set-batch "${bad[@]}" |
+	jq -r '"\(.errno) \(.config | del(.vif_count, .route_count) | tojson) \(.req)|\(.msg)"')
+check_eq "$n" "${#bad[@]}" "rejected requests checked"
 log "kernel: $(genl config-set unres_timeout_ms=0 | cut -d' ' -f2-)"
 check_eq "$(genl config-set unres_timeout_ms=100 | cut -d' ' -f1)" 0 "CONFIG_SET unres_timeout_ms=100"
 rctl config set unres-timeout 3600000

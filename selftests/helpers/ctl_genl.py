@@ -16,6 +16,9 @@ usage:
         CONFIG_SET with u32 attributes (unres_max, unres_qlen,
         unres_timeout_ms, wrongvif_interval_ms, max_routes); prints the errno
         the kernel answered ("0", "22", ...) and the extack message if any.
+  ctl_genl.py config-set-batch "NAME=VALUE..." ...
+        One CONFIG_SET per argument, each followed by a CONFIG_GET; prints
+        one JSON object a line: {"req", "errno", "msg", "config"}.
   ctl_genl.py config | stats
         Print CONFIG_GET / STATS_GET as one JSON object.
 """
@@ -270,6 +273,23 @@ def main():
             attrs += nla(ATTR["MFWD_A_" + k.upper()], struct.pack("=I", int(v)))
         err, msg, _ = g.request(g.family, CMD["MFWD_CMD_CONFIG_SET"], attrs)
         print(err, msg)
+    elif what == "config-set-batch":
+        g = Genl()
+        for req in args:
+            attrs = b""
+            for a in req.split():
+                k, v = a.split("=", 1)
+                attrs += nla(ATTR["MFWD_A_" + k.upper()],
+                             struct.pack("=I", int(v)))
+            err, msg, _ = g.request(g.family, CMD["MFWD_CMD_CONFIG_SET"],
+                                    attrs)
+            e2, m2, reps = g.request(g.family, CMD["MFWD_CMD_CONFIG_GET"])
+            if e2:
+                raise SystemExit("config: %s %s" % (os.strerror(e2), m2))
+            cfg = decode(reps[0])
+            del cfg["cmd"]
+            print(json.dumps({"req": req, "errno": err, "msg": msg,
+                              "config": cfg}))
     elif what in ("config", "stats"):
         g = Genl()
         cmd = CMD["MFWD_CMD_CONFIG_GET" if what == "config" else
