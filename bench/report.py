@@ -325,10 +325,14 @@ def main(argv):
         md.append("mfwd: NOCACHE events counted as lines of `mfwdctl monitor "
                   "nocache`; dropped = its drop_queue_full counter. ipmr: "
                   "IGMPMSG_NOCACHE upcalls read by ipmr-ctl; ipmr counts no "
-                  "drops, so dropped = packets received - upcalls. Defaults: "
-                  "mfwd 64 unresolved entries, 10 s; ipmr 10 entries (fixed), "
-                  "10 s. 'wide' is mfwd with unres-max 65536, unres-timeout "
-                  "200 ms.\n")
+                  "drops, so dropped = packets received - upcalls. mfwd's "
+                  "queue holds 64 (S,G) for 10 s by default: after the first "
+                  "64 events the flood is dropped at once and no event comes "
+                  "until entries expire. ipmr has no bound on unresolved "
+                  "entries in this kernel: every new (S,G) is queued (10 s) "
+                  "and upcalled, and the queue is a list searched for every "
+                  "packet, so the rate it can take in collapses. 'wide' is "
+                  "mfwd with unres-max 65536, unres-timeout 200 ms.\n")
         md.append("| engine | queue | offered pps | events/s | dropped pkts/s | events lost in kernel |")
         md.append("|---|---|---:|---:|---:|---:|")
         res = {}

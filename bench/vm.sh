@@ -451,9 +451,9 @@ miss_one() {	# miss_one ENGINE VARIANT ROUND
 		-v d0="${d0:-0}" -v d1="${d1:-0}" -v eng="$e" 'BEGIN {
 		split(a, x, " "); split(b, y, " "); dt = (t1 - t0) / 1e6
 		inp = y[3] - x[3]; ev = e1 - e0
-		# ipmr has no drop counter: every packet that did not make
-		# an upcall is dropped (it queues at most 10 unresolved
-		# entries of up to 4 packets, for 10 s)
+		# ipmr has no drop counter: count every packet that did not
+		# make an upcall as dropped (it queues each new (S,G), up to
+		# 4 packets, for 10 s)
 		drop = (eng == "m") ? q1 - q0 : inp - ev
 		printf "offered_pps=%.0f in_pps=%.0f events=%d events_per_s=%.1f dropped=%d dropped_per_s=%.0f kernel_events_sent=%d kernel_events_dropped=%d secs=%.3f",
 			(y[2] - x[2]) / dt, inp / dt, ev, ev / dt, drop, drop / dt,
@@ -469,7 +469,7 @@ fig_miss() {
 		for e in $(order "$r"); do miss_one "$e" default "$r"; done
 	done
 	# mfwd with a wide queue: how fast events can go when the bound is
-	# not what limits them (ipmr's bound, 10 entries, is fixed)
+	# not what limits them
 	mctl config set unres-max 65536 unres-timeout 200
 	for ((r = 1; r <= MISS_ROUNDS; r++)); do miss_one m wide "$r"; done
 	mctl config set unres-max 64 unres-timeout 10000
