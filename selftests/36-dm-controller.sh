@@ -25,7 +25,7 @@ ctl_recv rx1b "$RCV1" "$RCV1_IP" "$G2" 5002
 
 dmlog=$CTL_TMP/dm.log
 : >"$dmlog"
-ctl_bg dm ip netns exec "$RTR" "$CTL_PY" "$CTL_HELPERS/dm_controller.py" \
+ctl_bg dm ip netns exec "$RTR" "$CTL_PY" -S "$CTL_HELPERS/dm_controller.py" \
 	--mfwdctl "$MFWDCTL" --log "$dmlog" --cleanup
 dm=${CTL_PID[dm]}
 wait_for -t 60 grep -q '^monitor pid' "$dmlog" || fail "controller did not start: $(cat "$dmlog")"

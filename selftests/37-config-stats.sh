@@ -17,7 +17,7 @@
 . "$(dirname "$0")/helpers/ctl_lib.sh"
 
 ctl_topo 1
-genl() { ip netns exec "$RTR" "$CTL_PY" "$CTL_HELPERS/ctl_genl.py" "$@"; }
+genl() { ip netns exec "$RTR" "$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" "$@"; }
 cfg() { rctl -j config show | jq -c 'del(.vif_count, .route_count)'; }
 
 defaults='{"unres_max":64,"unres_qlen":4,"unres_timeout_ms":10000,"wrongvif_interval_ms":3000,"max_routes":4194304}'
@@ -74,7 +74,7 @@ if command -v setpriv >/dev/null; then
 	nobody() { ip netns exec "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
 	check_eq "$(nobody "$MFWDCTL" -j config show | jq -c 'del(.vif_count, .route_count)')" "$limits" "config show as nobody"
 	nobody "$MFWDCTL" -j stats >/dev/null || fail "stats as nobody failed"
-	out=$(nobody "$CTL_PY" "$CTL_HELPERS/ctl_genl.py" config-set unres_max=5)
+	out=$(nobody "$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" config-set unres_max=5)
 	check_eq "${out%% *}" 1 "CONFIG_SET as nobody: errno (EPERM)"
 	check_eq "$(cfg)" "$limits" "config after CONFIG_SET as nobody"
 	# GENL_MCAST_CAP_NET_ADMIN exists from Linux 6.6 on
@@ -82,7 +82,7 @@ if command -v setpriv >/dev/null; then
 	if ((kmaj > 6 || (kmaj == 6 && kmin >= 6))); then
 		rc=0
 		out=$(timeout 20 ip netns exec "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-			"$CTL_PY" "$CTL_HELPERS/ctl_genl.py" listen 2>&1) || rc=$?
+			"$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" listen 2>&1) || rc=$?
 		[[ $rc != 0 && $rc != 124 && $out == *"Operation not permitted"* ]] ||
 			fail "nobody could join the events group (rc $rc): $out"
 	fi

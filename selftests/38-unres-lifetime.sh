@@ -61,7 +61,7 @@ fill() {
 
 flow() {	# start the routed flow, and a receiver for it
 	ctl_recv rx1 "$RCV1" "$RCV1_IP" "$G2" 5002
-	ctl_bg flow ip netns exec "$RCV2" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" send \
+	ctl_bg flow ip netns exec "$RCV2" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" send \
 		--ifaddr "$RCV2_IP" --src "$RCV2_IP" --group "$G2" --port 5002 \
 		--duration 120 --interval 0.01 --keep-going
 	cwait rx_above 5 || fail "routed flow does not flow"

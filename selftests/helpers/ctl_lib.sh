@@ -120,7 +120,7 @@ ctl_recv() {
 	local name=$1 ns=$2 ifaddr=$3 group=$4 port=${5:-$PORT}
 	: >"$CTL_TMP/$name.rx"
 	rm -f "$CTL_TMP/$name.ready"
-	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" \
+	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" \
 		recv --group "$group" --port "$port" --ifaddr "$ifaddr" \
 		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready" \
 		2>"$CTL_TMP/$name.err"
@@ -136,7 +136,7 @@ ctl_send() {
 	if [[ ! -p $fifo ]]; then
 		mkfifo "$fifo"
 		: >"$out"
-		ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" serve \
+		ip netns exec "$ns" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" serve \
 			--fifo "$fifo" --out "$out" </dev/null >/dev/null \
 			2>"$CTL_TMP/send-$ns.err" &
 		echo $! >"$CTL_TMP/send-$ns.pid"
@@ -193,7 +193,7 @@ ctl_listen() {
 	local name=$1 ns=${2:-$RTR}
 	: >"$CTL_TMP/$name.ev"
 	rm -f "$CTL_TMP/$name.ready"
-	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" "$CTL_HELPERS/ctl_genl.py" \
+	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" \
 		listen --out "$CTL_TMP/$name.ev" --ready "$CTL_TMP/$name.ready" \
 		2>"$CTL_TMP/$name.err"
 	wait_for -t 60 test -s "$CTL_TMP/$name.ready" ||

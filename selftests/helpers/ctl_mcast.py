@@ -42,6 +42,7 @@ import sys
 import time
 
 IP_RECVTTL = 12
+IP_MULTICAST_ALL = 49
 
 
 def payload(seq, size):
@@ -129,6 +130,8 @@ def recv(a):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    # only the group joined here, not those other sockets joined
+    s.setsockopt(socket.IPPROTO_IP, IP_MULTICAST_ALL, 0)
     s.bind(("0.0.0.0", a.port))
     s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
                  socket.inet_aton(a.group) + socket.inet_aton(a.ifaddr))

@@ -143,7 +143,7 @@ resolve-reorder() {
 		dst_mac 01:00:5e:01:04:08
 	cwait ctl_out_ge $((p0 + 16000)) ctl_stat unres_packets || fail "setup: pktgen packets not queued"
 	ctl_recv rxr "$RCV1" "$RCV1_IP" $g 5018
-	ctl_bg flowr ip netns exec "$SRC" "$CTL_PY" "$CTL_HELPERS/ctl_mcast.py" send \
+	ctl_bg flowr ip netns exec "$SRC" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" send \
 		--ifaddr "$SRC_IP" --src "$SRC_IP" --group $g --port 5018 \
 		--duration 6 --interval 0.002
 	cwait ctl_out_ge $((p0 + 16016)) ctl_stat unres_packets || fail "setup: flow not queued"
