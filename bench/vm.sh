@@ -455,6 +455,7 @@ miss_one() {	# miss_one ENGINE VARIANT ROUND
 		# make an upcall as dropped (it queues each new (S,G), up to
 		# 4 packets, for 10 s)
 		drop = (eng == "m") ? q1 - q0 : inp - ev
+		if (drop < 0) drop = 0	# counters read a moment apart
 		printf "offered_pps=%.0f in_pps=%.0f events=%d events_per_s=%.1f dropped=%d dropped_per_s=%.0f kernel_events_sent=%d kernel_events_dropped=%d secs=%.3f",
 			(y[2] - x[2]) / dt, inp / dt, ev, ev / dt, drop, drop / dt,
 			s1 - s0, d1 - d0, dt }')
