@@ -79,6 +79,7 @@ setup_topo() {
 	nsl=("$p-src" "$p-rtr")
 	for ((i = 1; i <= n; i++)); do nsl+=("$p-r$i"); done
 	# no IPv6 (no ND/MLD noise in the counters), before the links exist
+	# shellcheck disable=SC2046  # one word per option and name
 	python3 "$here/nsutil.py" $(printf -- '--noipv6 %s ' "${nsl[@]}") || return 1
 	{
 		echo "link add s0 netns $p-src type veth peer name in0 netns $p-rtr"
@@ -286,6 +287,7 @@ ipmr_restart() {
 oif_list() { local i; for ((i = 1; i <= $1; i++)); do printf ' oif o%d' "$i"; done; }
 
 # hot_route ENGINE K: the hot (S,G) to outputs o1..oK
+# shellcheck disable=SC2046  # oif_list is meant to split into words
 hot_route() {
 	local e=$1 k=$2
 	if [[ $e == m ]]; then
@@ -418,7 +420,7 @@ mstat() { mctl stats | awk -v k="$1" '$1 == k { print $2 }'; }
 istat() { ictl stats | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 miss_one() {	# miss_one ENGINE VARIANT ROUND
-	local e=$1 v=$2 r=$3 a b out lf mon ev0 ev1 q0 q1 s0 s1 d0 d1 t0 t1 ev
+	local e=$1 v=$2 r=$3 a b out lf mon ev0 ev1 q0 q1 s0 s1 d0 d1 t0 t1
 	if [[ $e == m ]]; then
 		lf=$(mktemp)
 		"$MFWDCTL" -n m-rtr monitor nocache >"$lf" 2>/dev/null &
