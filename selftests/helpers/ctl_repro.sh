@@ -7,8 +7,9 @@
 #   MFWD_KO=$PWD/build/<kver>/module/mfwd.ko MFWDCTL=$PWD/tools/mfwdctl/mfwdctl \
 #	tools/vm/run -k 6.12 -- bash selftests/helpers/ctl_repro.sh [CASE]...
 #
-# Fixed in 7041e76: rpf-bypass, rpf-misattr, wrongvif-first, timeout-lower
-# (kept to check the fixes); register-in was a documentation mismatch
+# Fixed in 7041e76: rpf-bypass, rpf-misattr, wrongvif-first, timeout-lower;
+# in ecb165b: empty-entry (kept to check the fixes).  Open: resolve-reorder.
+# register-in was a documentation mismatch
 # (uapi now says packets *routed to* a register VIF go to the controller).
 # Cases (default: all); each prints "ok CASE" or "BUG CASE: expected ...,
 # got ..."; the exit status is the number of cases showing a bug.
@@ -114,7 +115,7 @@ timeout-lower() {
 }
 
 empty-entry() {
-	local g=239.1.4.7 e0 n0
+	local g=239.1.4.7 e0 n0	# e0: for the setup check only
 	rctl config set unres-timeout 60000
 	e0=$(ctl_stat unres_entries)
 	from_r0 --group $g --count 2
@@ -122,7 +123,8 @@ empty-entry() {
 	cwait ctl_out_eq 1 grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" ||
 		fail "setup: no NOCACHE"
 	rctl vif del dev r0
-	report empty-entry "unres_entries $e0 after the VIF is gone" \
+	# every entry queued so far (here and in earlier cases) came from r0
+	report empty-entry "unres_entries 0 after the VIF is gone" \
 		"unres_entries $(ctl_stat unres_entries) after the VIF is gone"
 	# the same (S,G) now arrives on r2: the controller should hear of it
 	from_r2 --group $g --count 1
