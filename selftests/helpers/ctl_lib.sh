@@ -239,13 +239,13 @@ ctl_pktgen() {
 		set -e
 		pg() { echo "$2" >"/proc/net/pktgen/$1"; }
 		t=$1 dev=$2; shift 2
-		pg "$t" rem_device_all
-		pg "$t" "add_device $dev"
+		# add once: rem_device_all is asynchronous and could remove a
+		# device added right after it; a deleted device leaves by itself
+		[ -e "/proc/net/pktgen/$dev" ] || pg "$t" "add_device $dev"
 		pg "$dev" "clone_skb 0"
 		while [ $# -ge 2 ]; do pg "$dev" "$1 $2"; shift 2; done
 		pg pgctrl start
 		grep -q "^Result: OK" "/proc/net/pktgen/$dev" ||
 			{ cat "/proc/net/pktgen/$dev" >&2; exit 1; }
-		pg "$t" rem_device_all
 	' ctl-pktgen "$t" "$dev" "$@"
 }
