@@ -12,15 +12,17 @@
 
 #include "mfwd.h"
 
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "mfwd needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a backport) to keep its events group private"
+#endif
+
 enum { MFWD_MCGRP_EVENTS_IDX };
 
 static const struct genl_multicast_group mfwd_mcgrps[] = {
 	[MFWD_MCGRP_EVENTS_IDX] = {
 		.name = MFWD_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		/* WHOLEPKT events carry other hosts' packets. */
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
@@ -514,7 +516,7 @@ static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
-	bool replace = info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
 	struct mfwd_fwd *fwd;
 	struct mfwd_key key;
 	int err;
@@ -779,6 +781,7 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_OIF] = NLA_POLICY_NESTED(mfwd_oif_policy),
+	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
@@ -845,11 +848,7 @@ struct genl_family mfwd_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mfwd_genl_ops,
 	.n_ops = ARRAY_SIZE(mfwd_genl_ops),
-	/* Above every command: the core's header checks would refuse the
-	 * NLM_F_REPLACE that ROUTE_ADD takes, as rtnetlink does. Attribute
-	 * validation is strict all the same (each op has its own policy).
-	 */
-	.resv_start_op = MFWD_CMD_WHOLEPKT + 1,
+	.resv_start_op = 0,	/* strict header checks for every command */
 	.mcgrps = mfwd_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(mfwd_mcgrps),
 };

@@ -36,7 +36,7 @@ NETLINK_GENERIC = 16
 SOL_NETLINK = 270
 NETLINK_CAP_ACK = 10
 NETLINK_EXT_ACK = 11
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE = 0x1, 0x4, 0x100
+NLM_F_REQUEST, NLM_F_ACK = 0x1, 0x4
 NLM_F_ACK_TLVS = 0x200
 NLMSG_ERROR = 2
 GENL_ID_CTRL = 0x10
@@ -50,7 +50,7 @@ CMDS = {"vif_add": 1, "vif_del": 2, "vif_get": 3, "route_add": 4,
 A = {"ifindex": 2, "ifname": 3, "flags": 4, "threshold": 5, "source": 6,
      "group": 7, "iif": 8, "oif": 9, "flush_vifs": 18, "unres_max": 20,
      "unres_qlen": 21, "unres_timeout_ms": 22, "wrongvif_interval_ms": 23,
-     "max_routes": 24}
+     "max_routes": 24, "replace": 29}
 OIF_IFINDEX, OIF_TTL = 1, 2
 
 
@@ -81,7 +81,7 @@ def attr(spec):
         return nla(A[k], socket.inet_aton(v))
     if k == "threshold":
         return nla(A[k], struct.pack("=B", int(v)))
-    if k == "flush_vifs":
+    if k in ("flush_vifs", "replace"):
         return nla(A[k], b"")
     if k == "oif":
         dev, _, ttl = v.partition("/")
@@ -150,11 +150,11 @@ class Genl:
 
 
 def one(g, fam, args):
-    flags = 0
+    flags, payload = 0, b""
     if args[:1] == ["--replace"]:
-        flags, args = NLM_F_REPLACE, args[1:]
+        payload, args = nla(A["replace"], b""), args[1:]
     cmd = CMDS.get(args[0]) or int(args[0])
-    payload = b"".join(attr(a) for a in args[1:])
+    payload += b"".join(attr(a) for a in args[1:])
     err, tlv, _ = g.request(fam, cmd, payload, flags)
     if err == 0:
         print("ok")

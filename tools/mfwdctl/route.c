@@ -181,9 +181,9 @@ static int route_add(int argc, char **argv, bool replace)
 	ret = nl_open();
 	if (ret)
 		return ret;
-	nlh = nl_msg(MFWD_CMD_ROUTE_ADD, replace ?
-						 NLM_F_CREATE | NLM_F_REPLACE :
-						 NLM_F_CREATE | NLM_F_EXCL);
+	nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
+	if (replace)
+		nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_u32(nlh, MFWD_A_GROUP, r.group);
 	if (r.source)
 		nl_put_u32(nlh, MFWD_A_SOURCE, r.source);

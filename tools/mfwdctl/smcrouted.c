@@ -264,7 +264,7 @@ static bool rule_is_template(const struct rule *r)
 static int k_vif_add(uint32_t ifindex, int threshold)
 {
 	struct nlmsghdr *nlh =
-		nl_msg(MFWD_CMD_VIF_ADD, NLM_F_CREATE | NLM_F_EXCL);
+		nl_msg(MFWD_CMD_VIF_ADD, 0);
 
 	nl_put_u32(nlh, MFWD_A_IFINDEX, ifindex);
 	if (threshold)
@@ -289,10 +289,10 @@ static int k_vif_del(uint32_t ifindex)
 static int k_route_set(uint32_t src, uint32_t grp, uint32_t iif,
 		       const uint32_t *oifs, int noifs)
 {
-	struct nlmsghdr *nlh =
-		nl_msg(MFWD_CMD_ROUTE_ADD, NLM_F_CREATE | NLM_F_REPLACE);
+	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
 	int i;
 
+	nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_u32(nlh, MFWD_A_GROUP, grp);
 	if (src)
 		nl_put_u32(nlh, MFWD_A_SOURCE, src);

@@ -99,7 +99,7 @@ static int vif_add(int argc, char **argv)
 	ret = nl_open();
 	if (ret)
 		return ret;
-	nlh = nl_msg(MFWD_CMD_VIF_ADD, NLM_F_CREATE | NLM_F_EXCL);
+	nlh = nl_msg(MFWD_CMD_VIF_ADD, 0);
 	nl_put_u32(nlh, MFWD_A_IFINDEX, v.ifindex);
 	if (v.flags)
 		nl_put_u32(nlh, MFWD_A_VIF_FLAGS, v.flags);

@@ -13,15 +13,20 @@
  *          packets must arrive on (RPF) and the output VIFs they are copied
  *          to, each with a TTL threshold.
  *
+ * Requests take the genetlink header checks of new families: the reserved
+ * header field must be 0 and nlmsg_flags may hold only NLM_F_REQUEST,
+ * NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP (EINVAL otherwise).
+ *
  * Errors: every rejected request changes nothing and carries an extack
  * message. Out-of-range integers get ERANGE, other malformed input EINVAL;
  * ENODEV: no such interface; ENOENT: the interface is not a VIF, or no such
  * route; EEXIST: exists already; ENOSPC: a limit is reached; EPERM: writes
- * need CAP_NET_ADMIN in the netns's user namespace.
+ * need CAP_NET_ADMIN in the netns's user namespace, and raising a limit
+ * (CONFIG_SET) above its default needs CAP_NET_ADMIN in the initial user
+ * namespace.
  *
  * Notifications and events go to the multicast group MFWD_MCGRP_EVENTS;
- * joining it needs CAP_NET_ADMIN where the kernel can enforce that
- * (GENL_MCAST_CAP_NET_ADMIN), since WHOLEPKT events carry packets.
+ * joining it needs CAP_NET_ADMIN, since WHOLEPKT events carry packets.
  * Route and VIF changes are announced with the same command as the request
  * that made them (ROUTE_ADD also for a replace, ROUTE_DEL also for routes
  * removed by a flush or by a VIF going away).
@@ -41,12 +46,15 @@
  *	VIF_THRESHOLD. EEXIST if the device is a VIF already.
  * @MFWD_CMD_VIF_DEL: remove a VIF (IFINDEX); it is taken out of every
  *	route, and routes whose input it was are deleted.
- * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX) or dump all.
+ * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
+ *	the dump).
  * @MFWD_CMD_ROUTE_ADD: add a route: GROUP, IIF, optional SOURCE, any number
  *	of OIF nests. EEXIST if it exists, unless the request carries
- *	NLM_F_REPLACE, which replaces its VIFs and keeps its counters.
+ *	REPLACE, which replaces its VIFs and keeps its counters.
  * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE).
- * @MFWD_CMD_ROUTE_GET: get one route (GROUP, optional SOURCE) or dump all.
+ * @MFWD_CMD_ROUTE_GET: get one route (GROUP, optional SOURCE), or dump all;
+ *	a dump is filtered by any of GROUP, SOURCE (0.0.0.0: (*,G) routes
+ *	only) and IIF it carries.
  * @MFWD_CMD_FLUSH: delete all routes; with FLUSH_VIFS all VIFs too.
  * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
  * @MFWD_CMD_CONFIG_GET: per-netns settings.
@@ -132,6 +140,7 @@ enum mfwd_vif_flags {
  * @MFWD_A_PACKET: binary, WHOLEPKT events: the IP packet.
  * @MFWD_A_VIF_COUNT: u32, VIFs in this netns (CONFIG_GET).
  * @MFWD_A_ROUTE_COUNT: u32, routes in this netns (CONFIG_GET).
+ * @MFWD_A_REPLACE: flag, ROUTE_ADD: replace the route if it exists.
  */
 enum mfwd_attr {
 	/* private: */
@@ -166,6 +175,7 @@ enum mfwd_attr {
 	MFWD_A_PACKET,
 	MFWD_A_VIF_COUNT,
 	MFWD_A_ROUTE_COUNT,
+	MFWD_A_REPLACE,
 
 	/* private: */
 	__MFWD_A_MAX,
