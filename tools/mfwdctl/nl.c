@@ -17,8 +17,11 @@
 
 #include "mfwdctl.h"
 
-/* largest single request we build (a route with many outputs) */
-#define MSG_MAX 16384
+/*
+ * largest single request we build: a route with 1024 outputs, each with a
+ * TTL, is about 20.5 KB
+ */
+#define MSG_MAX 32768
 /* bytes of requests sent with one write in batch mode */
 #define BATCH_LIMIT 65536
 #define BATCH_BUF (BATCH_LIMIT + MSG_MAX)
@@ -35,6 +38,12 @@ static uint32_t seq;
 
 static char batch_buf[BATCH_BUF];
 static char query_buf[MSG_MAX];
+/*
+ * Every receive. The kernel sizes the skbs of a dump after the largest
+ * receive buffer the socket has used (capped at 32 KB), and a route with
+ * 1024 outputs is a 20.6 KB message: 64 KB (not MNL_SOCKET_DUMP_SIZE, 32 KB)
+ * leaves room for any dump skb and what one recvmsg() may carry.
+ */
 static char rx_buf[65536];
 static struct mnl_nlmsg_batch *batch;
 static bool batching;
@@ -198,6 +207,7 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_UNRES_TIMEOUT_MS] = "unres-timeout",
 	[MFWD_A_WRONGVIF_INTERVAL_MS] = "wrongvif-interval",
 	[MFWD_A_MAX_ROUTES] = "max-routes",
+	[MFWD_A_REPLACE] = "replace",
 };
 
 static const char *attr_name(unsigned int type)
@@ -245,6 +255,7 @@ static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 		break;
 	case MFWD_A_VIF_FLAGS:
 	case MFWD_A_FLUSH_VIFS:
+	case MFWD_A_REPLACE:
 		snprintf(buf, len, "%s", word);
 		break;
 	default:
@@ -554,7 +565,7 @@ void nl_close(void)
  */
 static int run_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data, int *err)
 {
-	bool warned = false;
+	bool intr = false;
 	uint32_t s = nlh->nlmsg_seq;
 
 	*err = 0;
@@ -578,17 +589,21 @@ static int run_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data, int *err)
 		     r = mnl_nlmsg_next(r, &len)) {
 			if (r->nlmsg_seq != s || r->nlmsg_pid != portid)
 				continue;
-			if (r->nlmsg_flags & NLM_F_DUMP_INTR && !warned) {
-				fprintf(stderr,
-					"Warning: the dump was interrupted by a change; it may be inconsistent\n");
-				warned = true;
-			}
+			/* the table changed while the dump was in progress */
+			if (r->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
 			switch (r->nlmsg_type) {
 			case NLMSG_ERROR:
 				*err = ack_error(r, nlh, cur_line, cur_file);
 				return *err ? EXIT_FAIL : 0;
 			case NLMSG_DONE:
 				*err = done_error(r, nlh);
+				/* a warning, as iproute2 gives it: exit status kept */
+				if (intr) {
+					fflush(stdout);
+					fputs("Dump was interrupted and may be inconsistent.\n",
+					      stderr);
+				}
 				return *err ? EXIT_FAIL : 0;
 			case NLMSG_NOOP:
 			case NLMSG_OVERRUN:

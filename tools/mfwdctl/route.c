@@ -383,7 +383,18 @@ static int route_show(int argc, char **argv)
 	ret = nl_open();
 	if (ret)
 		return ret;
+	/*
+	 * The kernel filters the dump by group, source (0.0.0.0: (*,G) only)
+	 * and input; "dev" (input or output) is matched here, and so, again,
+	 * is the rest, which costs nothing.
+	 */
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP);
+	if (f.has_group)
+		nl_put_u32(nlh, MFWD_A_GROUP, f.group);
+	if (f.has_source)
+		nl_put_u32(nlh, MFWD_A_SOURCE, f.source);
+	if (f.has_iif)
+		nl_put_u32(nlh, MFWD_A_IIF, f.iif);
 	if (opts.json)
 		json_open_array(NULL);
 	ret = nl_query(nlh, route_show_cb, &f);

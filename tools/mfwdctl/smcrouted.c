@@ -263,8 +263,7 @@ static bool rule_is_template(const struct rule *r)
 
 static int k_vif_add(uint32_t ifindex, int threshold)
 {
-	struct nlmsghdr *nlh =
-		nl_msg(MFWD_CMD_VIF_ADD, 0);
+	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_VIF_ADD, 0);
 
 	nl_put_u32(nlh, MFWD_A_IFINDEX, ifindex);
 	if (threshold)
