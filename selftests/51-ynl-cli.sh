@@ -3,9 +3,12 @@
 # The kernel's own YNL CLI (tools/net/ynl/cli.py of linux-source-6.12)
 # drives the family from Documentation/netlink/specs/mfwd.yaml alone: it
 # adds VIFs (with flags and thresholds) and routes ((S,G), (*,G), with OIF
-# nests and TTLs), replaces one with NLM_F_REPLACE, gets EEXIST / ENOENT /
-# EINVAL where the API says so, dumps and gets VIFs and routes, reads
-# stats and config, and, subscribed to "events" (--subscribe events
+# nests and TTLs), replaces one with the replace flag attribute (cli.py's
+# --replace, the NLM_F_REPLACE header flag, is refused by the strict header
+# checks), gets EEXIST / ENOENT / EINVAL where the API says so, dumps and
+# gets VIFs and routes, also filtered dumps (route-get by group, source,
+# iif; vif-get by ifindex), reads stats and config, and, subscribed to
+# "events" (--subscribe events
 # --sleep N, in the background), decodes the notifications of requests and
 # NOCACHE, WRONGVIF and WHOLEPKT events caused by real traffic. What it
 # dumps must be what "mfwdctl -j vif/route show" prints.
@@ -112,7 +115,9 @@ check_ok ynl --do route-add --json "{\"source\": $SRC, \"group\": $G3, \"iif\": 
 check_ok ynl --do route-add --json "{\"group\": $G1, \"iif\": $A,
 	\"oif\": [{\"ifindex\": $B, \"ttl\": 4}]}"
 ynl_fails "File exists" --do route-add --json "{\"group\": $G1, \"iif\": $A}"
-check_ok ynl --replace --do route-add --json "{\"group\": $G1, \"iif\": $A,
+ynl_fails "ambiguous or reserved bits set in nlmsg_flags" --replace --do route-add \
+	--json "{\"group\": $G1, \"iif\": $A, \"replace\": true}"
+check_ok ynl --do route-add --json "{\"group\": $G1, \"iif\": $A, \"replace\": true,
 	\"oif\": [{\"ifindex\": $B, \"ttl\": 5}, {\"ifindex\": $C}]}"
 out=$(ynl --do route-get --json "{\"group\": $G1}") || fail "route-get (*,G1): $out"
 GOT=$out $PY3 - "$B" "$C" <<'EOF' || fail "route-get (*,239.1.1.1) after replace: $out"
@@ -220,6 +225,29 @@ ynl_fails "Numerical result out of range" --do config-set --json '{"unres-qlen":
 vifs=$(ynl --dump vif-get) || fail "dump vif-get: $vifs"
 routes=$(ynl --dump route-get) || fail "dump route-get: $routes"
 log "YNL dump: $(grep -o '"ifname": "[a-z0-9]*"' <<<"$vifs" | tr '\n' ' ')"
+# filtered dumps: OPERATION|FILTER (JSON)|what it must return, sorted:
+# "source,group" of routes, ifindexes of VIFs
+while IFS='|' read -r what filter want; do
+	out=$(ynl --dump "$what" --json "$filter") || fail "dump $what $filter: $out"
+	got=$(GOT=$out $PY3 -c '
+import json, os
+d = json.loads(os.environ["GOT"])
+print(" ".join(sorted(r["source"] + "," + r["group"] if "group" in r else str(r["ifindex"]) for r in d)))')
+	check_eq "$got" "$want" "dump $what filtered by $filter"
+done <<EOF
+route-get|{"group": $G3}|10.1.0.2,239.3.3.3
+route-get|{"group": $G2, "source": $SRC}|10.1.0.2,239.2.2.2
+route-get|{"source": $SRC}|10.1.0.2,239.2.2.2 10.1.0.2,239.3.3.3
+route-get|{"source": 0}|0.0.0.0,239.1.1.1
+route-get|{"iif": $A}|0.0.0.0,239.1.1.1 10.1.0.2,239.3.3.3
+route-get|{"iif": $A, "group": $G2}|
+route-get|{"group": $(ip2int 239.9.9.9)}|
+vif-get|{"ifindex": $B}|$B
+vif-get|{"ifindex": $(ifidx b1)}|
+EOF
+ynl_fails "Unsupported attribute" --dump route-get --json '{"packets": 1}'
+ynl_fails "Unsupported attribute" --dump vif-get --json "{\"iif\": $A}"
+log "filtered dumps return exactly the matching routes and VIFs"
 if [[ -z $MFWDCTL || ! -x $MFWDCTL ]]; then
 	skip "mfwdctl not built: YNL part passed, comparison with mfwdctl not done"
 fi
