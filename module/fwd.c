@@ -3,16 +3,22 @@
  * mfwd: the fast path, a netfilter PRE_ROUTING hook.
  *
  * Per packet: a VIF lookup by ifindex, one or two hash lookups, RPF and TTL
- * checks. Per copy: one copy of the linear data (so each copy owns the
- * header it changes and the headroom its link-layer header goes into), the
- * FORWARD hook, and the VIF's prebuilt output route: no route lookup and
- * no dst allocation, which is where ipmr spends its time per copy.
+ * checks. Per copy: a clone whose header is made private and given the
+ * output's headroom (skb_cow, as ipmr does), the FORWARD hook, and the VIF's
+ * prebuilt output route: no route lookup and no dst allocation, which is
+ * where ipmr spends its time per copy.
  */
+#include <linux/if_ether.h>
 #include <linux/inetdevice.h>
 #include <linux/igmp.h>
 #include <linux/ip.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/version.h>
 #include <net/dst.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
 #include <net/ip.h>
 
 #include "mfwd.h"
@@ -49,8 +55,8 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 			  const struct mfwd_vif *in, const struct sk_buff *skb)
 {
 	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
-	unsigned long last = READ_ONCE(r->last_wrongvif);
-	unsigned long now = jiffies;
+	u64 last = READ_ONCE(r->last_wrongvif);
+	u64 now = get_jiffies_64();
 	u32 ms = READ_ONCE(mn->cfg.wrongvif_interval_ms);
 
 	u64_stats_update_begin(&s->syncp);
@@ -58,26 +64,46 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 	u64_stats_update_end(&s->syncp);
 	mfwd_count(mn, MFWD_C_DROP_RPF);
 
-	/* At most one event per interval and route, from one CPU. */
-	if (time_before(now, last + msecs_to_jiffies(ms)))
+	/* At most one event per interval and route, from one CPU. 0 means
+	 * "never": 64-bit jiffies do not wrap.
+	 */
+	if (last && now - last < msecs_to_jiffies(ms))
 		return;
-	if (cmpxchg(&r->last_wrongvif, last, now) != last)
+	if (cmpxchg64(&r->last_wrongvif, last, now) != last)
 		return;
 	mfwd_nl_event(mn, MFWD_CMD_WRONGVIF, ip_hdr(skb)->saddr,
 		      ip_hdr(skb)->daddr, in, r, NULL);
 }
 
-/* Whether a socket here may want the packet: the group is joined on the
- * input device. Source filters are left to the stack, which delivers or
- * drops the original; this only decides that the original must be kept.
+/**
+ * mfwd_joined() - whether a socket on this host joined @grp on @dev
+ * @dev: the device
+ * @grp: the group
+ *
+ * The group membership the stack keeps, hashed as the stack's own
+ * ip_check_mc_rcu() walks it (that is not exported). Source filters are
+ * left to the stack, which delivers or drops what it is given.
+ *
+ * Context: RCU read side.
  */
-static bool mfwd_local_member(const struct net_device *dev, __be32 grp)
+static bool mfwd_joined(const struct net_device *dev, __be32 grp)
 {
 	const struct in_device *in_dev = __in_dev_get_rcu(dev);
+	struct ip_mc_list __rcu **mc_hash;
 	const struct ip_mc_list *im;
 
 	if (!in_dev)
 		return false;
+	mc_hash = rcu_dereference(in_dev->mc_hash);
+	if (mc_hash) {
+		u32 h = hash_32((__force u32)grp, MC_HASH_SZ_LOG);
+
+		for (im = rcu_dereference(mc_hash[h]); im;
+		     im = rcu_dereference(im->next_hash))
+			if (im->multiaddr == grp)
+				return true;
+		return false;
+	}
 	for (im = rcu_dereference(in_dev->mc_list); im;
 	     im = rcu_dereference(im->next_rcu))
 		if (im->multiaddr == grp)
@@ -88,7 +114,46 @@ static bool mfwd_local_member(const struct net_device *dev, __be32 grp)
 static int mfwd_xmit_finish(struct net *net, struct sock *sk,
 			    struct sk_buff *skb)
 {
+	struct mfwd_net *mn = mfwd_pernet(net);
+	struct mfwd_vif *vif = mfwd_vif_find(mn, skb->dev->ifindex);
+
+	/* Counted once the FORWARD hook let the copy go. */
+	if (vif)
+		mfwd_vif_count(vif, skb->len, true);
+	mfwd_count(mn, MFWD_C_COPIES);
 	return dst_output(net, sk, skb);
+}
+
+/* As ip_forward() decides it; the MTU of the output device only. */
+static bool mfwd_too_big(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu || !(ip_hdr(skb)->frag_off & htons(IP_DF)))
+		return false;
+	if (IPCB(skb)->frag_max_size > mtu)
+		return true;
+	if (skb->ignore_df)
+		return false;
+	return !skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu);
+}
+
+/* A copy leaving on @out is also for the sockets that joined its group
+ * there, as ipmr's output through ip_mc_output() gives it to them. The
+ * looped-back packet comes through the hook again, on @out, where it is
+ * not forwarded (RPF) and goes to ip_local_deliver() through local_rt.
+ */
+static void mfwd_loop_local(const struct mfwd_vif *out, struct sk_buff *skb)
+{
+	struct sk_buff *lskb;
+
+	if (!mfwd_joined(out->dev, ip_hdr(skb)->daddr))
+		return;
+	lskb = skb_clone(skb, GFP_ATOMIC);
+	if (!lskb)
+		return;
+	lskb->dev = out->dev;
+	skb_dst_drop(lskb);
+	skb_dst_set_noref(lskb, &out->local_rt->dst);
+	dev_loopback_xmit(dev_net(out->dev), NULL, lskb);
 }
 
 /* Send @skb, or a copy of it if @copy, out of @out. Consumes @skb unless
@@ -98,8 +163,7 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 		      struct mfwd_vif *out, struct sk_buff *skb, bool copy)
 {
 	struct net_device *dev = out->dev;
-	unsigned int hroom = LL_RESERVED_SPACE(dev);
-	struct sk_buff *nskb = skb;
+	struct sk_buff *nskb;
 
 	if (unlikely(out->flags & MFWD_VIF_F_REGISTER)) {
 		mfwd_nl_event(mn, MFWD_CMD_WHOLEPKT, ip_hdr(skb)->saddr,
@@ -107,26 +171,27 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 		mfwd_vif_count(out, skb->len, true);
 		goto consume;
 	}
-	if (unlikely(skb->len > READ_ONCE(dev->mtu) &&
-		     (ip_hdr(skb)->frag_off & htons(IP_DF)) &&
-		     !skb_is_gso(skb))) {
+	/* ipmr's route lookup fails for a device that is down. */
+	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP)))
+		goto consume;
+	if (unlikely(mfwd_too_big(skb, READ_ONCE(dev->mtu)))) {
 		mfwd_count(mn, MFWD_C_DROP_MTU);
 		goto consume;
 	}
-	if (copy) {
-		nskb = __pskb_copy(skb, hroom, GFP_ATOMIC);
-	} else if (skb_cow(skb, hroom)) {
-		kfree_skb(skb);
-		nskb = NULL;
+	nskb = copy ? skb_clone(skb, GFP_ATOMIC) : skb;
+	if (unlikely(!nskb))
+		goto nomem;
+	/* A private header, with correct offsets, in the headroom of @dev. */
+	if (unlikely(skb_cow(nskb, LL_RESERVED_SPACE(dev)))) {
+		kfree_skb(nskb);
+		goto nomem;
 	}
-	if (unlikely(!nskb)) {
-		mfwd_count(mn, MFWD_C_DROP_NOMEM);
-		return;
-	}
-
 	ip_decrease_ttl(ip_hdr(nskb));
-	mfwd_vif_count(out, nskb->len, true);
-	mfwd_count(mn, MFWD_C_COPIES);
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	/* The input bridge's state is not this copy's. */
+	skb_ext_del(nskb, SKB_EXT_BRIDGE_NF);
+#endif
+	mfwd_loop_local(out, nskb);
 	nskb->dev = dev;
 	skb_dst_drop(nskb);
 	skb_dst_set_noref(nskb, &out->rt->dst);
@@ -136,6 +201,9 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 		in->dev, dev, mfwd_xmit_finish);
 	return;
 
+nomem:
+	mfwd_count(mn, MFWD_C_DROP_NOMEM);
+	return;
 consume:
 	if (!copy)
 		consume_skb(skb);
@@ -147,10 +215,12 @@ consume:
  * @r: the route the packet matched
  * @in: the VIF it arrived on
  * @skb: the packet, network header at skb->data
- * @keep: the caller keeps @skb (local delivery); send only copies
+ * @keep: the caller keeps @skb (local delivery, bridging); send only copies
  *
  * Checks RPF and the TTL thresholds and sends a copy out of every output.
- * Unless @keep, @skb is consumed: the last output gets it.
+ * Unless @keep, @skb is consumed: the last output gets it. A packet this
+ * host sent itself (looped back) that fails RPF is not counted and raises
+ * no event, as in ipmr.
  *
  * Context: RCU read side, BH disabled.
  */
@@ -163,15 +233,19 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 	unsigned int i;
 
 	if (unlikely(fwd->iif != in)) {
-		mfwd_wrong_if(mn, r, in, skb);
+		if (skb->pkt_type != PACKET_LOOPBACK &&
+		    !READ_ONCE(fwd->iif->dead))
+			mfwd_wrong_if(mn, r, in, skb);
 		goto out;
 	}
+	if (skb->pkt_type == PACKET_LOOPBACK)
+		mfwd_vif_count(in, skb->len, false);
 	mfwd_route_count(r, skb->len);
 	mfwd_count(mn, MFWD_C_FORWARDED);
 
 	for (i = 0; i < fwd->n_oif; i++) {
 		vif = READ_ONCE(fwd->oif[i].vif);
-		if (!vif || vif == in)
+		if (!vif || vif == in || READ_ONCE(vif->dead))
 			continue;
 		if (ttl <= fwd->oif[i].ttl) {
 			mfwd_count(mn, MFWD_C_DROP_TTL);
@@ -190,40 +264,97 @@ out:
 		kfree_skb(skb);
 }
 
+/* Multicast sources are martians to the stack too (ip_mc_validate_source):
+ * left to it, they are dropped there and never queued or announced.
+ */
+static bool mfwd_martian(__be32 saddr)
+{
+	return ipv4_is_zeronet(saddr) || ipv4_is_multicast(saddr) ||
+	       ipv4_is_lbcast(saddr) || ipv4_is_loopback(saddr);
+}
+
+/* br_netfilter runs the IPv4 hooks on frames the bridge is forwarding
+ * (in_prerouting), and the frame passed up to the bridge device skips
+ * them (ip_sabotage_in) unless the bridge is an L3 slave. Route in the
+ * first pass, never take the frame from the bridge, and let the second
+ * pass go.
+ */
+static int mfwd_bridged(const struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	const struct nf_bridge_info *nb = nf_bridge_info_get(skb);
+
+	if (nb)
+		return nb->in_prerouting ? 1 : -1;
+#endif
+	return 0;
+}
+
+static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
+			       const struct net_device *dev)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	bool loop = skb->pkt_type == PACKET_LOOPBACK;
+	struct mfwd_route *r;
+	struct mfwd_vif *in;
+	int bridged;
+	bool keep;
+
+	bridged = mfwd_bridged(skb);
+	if (bridged < 0)
+		return NF_ACCEPT;
+	in = mfwd_vif_find(mn, dev->ifindex);
+	if (!in)
+		return NF_ACCEPT;
+	if (iph->protocol == IPPROTO_IGMP) {
+		/* Reports for routable groups are for the controller's raw
+		 * socket, which the stack gives only what it routes locally.
+		 */
+		if (!bridged && !skb_dst(skb))
+			skb_dst_set_noref(skb, &in->local_rt->dst);
+		return NF_ACCEPT;
+	}
+	/* Options (Router Alert included) go to the stack: with mc_forwarding
+	 * on, ip_mr_input() handles them as without mfwd.
+	 */
+	if (iph->ihl > 5 || mfwd_martian(iph->saddr))
+		return NF_ACCEPT;
+	if (!loop)
+		mfwd_vif_count(in, skb->len, false);
+	keep = bridged || loop || mfwd_joined(dev, iph->daddr);
+	r = mfwd_route_lookup(mn, iph->saddr, iph->daddr);
+	if (!r || unlikely(READ_ONCE(r->resolving)))
+		return mfwd_unres_queue(mn, in, skb, keep);
+	mfwd_forward(mn, r, in, skb, keep);
+	return keep ? NF_ACCEPT : NF_STOLEN;
+}
+
 /**
  * mfwd_hook() - PRE_ROUTING hook: forward multicast arriving on a VIF
  * @priv: the netns state
  * @skb: the packet
  * @state: hook state
  *
- * Link-local groups, IGMP and anything not multicast, or not arriving on a
- * VIF, pass untouched. The original goes on up the stack only when a socket
- * on the input device may want it.
+ * Link-local groups, IGMP, packets with IP options or a martian source, and
+ * anything not multicast or not arriving on a VIF pass untouched. The
+ * original goes on up the stack when a socket on the input device may want
+ * it, when the bridge is forwarding it, or when this host sent it.
  *
+ * Context: softirq, or process context when NFQUEUE reinjects; BH is
+ * disabled here for the per-CPU counters and the queue's lock.
  * Return: NF_ACCEPT, or NF_STOLEN when the packet was consumed here.
  */
 unsigned int mfwd_hook(void *priv, struct sk_buff *skb,
 		       const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	struct mfwd_net *mn = priv;
-	struct mfwd_route *r;
-	struct mfwd_vif *in;
-	bool local;
+	unsigned int verdict;
 
 	if (!ipv4_is_multicast(iph->daddr) ||
-	    ipv4_is_local_multicast(iph->daddr) ||
-	    iph->protocol == IPPROTO_IGMP)
+	    ipv4_is_local_multicast(iph->daddr))
 		return NF_ACCEPT;
-	in = mfwd_vif_find(mn, state->in->ifindex);
-	if (!in)
-		return NF_ACCEPT;
-	mfwd_vif_count(in, skb->len, false);
-
-	local = mfwd_local_member(state->in, iph->daddr);
-	r = mfwd_route_lookup(mn, iph->saddr, iph->daddr);
-	if (!r)
-		return mfwd_unres_queue(mn, in, skb, local);
-	mfwd_forward(mn, r, in, skb, local);
-	return local ? NF_ACCEPT : NF_STOLEN;
+	local_bh_disable();
+	verdict = mfwd_input(priv, skb, state->in);
+	local_bh_enable();
+	return verdict;
 }

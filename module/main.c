@@ -38,6 +38,8 @@ static int __net_init mfwd_net_init(struct net *net)
 	mutex_init(&mn->lock);
 	xa_init(&mn->vifs);
 	xa_init_flags(&mn->route_ids, XA_FLAGS_ALLOC);
+	INIT_LIST_HEAD(&mn->dead_vifs);
+	INIT_WORK(&mn->gc_work, mfwd_vif_gc_work);
 	mn->cfg = (struct mfwd_config) {
 		.unres_max = MFWD_UNRES_MAX_DEFAULT,
 		.unres_qlen = MFWD_UNRES_QLEN_DEFAULT,
@@ -64,36 +66,68 @@ err_stats:
 }
 
 /* Devices of a dying netns are gone by now, and their VIFs with them
- * (pernet device exits run first); VIFs of devices moved out are gone too.
- * What is left is routes and queued packets.
+ * (pernet device exits run first); so are VIFs of devices moved out. VIFs
+ * are left only at module unload, added after the notifier went away.
  */
-static void __net_exit mfwd_net_exit(struct net *net)
+static void __net_exit mfwd_net_teardown(struct mfwd_net *mn)
 {
-	struct mfwd_net *mn = mfwd_pernet(net);
 	struct mfwd_vif *vif;
 	unsigned long i;
 
-	rtnl_lock();
 	mutex_lock(&mn->lock);
-	xa_for_each(&mn->vifs, i, vif)
-		mfwd_vif_del(mn, vif);
 	mfwd_routes_flush(mn);
 	mutex_unlock(&mn->lock);
-	rtnl_unlock();
-
+	if (!xa_empty(&mn->vifs)) {
+		rtnl_lock();
+		mutex_lock(&mn->lock);
+		xa_for_each(&mn->vifs, i, vif)
+			mfwd_vif_del(mn, vif);
+		mutex_unlock(&mn->lock);
+		rtnl_unlock();
+	}
+	cancel_work_sync(&mn->gc_work);
+	mutex_lock(&mn->lock);
+	mfwd_vif_gc(mn);
+	mutex_unlock(&mn->lock);
 	mfwd_unres_destroy(mn);
-	xa_destroy(&mn->vifs);
-	xa_destroy(&mn->route_ids);
+}
+
+static void __net_exit mfwd_net_exit_batch(struct list_head *net_list)
+{
+	struct mfwd_net *mn;
+	bool hooked = false;
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list) {
+		mn = mfwd_pernet(net);
+		mfwd_net_teardown(mn);
+		hooked |= mn->hook_used;
+	}
+	/* A copy that NFQUEUE took in FORWARD holds mfwd_xmit_finish(); the
+	 * hook's unregistration dropped those queued before it, drop those
+	 * queued by hook runs that were still going on.
+	 */
+	if (hooked) {
+		synchronize_net();
+		list_for_each_entry(net, net_list, exit_list)
+			if (mfwd_pernet(net)->hook_used)
+				nf_queue_nf_hook_drop(net);
+	}
 	/* Route and VIF frees pending in RCU use mn->ctrs and mn->stats. */
 	rcu_barrier();
-	mfwd_routes_destroy(mn);
-	kvfree(mn->scratch);
-	free_percpu(mn->stats);
+	list_for_each_entry(net, net_list, exit_list) {
+		mn = mfwd_pernet(net);
+		xa_destroy(&mn->vifs);
+		xa_destroy(&mn->route_ids);
+		mfwd_routes_destroy(mn);
+		kvfree(mn->scratch);
+		free_percpu(mn->stats);
+	}
 }
 
 static struct pernet_operations mfwd_net_ops = {
 	.init = mfwd_net_init,
-	.exit = mfwd_net_exit,
+	.exit_batch = mfwd_net_exit_batch,
 	.id = &mfwd_net_id,
 	.size = sizeof(struct mfwd_net),
 };
@@ -122,9 +156,11 @@ err_pernet:
 
 static void __exit mfwd_exit(void)
 {
-	mfwd_genl_exit();
-	/* Replays NETDEV_UNREGISTER for every device: removes all VIFs. */
+	/* Replays NETDEV_UNREGISTER for every device: removes all VIFs, and
+	 * announces it while the family is still there.
+	 */
 	mfwd_vif_notifier_exit();
+	mfwd_genl_exit();
 	unregister_pernet_subsys(&mfwd_net_ops);
 	rcu_barrier();
 }

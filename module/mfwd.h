@@ -3,15 +3,18 @@
  * mfwd: an IPv4 multicast forwarding cache.
  *
  * Locking: every writer (VIF, route, config changes) holds mfwd_net.lock.
- * VIF changes also hold RTNL, taken first (the netdevice notifier runs under
- * RTNL and takes mfwd_net.lock). Route changes never take RTNL. The fast
- * path (fwd.c) only reads, under RCU: VIFs by ifindex from an xarray, routes
+ * Adding and removing a VIF also holds RTNL, taken first (the netdevice
+ * notifier runs under RTNL and takes mfwd_net.lock); what removal does to
+ * the routes (a walk of all of them) runs after RTNL is dropped, see
+ * mfwd_vif_gc(). Route changes never take RTNL. The fast path (fwd.c) only
+ * reads, under RCU with BH disabled: VIFs by ifindex from an xarray, routes
  * from an rhashtable, a route's forwarding set from one RCU pointer.
  */
 #ifndef _MFWD_H
 #define _MFWD_H
 
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/rhashtable.h>
@@ -19,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
@@ -49,18 +53,30 @@ struct mfwd_vif_stats {
  * @dev_tracker: reference tracker for @dev
  * @rt: output route of copies leaving on @dev, built once at add time so
  *	that a copy costs no route lookup and no dst allocation
+ * @local_rt: input route for local delivery on @dev: IGMP for the
+ *	controller, copies looped back to sockets that joined the group
  * @stats: per-CPU counters
+ * @ifindex: of @dev, readable after @dev is gone
  * @flags: MFWD_VIF_F_*
  * @threshold: default TTL threshold of outputs on this VIF
+ * @mc_forwarding: this VIF turned mc_forwarding on for @dev
+ * @dead: removed; readers skip it, routes still point to it until
+ *	mfwd_vif_gc() has run
+ * @gc_node: in mfwd_net.dead_vifs while @dead
  * @rcu: frees the VIF after readers are done
  */
 struct mfwd_vif {
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
 	struct rtable *rt;
+	struct rtable *local_rt;
 	struct mfwd_vif_stats __percpu *stats;
+	int ifindex;
 	u32 flags;
 	u8 threshold;
+	bool mc_forwarding;
+	bool dead;
+	struct list_head gc_node;
 	struct rcu_head rcu;
 };
 
@@ -134,7 +150,9 @@ struct mfwd_ctr_block {
  * @stats: per-CPU counters, a slot of @ctr_block
  * @ctr_block: where @stats lives
  * @lastuse: jiffies of the last forwarded packet
- * @last_wrongvif: jiffies of the last WRONGVIF event
+ * @last_wrongvif: 64-bit jiffies of the last WRONGVIF event, 0 for never
+ * @resolving: the packets queued for it are being released: packets of a
+ *	queued (S,G) go behind them (mfwd_unres_queue())
  * @rcu: frees the route after readers are done
  */
 struct mfwd_route {
@@ -146,7 +164,8 @@ struct mfwd_route {
 	struct mfwd_route_stats __percpu *stats;
 	struct mfwd_ctr_block *ctr_block;
 	unsigned long lastuse;
-	unsigned long last_wrongvif;
+	u64 last_wrongvif;
+	bool resolving;
 	struct rcu_head rcu;
 	/* the first forwarding set follows */
 };
@@ -181,9 +200,12 @@ struct mfwd_config {
 
 /**
  * struct mfwd_unres - packets waiting for a route
- * @lock: protects everything here; taken in softirq and process context
- * @list: entries, oldest first
- * @hash: entries by (S,G)
+ * @lock: protects everything here; taken in softirq and, with BH off, in
+ *	process context
+ * @list: entries waiting, in expiry order
+ * @hash: entries by (S,G), waiting or being released
+ * @hash_bits: log2 of the number of buckets in @hash
+ * @seed: of the hash
  * @entries: number of entries
  * @packets: number of queued packets
  * @timer: expires the oldest entries
@@ -192,6 +214,8 @@ struct mfwd_unres {
 	spinlock_t lock;	/* softirq and process context */
 	struct list_head list;
 	struct hlist_head *hash;
+	u32 hash_bits;
+	u32 seed;
 	u32 entries;
 	u32 packets;
 	struct timer_list timer;
@@ -215,6 +239,10 @@ struct mfwd_unres {
  * @ctrs: per-CPU counters of routes
  * @scratch: where a request's forwarding set is built (under @lock)
  * @unres: unresolved queue
+ * @dead_vifs: removed VIFs that routes may still point to
+ * @gc_work: runs mfwd_vif_gc() after a device went away
+ * @dump_seq: changes with every route and VIF change, for NLM_F_DUMP_INTR
+ * @hook_used: @hook was registered at least once
  */
 struct mfwd_net {
 	struct net *net;
@@ -233,7 +261,14 @@ struct mfwd_net {
 	struct mfwd_ctr_pool ctrs;
 	struct mfwd_fwd *scratch;
 	struct mfwd_unres unres;
+	struct list_head dead_vifs;
+	struct work_struct gc_work;
+	unsigned int dump_seq;
+	bool hook_used;
 };
+
+/* Exported by the netfilter core, declared only in its nf_internals.h. */
+void nf_queue_nf_hook_drop(struct net *net);
 
 extern unsigned int mfwd_net_id;
 extern struct genl_family mfwd_genl_family;
@@ -259,6 +294,8 @@ struct mfwd_vif *mfwd_vif_find(struct mfwd_net *mn, int ifindex);
 int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 		 u8 threshold, struct netlink_ext_ack *extack);
 void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif);
+void mfwd_vif_gc(struct mfwd_net *mn);
+void mfwd_vif_gc_work(struct work_struct *work);
 void mfwd_vif_stats_read(const struct mfwd_vif *vif,
 			 struct mfwd_vif_stats *sum);
 int mfwd_vif_notifier_init(void);
@@ -276,7 +313,7 @@ int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
 		   struct netlink_ext_ack *extack);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_routes_flush(struct mfwd_net *mn);
-void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
+void mfwd_routes_drop_dead(struct mfwd_net *mn);
 size_t mfwd_fwd_size(unsigned int n_oif);
 void mfwd_route_stats_read(const struct mfwd_route *r,
 			   struct mfwd_route_stats *sum);
@@ -288,14 +325,19 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 		  struct mfwd_vif *in, struct sk_buff *skb, bool keep);
 
 /* unres.c */
+extern unsigned long mfwd_unres_bytes_max;
+
 int mfwd_unres_init(struct mfwd_net *mn);
+int mfwd_unres_resize(struct mfwd_net *mn, u32 unres_max);
 void mfwd_unres_destroy(struct mfwd_net *mn);
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
-			      struct sk_buff *skb, bool local);
+			      struct sk_buff *skb, bool keep);
 void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
 
 /* netlink.c */
+extern bool mfwd_genl_live;
+
 int mfwd_genl_init(void);
 void mfwd_genl_exit(void);
 void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd);

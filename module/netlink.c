@@ -7,6 +7,7 @@
  * mfwd_net.lock (and RTNL first for VIF changes); dumps read under RCU.
  */
 #include <linux/sort.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
@@ -27,6 +28,9 @@ static const struct genl_multicast_group mfwd_mcgrps[] = {
 };
 
 /* ---- replies and notifications ---- */
+
+/* Cleared (then a grace period) before the family is unregistered. */
+bool mfwd_genl_live __read_mostly;
 
 static int mfwd_put_u64(struct sk_buff *skb, int type, u64 v)
 {
@@ -50,8 +54,9 @@ static int mfwd_fill_vif(struct sk_buff *skb, const struct mfwd_vif *vif,
 	hdr = genlmsg_put(skb, portid, seq, &mfwd_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	ASSERT_RTNL();	/* for the name */
 	mfwd_vif_stats_read(vif, &st);
-	if (nla_put_u32(skb, MFWD_A_IFINDEX, vif->dev->ifindex) ||
+	if (nla_put_u32(skb, MFWD_A_IFINDEX, vif->ifindex) ||
 	    nla_put_string(skb, MFWD_A_IFNAME, vif->dev->name) ||
 	    nla_put_u32(skb, MFWD_A_VIF_FLAGS, vif->flags) ||
 	    nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||
@@ -85,11 +90,11 @@ static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
 	for (i = 0; i < fwd->n_oif; i++) {
 		const struct mfwd_vif *vif = READ_ONCE(fwd->oif[i].vif);
 
-		if (!vif)
+		if (!vif || READ_ONCE(vif->dead))
 			continue;
 		nest = nla_nest_start(skb, MFWD_A_OIF);
 		if (!nest ||
-		    nla_put_u32(skb, MFWD_OIF_A_IFINDEX, vif->dev->ifindex) ||
+		    nla_put_u32(skb, MFWD_OIF_A_IFINDEX, vif->ifindex) ||
 		    nla_put_u8(skb, MFWD_OIF_A_TTL, fwd->oif[i].ttl))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
@@ -111,12 +116,12 @@ static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 	mfwd_route_stats_read(r, &st);
 	if (nla_put_in_addr(skb, MFWD_A_SOURCE, r->key.src) ||
 	    nla_put_in_addr(skb, MFWD_A_GROUP, r->key.grp) ||
-	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->dev->ifindex) ||
+	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->ifindex) ||
 	    mfwd_put_oifs(skb, fwd) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
 	    mfwd_put_u64(skb, MFWD_A_BYTES, u64_stats_read(&st.bytes)) ||
 	    mfwd_put_u64(skb, MFWD_A_WRONG_IF, u64_stats_read(&st.wrong_if)) ||
-	    mfwd_put_u64(skb, MFWD_A_IDLE_MS, jiffies_to_msecs(idle))) {
+	    mfwd_put_u64(skb, MFWD_A_IDLE_MS, jiffies64_to_msecs(idle))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -145,7 +150,8 @@ static void mfwd_multicast(struct mfwd_net *mn, struct sk_buff *msg, gfp_t gfp)
 
 static bool mfwd_listened(struct mfwd_net *mn)
 {
-	return genl_has_listeners(&mfwd_genl_family, mn->net,
+	return READ_ONCE(mfwd_genl_live) &&
+	       genl_has_listeners(&mfwd_genl_family, mn->net,
 				  MFWD_MCGRP_EVENTS_IDX);
 }
 
@@ -196,12 +202,11 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, __be32 src,
 	if (!hdr ||
 	    nla_put_in_addr(msg, MFWD_A_SOURCE, src) ||
 	    nla_put_in_addr(msg, MFWD_A_GROUP, grp) ||
-	    nla_put_u32(msg, MFWD_A_IIF, in->dev->ifindex))
+	    nla_put_u32(msg, MFWD_A_IIF, in->ifindex))
 		return -EMSGSIZE;
 	if (r) {
 		fwd = rcu_dereference(r->fwd);
-		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF,
-				fwd->iif->dev->ifindex) ||
+		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF, fwd->iif->ifindex) ||
 		    (!r->key.src && nla_put_flag(msg, MFWD_A_WILDCARD)))
 			return -EMSGSIZE;
 	}
@@ -235,8 +240,14 @@ void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
 
 	if (!mfwd_listened(mn))
 		return;
-	if (skb)
+	if (skb) {
+		/* An aggregate is not a packet, and may not fit nla_len. */
+		if (skb_is_gso(skb) || skb->len > U16_MAX - NLA_HDRLEN) {
+			mfwd_count(mn, MFWD_C_EVENTS_DROPPED);
+			return;
+		}
 		size = nla_total_size(skb->len) + 128;
+	}
 	msg = genlmsg_new(size, GFP_ATOMIC);
 	if (!msg || mfwd_fill_event(msg, cmd, src, grp, in, r, skb)) {
 		nlmsg_free(msg);
@@ -463,6 +474,10 @@ static int mfwd_nl_vif_del(struct sk_buff *skb, struct genl_info *info)
 		mfwd_vif_del(mn, vif);
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
+	/* The routes, without RTNL, before the reply. */
+	mutex_lock(&mn->lock);
+	mfwd_vif_gc(mn);
+	mutex_unlock(&mn->lock);
 	return PTR_ERR_OR_ZERO(vif);
 }
 
@@ -478,12 +493,12 @@ static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(mfwd_vif_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&mn->lock);
+	rtnl_lock();
 	vif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IFINDEX], info->extack);
 	err = IS_ERR(vif) ? PTR_ERR(vif) :
 	      mfwd_fill_vif(msg, vif, info->snd_portid, info->snd_seq, 0,
 			    MFWD_CMD_VIF_GET);
-	mutex_unlock(&mn->lock);
+	rtnl_unlock();
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -491,23 +506,91 @@ static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * Dumps: the filters a request carries (parsed by the op's policy) and where
+ * the dump stands, kept in cb->ctx.
+ */
+struct mfwd_dump_ctx {
+	unsigned long pos;
+	__be32 src;
+	__be32 grp;
+	u32 ifindex;
+	u8 has_src:1;
+	u8 has_grp:1;
+	u8 has_ifindex:1;
+};
+
+static struct mfwd_dump_ctx *mfwd_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct mfwd_dump_ctx) > sizeof(cb->ctx));
+	return (struct mfwd_dump_ctx *)cb->ctx;
+}
+
+static struct nlattr **mfwd_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+static int mfwd_nl_dump_start(struct netlink_callback *cb)
+{
+	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(cb);
+	struct nlattr **tb = mfwd_dump_attrs(cb);
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (tb[MFWD_A_SOURCE]) {
+		ctx->src = nla_get_in_addr(tb[MFWD_A_SOURCE]);
+		ctx->has_src = 1;
+	}
+	if (tb[MFWD_A_GROUP]) {
+		ctx->grp = nla_get_in_addr(tb[MFWD_A_GROUP]);
+		ctx->has_grp = 1;
+	}
+	if (tb[MFWD_A_IIF] || tb[MFWD_A_IFINDEX]) {
+		ctx->ifindex = nla_get_u32(tb[MFWD_A_IIF] ?: tb[MFWD_A_IFINDEX]);
+		ctx->has_ifindex = 1;
+	}
+	/* A route with every VIF as an output fits in one message: the
+	 * dump must not end in -EMSGSIZE on a socket that has not yet read
+	 * anything (whose first buffer is NLMSG_GOODSIZE).
+	 */
+	cb->min_dump_alloc = NLMSG_HDRLEN + GENL_HDRLEN +
+			     nla_total_size(sizeof(__be32)) * 2 +
+			     nla_total_size(sizeof(u32)) +
+			     nla_total_size(nla_total_size(sizeof(u32)) +
+					    nla_total_size(sizeof(u8))) *
+			     MFWD_VIFS_MAX +
+			     nla_total_size_64bit(sizeof(u64)) * 4;
+	return 0;
+}
+
 static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mfwd_net *mn = mfwd_pernet(sock_net(skb->sk));
+	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(cb);
 	struct mfwd_vif *vif;
 	unsigned long idx;
 	int err = 0;
 
-	rcu_read_lock();
-	xa_for_each_start(&mn->vifs, idx, vif, cb->args[0]) {
+	rtnl_lock();	/* for the names; VIFs change under RTNL */
+	cb->seq = mn->dump_seq;
+	xa_for_each_start(&mn->vifs, idx, vif, ctx->pos) {
+		unsigned int at = skb->len;
+
+		if (ctx->has_ifindex && vif->ifindex != ctx->ifindex)
+			continue;
 		err = mfwd_fill_vif(skb, vif, NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				    MFWD_CMD_VIF_GET);
 		if (err)
 			break;
+		nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + at));
 	}
-	rcu_read_unlock();
-	cb->args[0] = err ? idx : ULONG_MAX;
+	rtnl_unlock();
+	ctx->pos = err ? idx : ULONG_MAX;
 	return err && !skb->len ? err : skb->len;
 }
 
@@ -544,6 +627,11 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 	err = mfwd_nl_key(info, &key);
 	if (err)
 		return ERR_PTR(err);
+	if (info->attrs[MFWD_A_IIF]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MFWD_A_IIF],
+				    "iif filters dumps only");
+		return ERR_PTR(-EINVAL);
+	}
 	r = mfwd_route_find(mn, &key);
 	if (!r) {
 		NL_SET_ERR_MSG(info->extack, "no such route");
@@ -593,25 +681,43 @@ unlock:
 	return genlmsg_reply(msg, info);
 }
 
+static bool mfwd_dump_match(const struct mfwd_dump_ctx *ctx,
+			    const struct mfwd_route *r,
+			    const struct mfwd_fwd *fwd)
+{
+	return (!ctx->has_grp || r->key.grp == ctx->grp) &&
+	       (!ctx->has_src || r->key.src == ctx->src) &&
+	       (!ctx->has_ifindex || fwd->iif->ifindex == ctx->ifindex);
+}
+
 static int mfwd_nl_route_dump(struct sk_buff *skb,
 			      struct netlink_callback *cb)
 {
 	struct mfwd_net *mn = mfwd_pernet(sock_net(skb->sk));
+	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(cb);
+	const struct mfwd_fwd *fwd;
 	struct mfwd_route *r;
 	unsigned long id;
 	int err = 0;
 
 	rcu_read_lock();
-	xa_for_each_start(&mn->route_ids, id, r, cb->args[0]) {
-		err = mfwd_fill_route(skb, r, rcu_dereference(r->fwd),
-				      NETLINK_CB(cb->skb).portid,
+	cb->seq = READ_ONCE(mn->dump_seq);
+	xa_for_each_start(&mn->route_ids, id, r, ctx->pos) {
+		unsigned int at = skb->len;
+
+		fwd = rcu_dereference(r->fwd);
+		/* Going away with its input VIF (mfwd_vif_gc()). */
+		if (READ_ONCE(fwd->iif->dead) || !mfwd_dump_match(ctx, r, fwd))
+			continue;
+		err = mfwd_fill_route(skb, r, fwd, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				      MFWD_CMD_ROUTE_GET);
 		if (err)
 			break;
+		nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + at));
 	}
 	rcu_read_unlock();
-	cb->args[0] = err ? id : ULONG_MAX;
+	ctx->pos = err ? id : ULONG_MAX;
 	return err && !skb->len ? err : skb->len;
 }
 
@@ -624,16 +730,21 @@ static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	struct mfwd_vif *vif;
 	unsigned long i;
 
-	if (vifs)
-		rtnl_lock();
+	/* Routes never need RTNL; nor does what removing VIFs does to them. */
 	mutex_lock(&mn->lock);
 	mfwd_routes_flush(mn);
-	if (vifs)
-		xa_for_each(&mn->vifs, i, vif)
-			mfwd_vif_del(mn, vif);
 	mutex_unlock(&mn->lock);
-	if (vifs)
-		rtnl_unlock();
+	if (!vifs)
+		return 0;
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->vifs, i, vif)
+		mfwd_vif_del(mn, vif);
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+	mutex_lock(&mn->lock);
+	mfwd_vif_gc(mn);
+	mutex_unlock(&mn->lock);
 	return 0;
 }
 
@@ -727,13 +838,55 @@ static void mfwd_set_u32(u32 *dst, const struct nlattr *attr)
 		WRITE_ONCE(*dst, nla_get_u32(attr));
 }
 
+/* Limits that protect the host: above their defaults only for the host's
+ * administrator, as namespaced sysctls are.
+ */
+static const struct {
+	u16 attr;
+	u32 dflt;
+} mfwd_limits[] = {
+	{ MFWD_A_UNRES_MAX, MFWD_UNRES_MAX_DEFAULT },
+	{ MFWD_A_UNRES_QLEN, MFWD_UNRES_QLEN_DEFAULT },
+	{ MFWD_A_UNRES_TIMEOUT_MS, MFWD_UNRES_TIMEOUT_MS },
+	{ MFWD_A_MAX_ROUTES, MFWD_ROUTES_DEFAULT },
+};
+
+static int mfwd_nl_check_limits(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nlattr *attr;
+	unsigned int i;
+
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(mfwd_limits); i++) {
+		attr = info->attrs[mfwd_limits[i].attr];
+		if (attr && nla_get_u32(attr) > mfwd_limits[i].dflt) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "raising a limit above its default needs CAP_NET_ADMIN in the initial user namespace");
+			return -EPERM;
+		}
+	}
+	return 0;
+}
+
 static int mfwd_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	struct mfwd_config *cfg = &mn->cfg;
 	struct nlattr **tb = info->attrs;
+	int err;
 
+	err = mfwd_nl_check_limits(skb, info);
+	if (err)
+		return err;
 	mutex_lock(&mn->lock);
+	if (tb[MFWD_A_UNRES_MAX]) {
+		err = mfwd_unres_resize(mn, nla_get_u32(tb[MFWD_A_UNRES_MAX]));
+		if (err) {
+			mutex_unlock(&mn->lock);
+			return err;
+		}
+	}
 	mfwd_set_u32(&cfg->unres_max, tb[MFWD_A_UNRES_MAX]);
 	mfwd_set_u32(&cfg->unres_qlen, tb[MFWD_A_UNRES_QLEN]);
 	mfwd_set_u32(&cfg->unres_timeout_ms, tb[MFWD_A_UNRES_TIMEOUT_MS]);
@@ -784,9 +937,11 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
 };
 
+/* ROUTE_DEL and ROUTE_GET; a ROUTE_GET dump takes IIF as a filter too. */
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
@@ -817,19 +972,28 @@ static const struct nla_policy mfwd_config_policy[MFWD_A_MAX + 1] = {
 	.flags = _flags,					\
 }
 
+#define MFWD_DUMP_OP(_cmd, _doit, _dumpit, _policy) {		\
+	.cmd = _cmd,						\
+	.doit = _doit,						\
+	.start = mfwd_nl_dump_start,				\
+	.dumpit = _dumpit,					\
+	.policy = _policy,					\
+	.maxattr = MFWD_A_MAX,					\
+}
+
 static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_VIF_ADD, mfwd_nl_vif_add, NULL, mfwd_vif_add_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_VIF_DEL, mfwd_nl_vif_del, NULL, mfwd_vif_policy,
 		GENL_UNS_ADMIN_PERM),
-	MFWD_OP(MFWD_CMD_VIF_GET, mfwd_nl_vif_get, mfwd_nl_vif_dump,
-		mfwd_vif_policy, 0),
+	MFWD_DUMP_OP(MFWD_CMD_VIF_GET, mfwd_nl_vif_get, mfwd_nl_vif_dump,
+		     mfwd_vif_policy),
 	MFWD_OP(MFWD_CMD_ROUTE_ADD, mfwd_nl_route_add, NULL,
 		mfwd_route_add_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,
 		mfwd_route_policy, GENL_UNS_ADMIN_PERM),
-	MFWD_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
-		mfwd_route_policy, 0),
+	MFWD_DUMP_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
+		     mfwd_route_policy),
 	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_STATS_GET, mfwd_nl_stats_get, NULL,
@@ -855,10 +1019,17 @@ struct genl_family mfwd_genl_family __ro_after_init = {
 
 int mfwd_genl_init(void)
 {
-	return genl_register_family(&mfwd_genl_family);
+	int err = genl_register_family(&mfwd_genl_family);
+
+	if (!err)
+		WRITE_ONCE(mfwd_genl_live, true);
+	return err;
 }
 
 void mfwd_genl_exit(void)
 {
+	/* Nothing may use the family's group ids once it is gone. */
+	WRITE_ONCE(mfwd_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&mfwd_genl_family);
 }

@@ -69,12 +69,13 @@ static int mfwd_ctr_get(struct mfwd_net *mn, struct mfwd_route *r)
 		spin_unlock_bh(&p->lock);
 		if (b)
 			break;
-		nb = kzalloc(sizeof(*nb), GFP_KERNEL);
+		nb = kzalloc(sizeof(*nb), GFP_KERNEL_ACCOUNT);
 		if (!nb)
 			return -ENOMEM;
 		nb->pool = p;
-		nb->pcpu = __alloc_percpu(sizeof(*nb->pcpu) * MFWD_CTR_SLOTS,
-					  __alignof__(*nb->pcpu));
+		nb->pcpu = __alloc_percpu_gfp(sizeof(*nb->pcpu) * MFWD_CTR_SLOTS,
+					      __alignof__(*nb->pcpu),
+					      GFP_KERNEL_ACCOUNT);
 		if (!nb->pcpu) {
 			kfree(nb);
 			return -ENOMEM;
@@ -212,7 +213,7 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 		return -ENOSPC;
 	}
 	/* One allocation: the route and its first forwarding set. */
-	r = kmalloc(sizeof(*r) + fwd_size, GFP_KERNEL);
+	r = kmalloc(sizeof(*r) + fwd_size, GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	memset(r, 0, sizeof(*r));
@@ -222,17 +223,18 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 		goto err_free;
 	r->key = *key;
 	r->lastuse = jiffies;
-	/* As if the last event was long ago, whatever the interval. */
-	r->last_wrongvif = jiffies - MAX_JIFFY_OFFSET;
+	r->last_wrongvif = 0;		/* never */
+	r->resolving = true;		/* until its queued packets are out */
 	RCU_INIT_POINTER(r->fwd, mfwd_route_fwd0(r));
 	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
-			      &mn->next_id, GFP_KERNEL);
+			      &mn->next_id, GFP_KERNEL_ACCOUNT);
 	if (err < 0)
 		goto err_ctr;
 	err = mfwd_route_insert(mn, r);
 	if (err)
 		goto err_id;
 	mn->nr_routes++;
+	mn->dump_seq++;
 	if (!key->src)
 		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard + 1);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
@@ -240,7 +242,10 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 	return 0;
 
 err_id:
+	/* A dump may have found it by id: free it after a grace period. */
 	xa_erase(&mn->route_ids, r->id);
+	call_rcu(&r->rcu, mfwd_route_free_rcu);
+	return err;
 err_ctr:
 	mfwd_ctr_put(r);
 err_free:
@@ -277,10 +282,11 @@ int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
 		NL_SET_ERR_MSG(extack, "route exists");
 		return -EEXIST;
 	}
-	new = kmemdup(fwd, mfwd_fwd_size(fwd->n_oif), GFP_KERNEL);
+	new = kmemdup(fwd, mfwd_fwd_size(fwd->n_oif), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	old = rcu_replace_pointer(r->fwd, new, lockdep_is_held(&mn->lock));
+	mn->dump_seq++;
 	if (old != mfwd_route_fwd0(r))
 		kfree_rcu(old, rcu);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
@@ -301,6 +307,7 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 	rhashtable_remove_fast(&mn->routes, &r->node, mfwd_route_params);
 	xa_erase(&mn->route_ids, r->id);
 	mn->nr_routes--;
+	mn->dump_seq++;
 	if (!r->key.src)
 		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard - 1);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
@@ -321,17 +328,16 @@ void mfwd_routes_flush(struct mfwd_net *mn)
 }
 
 /**
- * mfwd_routes_drop_vif() - take a VIF out of every route
+ * mfwd_routes_drop_dead() - take the dead VIFs out of every route
  * @mn: netns state
- * @vif: the VIF going away
  *
- * Routes whose input it is are deleted. In the others its output slot is
- * cleared in place: readers skip empty slots, and the VIF is freed only
+ * Routes whose input is dead are deleted. In the others dead output slots
+ * are cleared in place: readers skip empty slots, and a VIF is freed only
  * after a grace period, so no allocation (that could fail) is needed.
  *
- * Context: @mn->lock held.
+ * Context: @mn->lock held; not RTNL (it visits every route).
  */
-void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
+void mfwd_routes_drop_dead(struct mfwd_net *mn)
 {
 	struct mfwd_route *r;
 	struct mfwd_fwd *fwd;
@@ -345,18 +351,20 @@ void mfwd_routes_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 
 		fwd = rcu_dereference_protected(r->fwd,
 						lockdep_is_held(&mn->lock));
-		if (fwd->iif == vif) {
+		if (fwd->iif->dead) {
 			mfwd_route_del(mn, r);
 			continue;
 		}
 		for (i = 0; i < fwd->n_oif; i++) {
-			if (fwd->oif[i].vif == vif) {
+			if (fwd->oif[i].vif && fwd->oif[i].vif->dead) {
 				WRITE_ONCE(fwd->oif[i].vif, NULL);
 				changed = true;
 			}
 		}
-		if (changed)
+		if (changed) {
+			mn->dump_seq++;
 			mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
+		}
 		cond_resched();
 	}
 }

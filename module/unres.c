@@ -4,17 +4,33 @@
  *
  * A packet that matches no route is held in an (S,G) entry and the
  * controller gets a NOCACHE event, once per entry. Installing a route that
- * matches the entry forwards its packets in arrival order. Entries expire;
- * both the number of entries and the packets per entry are bounded, and
- * every packet dropped or freed here is counted.
+ * matches the entry forwards its packets in arrival order, and packets of
+ * that (S,G) that arrive meanwhile go behind them. Entries expire; the
+ * number of entries, the packets per entry and the bytes queued in all
+ * namespaces are bounded, and every packet dropped or freed here is
+ * counted. A new (S,G) that finds the table full evicts the oldest entry,
+ * so that the controller still hears of new flows.
  */
-#include <linux/hash.h>
 #include <linux/ip.h>
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "mfwd.h"
 
-#define MFWD_UNRES_HASH_BITS	8
+#define MFWD_UNRES_BITS_MIN	6
+#define MFWD_UNRES_BITS_MAX	16
+/* Packets one (S,G) may queue while its route is being released. */
+#define MFWD_UNRES_RESOLVING_QLEN	1024
+
+unsigned long mfwd_unres_bytes_max __read_mostly = 32UL << 20;
+module_param_named(unres_bytes_max, mfwd_unres_bytes_max, ulong, 0644);
+MODULE_PARM_DESC(unres_bytes_max,
+		 "bytes (truesize) queued in unresolved entries, all namespaces");
+
+static atomic_long_t mfwd_unres_bytes = ATOMIC_LONG_INIT(0);
 
 /*
  * Packets of one (S,G) may arrive on several VIFs; each keeps its own input
@@ -23,16 +39,17 @@
  */
 struct mfwd_unres_entry {
 	struct hlist_node hnode;
-	struct list_head list;	/* by expiry */
+	struct list_head list;	/* u->list by expiry, or a resolver's list */
 	struct mfwd_key key;
 	unsigned long expires;
+	bool resolving;
 	struct sk_buff_head q;
 };
 
-static u32 mfwd_unres_hash(__be32 src, __be32 grp)
+static u32 mfwd_unres_hash(const struct mfwd_unres *u, __be32 src, __be32 grp)
 {
-	return hash_64(((u64)(__force u32)src << 32) | (__force u32)grp,
-		       MFWD_UNRES_HASH_BITS);
+	return hash_32(jhash_2words((__force u32)src, (__force u32)grp,
+				    u->seed), u->hash_bits);
 }
 
 static struct mfwd_unres_entry *mfwd_unres_find(struct mfwd_unres *u,
@@ -40,19 +57,38 @@ static struct mfwd_unres_entry *mfwd_unres_find(struct mfwd_unres *u,
 {
 	struct mfwd_unres_entry *e;
 
-	hlist_for_each_entry(e, &u->hash[mfwd_unres_hash(src, grp)], hnode)
+	hlist_for_each_entry(e, &u->hash[mfwd_unres_hash(u, src, grp)], hnode)
 		if (e->key.src == src && e->key.grp == grp)
 			return e;
 	return NULL;
 }
 
-/* Unlink @e; its packets are the caller's. Context: u->lock held. */
-static void mfwd_unres_unlink(struct mfwd_unres *u, struct mfwd_unres_entry *e)
+static void mfwd_unres_unqueue(struct mfwd_unres *u, struct sk_buff *skb)
+{
+	u->packets--;
+	atomic_long_sub(skb->truesize, &mfwd_unres_bytes);
+}
+
+/* Move the packets of @e to @to. Context: u->lock held. */
+static void mfwd_unres_take(struct mfwd_unres *u, struct mfwd_unres_entry *e,
+			    struct sk_buff_head *to)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&e->q, skb)
+		mfwd_unres_unqueue(u, skb);
+	skb_queue_splice_tail_init(&e->q, to);
+}
+
+/* Unhash @e, taking its packets to @to. Context: u->lock held. */
+static void mfwd_unres_unlink(struct mfwd_unres *u, struct mfwd_unres_entry *e,
+			      struct sk_buff_head *to)
 {
 	hlist_del(&e->hnode);
-	list_del(&e->list);
+	if (!e->resolving)
+		list_del(&e->list);
 	u->entries--;
-	u->packets -= skb_queue_len(&e->q);
+	mfwd_unres_take(u, e, to);
 }
 
 /* Keep the list in expiry order, which a lowered timeout would break if new
@@ -67,7 +103,7 @@ static void mfwd_unres_link(struct mfwd_unres *u, struct mfwd_unres_entry *e)
 			break;
 	}
 	list_add(&e->list, &pos->list);
-	hlist_add_head(&e->hnode, &u->hash[mfwd_unres_hash(e->key.src,
+	hlist_add_head(&e->hnode, &u->hash[mfwd_unres_hash(u, e->key.src,
 							   e->key.grp)]);
 	u->entries++;
 	if (!timer_pending(&u->timer) ||
@@ -75,18 +111,24 @@ static void mfwd_unres_link(struct mfwd_unres *u, struct mfwd_unres_entry *e)
 		mod_timer(&u->timer, e->expires);
 }
 
-static void mfwd_unres_free(struct mfwd_net *mn, struct mfwd_unres_entry *e,
-			    enum mfwd_counter why)
+/* Context: BH disabled (per-CPU counters). */
+static void mfwd_unres_purge(struct mfwd_net *mn, struct sk_buff_head *q,
+			     enum mfwd_counter why)
 {
 	struct sk_buff *skb;
 
-	local_bh_disable();	/* per-CPU counters */
-	while ((skb = __skb_dequeue(&e->q))) {
+	while ((skb = __skb_dequeue(q))) {
 		mfwd_count(mn, why);
 		kfree_skb(skb);
 	}
-	local_bh_enable();
-	kfree(e);
+}
+
+static void mfwd_unres_free(struct list_head *gone)
+{
+	struct mfwd_unres_entry *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, gone, list)
+		kfree(e);
 }
 
 static void mfwd_unres_timer(struct timer_list *t)
@@ -94,34 +136,79 @@ static void mfwd_unres_timer(struct timer_list *t)
 	struct mfwd_unres *u = from_timer(u, t, timer);
 	struct mfwd_net *mn = container_of(u, struct mfwd_net, unres);
 	struct mfwd_unres_entry *e, *tmp;
-	LIST_HEAD(dead);
+	struct sk_buff_head dead;
+	LIST_HEAD(gone);
 
+	__skb_queue_head_init(&dead);
 	spin_lock(&u->lock);
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
 		if (time_before(jiffies, e->expires)) {
 			mod_timer(&u->timer, e->expires);
 			break;
 		}
-		mfwd_unres_unlink(u, e);
-		list_add(&e->list, &dead);
+		mfwd_unres_unlink(u, e, &dead);
+		list_add(&e->list, &gone);
 	}
 	spin_unlock(&u->lock);
 
-	list_for_each_entry_safe(e, tmp, &dead, list)
-		mfwd_unres_free(mn, e, MFWD_C_DROP_EXPIRED);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED);
+	mfwd_unres_free(&gone);
+}
+
+static u32 mfwd_unres_bits(u32 unres_max)
+{
+	u32 bits = order_base_2(max(unres_max, 1U));
+
+	return clamp(bits, MFWD_UNRES_BITS_MIN, MFWD_UNRES_BITS_MAX);
 }
 
 int mfwd_unres_init(struct mfwd_net *mn)
 {
 	struct mfwd_unres *u = &mn->unres;
 
-	u->hash = kcalloc(1 << MFWD_UNRES_HASH_BITS, sizeof(*u->hash),
-			  GFP_KERNEL);
+	u->hash_bits = mfwd_unres_bits(mn->cfg.unres_max);
+	u->hash = kvcalloc(1U << u->hash_bits, sizeof(*u->hash),
+			   GFP_KERNEL_ACCOUNT);
 	if (!u->hash)
 		return -ENOMEM;
+	u->seed = get_random_u32();
 	spin_lock_init(&u->lock);
 	INIT_LIST_HEAD(&u->list);
 	timer_setup(&u->timer, mfwd_unres_timer, 0);
+	return 0;
+}
+
+/**
+ * mfwd_unres_resize() - size the hash for a new unres-max
+ * @mn: netns state
+ * @unres_max: the new limit
+ *
+ * Context: @mn->lock held (so no entry is being released), process.
+ * Return: 0 or -ENOMEM (the old hash stays).
+ */
+int mfwd_unres_resize(struct mfwd_net *mn, u32 unres_max)
+{
+	struct mfwd_unres *u = &mn->unres;
+	u32 bits = mfwd_unres_bits(unres_max);
+	struct hlist_head *new, *old;
+	struct mfwd_unres_entry *e;
+
+	lockdep_assert_held(&mn->lock);
+
+	if (bits == u->hash_bits)
+		return 0;
+	new = kvcalloc(1U << bits, sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	spin_lock_bh(&u->lock);
+	old = u->hash;
+	u->hash = new;
+	u->hash_bits = bits;
+	list_for_each_entry(e, &u->list, list)
+		hlist_add_head(&e->hnode,
+			       &new[mfwd_unres_hash(u, e->key.src, e->key.grp)]);
+	spin_unlock_bh(&u->lock);
+	kvfree(old);
 	return 0;
 }
 
@@ -129,13 +216,77 @@ void mfwd_unres_destroy(struct mfwd_net *mn)
 {
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e, *tmp;
+	struct sk_buff_head dead;
 
+	__skb_queue_head_init(&dead);
 	del_timer_sync(&u->timer);
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
-		mfwd_unres_unlink(u, e);
-		mfwd_unres_free(mn, e, MFWD_C_DROP_EXPIRED);
+		mfwd_unres_unlink(u, e, &dead);
+		kfree(e);
 	}
-	kfree(u->hash);
+	local_bh_disable();
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED);
+	local_bh_enable();
+	kvfree(u->hash);
+}
+
+/* Make room for a new entry: the oldest waiting one goes, its packets
+ * counted as dropped. Context: u->lock held.
+ */
+static bool mfwd_unres_evict(struct mfwd_unres *u, struct sk_buff_head *dead,
+			     struct list_head *gone)
+{
+	struct mfwd_unres_entry *e;
+
+	e = list_first_entry_or_null(&u->list, struct mfwd_unres_entry, list);
+	if (!e)
+		return false;
+	mfwd_unres_unlink(u, e, dead);
+	list_add(&e->list, gone);
+	return true;
+}
+
+static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
+					       const struct mfwd_key *key,
+					       struct sk_buff_head *dead,
+					       struct list_head *gone)
+{
+	struct mfwd_unres *u = &mn->unres;
+	struct mfwd_unres_entry *e;
+
+	if (!READ_ONCE(mn->cfg.unres_max))
+		return NULL;
+	if (u->entries >= READ_ONCE(mn->cfg.unres_max) &&
+	    !mfwd_unres_evict(u, dead, gone))
+		return NULL;
+	e = kzalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e)
+		return NULL;
+	e->key = *key;
+	e->expires = jiffies +
+		     msecs_to_jiffies(READ_ONCE(mn->cfg.unres_timeout_ms));
+	__skb_queue_head_init(&e->q);
+	mfwd_unres_link(u, e);
+	return e;
+}
+
+/* Context: u->lock held. Return: whether @skb was queued on @e. */
+static bool mfwd_unres_add(struct mfwd_net *mn, struct mfwd_unres_entry *e,
+			   struct sk_buff *skb)
+{
+	u32 qlen = e->resolving ? MFWD_UNRES_RESOLVING_QLEN :
+				  READ_ONCE(mn->cfg.unres_qlen);
+
+	if (skb_queue_len(&e->q) >= qlen)
+		return false;
+	if (atomic_long_add_return(skb->truesize, &mfwd_unres_bytes) >
+	    READ_ONCE(mfwd_unres_bytes_max)) {
+		atomic_long_sub(skb->truesize, &mfwd_unres_bytes);
+		return false;
+	}
+	__skb_queue_tail(&e->q, skb);
+	mn->unres.packets++;
+	return true;
 }
 
 /**
@@ -143,78 +294,131 @@ void mfwd_unres_destroy(struct mfwd_net *mn)
  * @mn: netns state
  * @in: the VIF it arrived on
  * @skb: the packet
- * @local: a local socket may want @skb: queue a copy and let it go on
+ * @keep: the stack keeps @skb (local delivery, bridging): queue a copy and
+ *	let the original go on
  *
- * Context: the PRE_ROUTING hook.
+ * Also takes the packets of a route whose queue is being released: those
+ * of an (S,G) still queued go behind the queued ones.
+ *
+ * Context: the PRE_ROUTING hook, BH disabled.
  * Return: the hook's verdict for @skb.
  */
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
-			      struct sk_buff *skb, bool local)
+			      struct sk_buff *skb, bool keep)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mfwd_key key = { .src = iph->saddr, .grp = iph->daddr };
-	unsigned int verdict = local ? NF_ACCEPT : NF_DROP;
+	unsigned int verdict = keep ? NF_ACCEPT : NF_DROP;
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e;
+	struct sk_buff_head dead;
+	enum mfwd_counter why;
 	bool created = false;
 	struct mfwd_route *r;
+	struct sk_buff *qskb;
+	LIST_HEAD(gone);
 
+	__skb_queue_head_init(&dead);
 	spin_lock(&u->lock);
-	/* A route added since the caller's lookup has released the queue
-	 * under this lock already: take it rather than queue behind it.
+	why = MFWD_C_DROP_NO_VIF;
+	if (READ_ONCE(in->dead))	/* its packets were purged already */
+		goto drop;
+	e = mfwd_unres_find(u, key.src, key.grp);
+	/* A route added since the caller's lookup: forward, unless packets
+	 * of this (S,G) still wait for it.
 	 */
 	r = mfwd_route_lookup(mn, key.src, key.grp);
-	if (unlikely(r)) {
+	if (r && !e) {
 		spin_unlock(&u->lock);
-		mfwd_forward(mn, r, in, skb, local);
-		return local ? NF_ACCEPT : NF_STOLEN;
+		mfwd_forward(mn, r, in, skb, keep);
+		return keep ? NF_ACCEPT : NF_STOLEN;
 	}
-	e = mfwd_unres_find(u, key.src, key.grp);
+	why = MFWD_C_DROP_QUEUE_FULL;
 	if (!e) {
-		if (u->entries >= READ_ONCE(mn->cfg.unres_max))
-			goto full;
-		e = kzalloc(sizeof(*e), GFP_ATOMIC);
+		e = mfwd_unres_new(mn, &key, &dead, &gone);
 		if (!e)
-			goto full;
-		e->key = key;
-		e->expires = jiffies +
-			msecs_to_jiffies(READ_ONCE(mn->cfg.unres_timeout_ms));
-		__skb_queue_head_init(&e->q);
-		mfwd_unres_link(u, e);
+			goto drop;
 		created = true;
 	}
-	if (skb_queue_len(&e->q) >= READ_ONCE(mn->cfg.unres_qlen))
-		goto full;
-	if (local) {
-		skb = skb_clone(skb, GFP_ATOMIC);
-		if (!skb)
-			goto full;
+	qskb = keep ? skb_clone(skb, GFP_ATOMIC) : skb;
+	if (!qskb)
+		goto drop;
+	if (!mfwd_unres_add(mn, e, qskb)) {
+		if (keep)
+			kfree_skb(qskb);
+		goto drop;
 	}
-	__skb_queue_tail(&e->q, skb);
-	u->packets++;
-	verdict = local ? NF_ACCEPT : NF_STOLEN;
+	verdict = keep ? NF_ACCEPT : NF_STOLEN;
 	goto unlock;
-full:
-	mfwd_count(mn, MFWD_C_DROP_QUEUE_FULL);
+drop:
+	mfwd_count(mn, why);
 unlock:
 	spin_unlock(&u->lock);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_QUEUE_FULL);
+	mfwd_unres_free(&gone);
 	if (created)
 		mfwd_nl_event(mn, MFWD_CMD_NOCACHE, key.src, key.grp, in, NULL,
 			      NULL);
 	return verdict;
 }
 
-static bool mfwd_unres_match(const struct mfwd_unres_entry *e,
-			     const struct mfwd_route *r)
+/* Forward released packets, each checked against its own input VIF.
+ * Context: @mn->lock held, so no VIF goes away meanwhile.
+ */
+static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
+			       struct sk_buff_head *q)
 {
-	return e->key.grp == r->key.grp &&
-	       (!r->key.src || e->key.src == r->key.src);
+	struct mfwd_vif *in;
+	struct sk_buff *skb;
+
+	local_bh_disable();
+	rcu_read_lock();
+	while ((skb = __skb_dequeue(q))) {
+		in = mfwd_vif_find(mn, skb->dev->ifindex);
+		if (in && in->dev == skb->dev) {
+			mfwd_forward(mn, r, in, skb, false);
+		} else {
+			mfwd_count(mn, MFWD_C_DROP_NO_VIF);
+			kfree_skb(skb);
+		}
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/* Take the entries @r resolves off the expiry list, to @todo; they stay
+ * hashed, so that packets of their (S,G) go behind the queued ones.
+ * Context: u->lock held.
+ */
+static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
+			     struct list_head *todo)
+{
+	struct mfwd_unres_entry *e, *tmp;
+
+	if (r->key.src) {
+		e = mfwd_unres_find(u, r->key.src, r->key.grp);
+		if (e) {
+			e->resolving = true;
+			list_move_tail(&e->list, todo);
+		}
+		return;
+	}
+	list_for_each_entry_safe(e, tmp, &u->list, list) {
+		if (e->key.grp != r->key.grp)
+			continue;
+		e->resolving = true;
+		list_move_tail(&e->list, todo);
+	}
 }
 
 /**
  * mfwd_unres_resolve() - forward the packets a new route resolves
  * @mn: netns state
- * @r: the new route; (*,G) resolves every source of G
+ * @r: the new route, in the table with @r->resolving set; (*,G) resolves
+ *	every source of G
+ *
+ * Releases each entry until it stays empty, then unhashes it: from then on
+ * its (S,G) takes the route directly. Clears @r->resolving at the end.
  *
  * Context: @mn->lock held, process context.
  */
@@ -222,40 +426,37 @@ void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r)
 {
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e, *tmp;
-	struct sk_buff *skb;
-	LIST_HEAD(done);
+	struct sk_buff_head batch;
+	LIST_HEAD(todo);
+	bool done;
 
+	__skb_queue_head_init(&batch);
 	spin_lock_bh(&u->lock);
-	list_for_each_entry_safe(e, tmp, &u->list, list) {
-		if (!mfwd_unres_match(e, r))
-			continue;
-		mfwd_unres_unlink(u, e);
-		list_add_tail(&e->list, &done);
-	}
+	mfwd_unres_claim(u, r, &todo);
 	spin_unlock_bh(&u->lock);
 
-	list_for_each_entry_safe(e, tmp, &done, list) {
-		local_bh_disable();
-		rcu_read_lock();
-		while ((skb = __skb_dequeue(&e->q))) {
-			struct mfwd_vif *in = mfwd_vif_find(mn,
-							    skb->dev->ifindex);
-
-			if (in && in->dev == skb->dev) {
-				mfwd_forward(mn, r, in, skb, false);
-			} else {
-				mfwd_count(mn, MFWD_C_DROP_NO_VIF);
-				kfree_skb(skb);
+	list_for_each_entry_safe(e, tmp, &todo, list) {
+		do {
+			spin_lock_bh(&u->lock);
+			mfwd_unres_take(u, e, &batch);
+			done = skb_queue_empty(&batch);
+			if (done) {
+				hlist_del(&e->hnode);
+				u->entries--;
 			}
-		}
-		rcu_read_unlock();
-		local_bh_enable();
+			spin_unlock_bh(&u->lock);
+			mfwd_unres_release(mn, r, &batch);
+		} while (!done);
+		list_del(&e->list);
 		kfree(e);
+		cond_resched();
 	}
+	WRITE_ONCE(r->resolving, false);
 }
 
-/* Free the packets that arrived on @vif, and the entries left empty.
- * Context: @mn->lock held.
+/* Free the packets that arrived on @vif, and the entries left empty, and
+ * mark @vif dead under the lock, so that none of its packets is queued
+ * after this. Context: @mn->lock held.
  */
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 {
@@ -263,31 +464,28 @@ void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 	struct mfwd_unres_entry *e, *tmp;
 	struct sk_buff *skb, *next;
 	struct sk_buff_head dead;
-	LIST_HEAD(empty);
+	LIST_HEAD(gone);
 
 	__skb_queue_head_init(&dead);
 	spin_lock_bh(&u->lock);
+	WRITE_ONCE(vif->dead, true);
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
 		skb_queue_walk_safe(&e->q, skb, next) {
 			if (skb->dev != vif->dev)
 				continue;
 			__skb_unlink(skb, &e->q);
+			mfwd_unres_unqueue(u, skb);
 			__skb_queue_tail(&dead, skb);
-			u->packets--;
 		}
 		if (skb_queue_empty(&e->q)) {
-			mfwd_unres_unlink(u, e);
-			list_add(&e->list, &empty);
+			mfwd_unres_unlink(u, e, &dead);
+			list_add(&e->list, &gone);
 		}
 	}
 	spin_unlock_bh(&u->lock);
 
-	list_for_each_entry_safe(e, tmp, &empty, list)
-		kfree(e);
-	local_bh_disable();	/* per-CPU counters */
-	while ((skb = __skb_dequeue(&dead))) {
-		mfwd_count(mn, MFWD_C_DROP_NO_VIF);
-		kfree_skb(skb);
-	}
+	mfwd_unres_free(&gone);
+	local_bh_disable();
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_NO_VIF);
 	local_bh_enable();
 }

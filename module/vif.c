@@ -2,9 +2,11 @@
 /*
  * mfwd: VIFs, the devices enabled for forwarding.
  */
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/rtnetlink.h>
+#include <net/dst.h>
 #include <net/route.h>
 
 #include "mfwd.h"
@@ -66,6 +68,7 @@ static int mfwd_hook_update(struct mfwd_net *mn, bool want)
 		err = nf_register_net_hook(mn->net, &mn->hook);
 		if (err)
 			return err;
+		mn->hook_used = true;
 	} else {
 		nf_unregister_net_hook(mn->net, &mn->hook);
 	}
@@ -78,9 +81,72 @@ static void mfwd_vif_free_rcu(struct rcu_head *head)
 	struct mfwd_vif *vif = container_of(head, struct mfwd_vif, rcu);
 
 	dst_release(&vif->rt->dst);
+	dst_release(&vif->local_rt->dst);
 	netdev_put(vif->dev, &vif->dev_tracker);
 	free_percpu(vif->stats);
 	kfree(vif);
+}
+
+/* mc_forwarding on the device (and "all" while the netns has a VIF), as
+ * ipmr sets it: the stack then loops this host's own multicast back to the
+ * hook (ip_mc_output()) and hands what mfwd leaves to it, Router Alert
+ * included, to ip_mr_input(). Routes cached before the change are flushed.
+ */
+static void mfwd_vif_mc_forwarding(struct mfwd_net *mn, struct mfwd_vif *vif,
+				   bool on)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(vif->dev);
+	struct net *net = mn->net;
+	int d = on ? 1 : -1;
+
+	if (on && in_dev)
+		vif->mc_forwarding = true;
+	if (vif->mc_forwarding && in_dev)
+		WRITE_ONCE(IPV4_DEVCONF(in_dev->cnf, MC_FORWARDING),
+			   IPV4_DEVCONF(in_dev->cnf, MC_FORWARDING) + d);
+	if (mn->nr_vifs == (on ? 1 : 0))
+		WRITE_ONCE(IPV4_DEVCONF_ALL(net, MC_FORWARDING),
+			   IPV4_DEVCONF_ALL(net, MC_FORWARDING) + d);
+	rt_genid_bump_ipv4(net);
+}
+
+static struct mfwd_vif *mfwd_vif_alloc(struct net_device *dev, u32 flags,
+				       u8 threshold)
+{
+	struct mfwd_vif *vif;
+
+	vif = kzalloc(sizeof(*vif), GFP_KERNEL_ACCOUNT);
+	if (!vif)
+		return NULL;
+	vif->stats = __alloc_percpu_gfp(sizeof(*vif->stats),
+					__alignof__(*vif->stats),
+					GFP_KERNEL_ACCOUNT);
+	if (!vif->stats)
+		goto err_free;
+	/* One multicast output route for all copies sent here. Not
+	 * RTCF_LOCAL: copies reach local sockets through local_rt.
+	 */
+	vif->rt = rt_dst_alloc(dev, RTCF_MULTICAST, RTN_MULTICAST, true);
+	if (!vif->rt)
+		goto err_stats;
+	vif->local_rt = rt_dst_alloc(dev, RTCF_MULTICAST | RTCF_LOCAL,
+				     RTN_MULTICAST, false);
+	if (!vif->local_rt)
+		goto err_rt;
+	vif->dev = dev;
+	vif->ifindex = dev->ifindex;
+	vif->flags = flags;
+	vif->threshold = threshold;
+	netdev_hold(dev, &vif->dev_tracker, GFP_KERNEL);
+	return vif;
+
+err_rt:
+	dst_release(&vif->rt->dst);
+err_stats:
+	free_percpu(vif->stats);
+err_free:
+	kfree(vif);
+	return NULL;
 }
 
 /**
@@ -111,28 +177,14 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 		NL_SET_ERR_MSG(extack, "too many VIFs");
 		return -ENOSPC;
 	}
-	vif = kzalloc(sizeof(*vif), GFP_KERNEL);
+	vif = mfwd_vif_alloc(dev, flags, threshold);
 	if (!vif)
 		return -ENOMEM;
-	vif->stats = netdev_alloc_pcpu_stats(struct mfwd_vif_stats);
-	if (!vif->stats)
-		goto err_free;
-	/* One multicast output route for all copies sent here. Not
-	 * RTCF_LOCAL: forwarded copies are not looped back to the router.
-	 */
-	vif->rt = rt_dst_alloc(dev, RTCF_MULTICAST, RTN_MULTICAST, true);
-	if (!vif->rt)
-		goto err_stats;
-	vif->dev = dev;
-	vif->flags = flags;
-	vif->threshold = threshold;
-	netdev_hold(dev, &vif->dev_tracker, GFP_KERNEL);
-
 	if (!(flags & MFWD_VIF_F_NO_ALLMULTI)) {
 		err = dev_set_allmulti(dev, 1);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot turn ALLMULTI on");
-			goto err_dev;
+			goto err_free;
 		}
 	}
 	err = mfwd_hook_update(mn, true);
@@ -140,10 +192,13 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hook");
 		goto err_allmulti;
 	}
-	err = xa_err(xa_store(&mn->vifs, dev->ifindex, vif, GFP_KERNEL));
+	err = xa_err(xa_store(&mn->vifs, dev->ifindex, vif,
+			      GFP_KERNEL_ACCOUNT));
 	if (err)
 		goto err_hook;
 	mn->nr_vifs++;
+	mn->dump_seq++;
+	mfwd_vif_mc_forwarding(mn, vif, true);
 	mfwd_nl_notify_vif(mn, vif, MFWD_CMD_VIF_ADD);
 	return 0;
 
@@ -152,23 +207,21 @@ err_hook:
 err_allmulti:
 	if (!(flags & MFWD_VIF_F_NO_ALLMULTI))
 		dev_set_allmulti(dev, -1);
-err_dev:
-	netdev_put(dev, &vif->dev_tracker);
-	dst_release(&vif->rt->dst);
-err_stats:
-	free_percpu(vif->stats);
 err_free:
-	kfree(vif);
-	return err ? err : -ENOMEM;
+	mfwd_vif_free_rcu(&vif->rcu);	/* never published */
+	return err;
 }
 
 /**
- * mfwd_vif_del() - remove a VIF from its netns and from every route
+ * mfwd_vif_del() - remove a VIF from its netns
  * @mn: netns state
  * @vif: the VIF
  *
- * Routes whose input it was are deleted; queued packets that arrived on it
- * are freed. The VIF itself is freed after an RCU grace period.
+ * The VIF stops being found and is marked dead, so readers skip it; the
+ * packets queued from it are freed. What it means for the routes (routes
+ * whose input it was are deleted, output slots cleared) is mfwd_vif_gc()'s
+ * work, which walks all routes and so must not run under RTNL: the caller
+ * runs it after dropping RTNL, or leaves it to mn->gc_work.
  *
  * Context: RTNL and @mn->lock held.
  */
@@ -177,15 +230,49 @@ void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif)
 	ASSERT_RTNL();
 	lockdep_assert_held(&mn->lock);
 
-	xa_erase(&mn->vifs, vif->dev->ifindex);
+	xa_erase(&mn->vifs, vif->ifindex);
 	mn->nr_vifs--;
-	mfwd_routes_drop_vif(mn, vif);
-	mfwd_unres_drop_vif(mn, vif);
+	mn->dump_seq++;
+	mfwd_unres_drop_vif(mn, vif);	/* marks it dead */
 	mfwd_nl_notify_vif(mn, vif, MFWD_CMD_VIF_DEL);
+	mfwd_vif_mc_forwarding(mn, vif, false);
 	if (!(vif->flags & MFWD_VIF_F_NO_ALLMULTI))
 		dev_set_allmulti(vif->dev, -1);
+	/* Copies in flight or queued below keep the routes, not the device. */
+	dst_dev_put(&vif->rt->dst);
+	dst_dev_put(&vif->local_rt->dst);
 	mfwd_hook_update(mn, mn->nr_vifs > 0);
-	call_rcu(&vif->rcu, mfwd_vif_free_rcu);
+	list_add_tail(&vif->gc_node, &mn->dead_vifs);
+}
+
+/**
+ * mfwd_vif_gc() - take removed VIFs out of every route, then free them
+ * @mn: netns state
+ *
+ * Context: @mn->lock held, not RTNL.
+ */
+void mfwd_vif_gc(struct mfwd_net *mn)
+{
+	struct mfwd_vif *vif, *tmp;
+
+	lockdep_assert_held(&mn->lock);
+
+	if (list_empty(&mn->dead_vifs))
+		return;
+	mfwd_routes_drop_dead(mn);
+	list_for_each_entry_safe(vif, tmp, &mn->dead_vifs, gc_node) {
+		list_del(&vif->gc_node);
+		call_rcu(&vif->rcu, mfwd_vif_free_rcu);
+	}
+}
+
+void mfwd_vif_gc_work(struct work_struct *work)
+{
+	struct mfwd_net *mn = container_of(work, struct mfwd_net, gc_work);
+
+	mutex_lock(&mn->lock);
+	mfwd_vif_gc(mn);
+	mutex_unlock(&mn->lock);
 }
 
 static int mfwd_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -200,8 +287,11 @@ static int mfwd_netdev_event(struct notifier_block *nb, unsigned long event,
 	mn = mfwd_pernet(dev_net(dev));
 	mutex_lock(&mn->lock);
 	vif = mfwd_vif_find(mn, dev->ifindex);
-	if (vif && vif->dev == dev)
+	if (vif && vif->dev == dev) {
 		mfwd_vif_del(mn, vif);
+		/* Under RTNL here: the routes are walked in a worker. */
+		schedule_work(&mn->gc_work);
+	}
 	mutex_unlock(&mn->lock);
 	return NOTIFY_DONE;
 }

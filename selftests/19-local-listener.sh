@@ -3,8 +3,9 @@
 # Local delivery is unchanged: a socket on the router that joined G on the
 # input interface r0 gets every packet exactly once, with the TTL it was
 # sent with, while the packets are forwarded to r1 and r2.  A router socket
-# that joined G on an output (r1) gets none (forwarded copies are not looped
-# back, as with ipmr).  A group without a route still reaches the local
+# that joined G on an output (r1) gets every forwarded copy once, with TTL-1
+# (copies are looped back to it, as ipmr's ip_mc_output does).  A group
+# without a route still reaches the local
 # socket while its packets wait in the unresolved queue; installing the
 # route forwards the queued ones without a second local delivery.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -25,12 +26,15 @@ RX_NOSYNC=1 rx_start local1 - r1 $G $G2
 send -- --group $G --count $N --ttl 20
 topo_sync
 wait_rx local r0 $G $N
-topo_sync	# the local receiver has written its final count meanwhile
+wait_rx local1 r1 $G $N
+topo_sync	# the local receivers have written their final counts meanwhile
 check_rx $G "1=$N 2=$N 3=0"
 check_eq "$(rx_count local r0 $G)" $N "local socket on r0"
 check_eq "$(rx_ttls local r0 $G)" "20:$N" "local socket TTLs (not decremented)"
 check_eq "$(rx_bad local r0 $G)" 0 "local socket corrupted payloads"
-check_eq "$(rx_count local1 r1 $G)" 0 "local socket on output r1"
+check_eq "$(rx_count local1 r1 $G)" $N "local socket on output r1"
+check_eq "$(rx_ttls local1 r1 $G)" "19:$N" "local socket on output r1: TTLs"
+check_eq "$(rx_bad local1 r1 $G)" 0 "local socket on output r1: corrupted payloads"
 check_eq "$(rx_ttls rx1 eth0 $G)" "19:$N" "rx1 TTLs"
 check_route $G $S packets=$N
 check_stats forwarded=$N copies=$((2 * N))
