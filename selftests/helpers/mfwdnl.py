@@ -273,7 +273,8 @@ def answer(err, tlv):
     """The one-line form of an ack."""
     if err == 0:
         return "ok"
-    out = f"error {errno.errorcode.get(err, str(err))} ({os.strerror(err)})"
+    name = "EOPNOTSUPP" if err == errno.EOPNOTSUPP else errno.errorcode.get(err, str(err))
+    out = f"error {name} ({os.strerror(err)})"
     if NLMSGERR_ATTR_MSG in tlv:
         out += ' msg="%s"' % tlv[NLMSGERR_ATTR_MSG].rstrip(b"\0").decode()
     if NLMSGERR_ATTR_MISS_TYPE in tlv:
