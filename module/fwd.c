@@ -14,9 +14,8 @@
 #include <linux/ip.h>
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
-#include <linux/version.h>
 #include <net/dst.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#if __has_include("net/gso.h")	/* Linux 6.5 */
 #include <net/gso.h>
 #endif
 #include <net/ip.h>
@@ -85,6 +84,7 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
  * left to the stack, which delivers or drops what it is given.
  *
  * Context: RCU read side.
+ * Return: true if some socket joined @grp on @dev.
  */
 static bool mfwd_joined(const struct net_device *dev, __be32 grp)
 {

@@ -7,14 +7,14 @@
  * mfwd_net.lock (and RTNL first for VIF changes); dumps read under RCU.
  */
 #include <linux/sort.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
 #include "mfwd.h"
 
 #ifndef GENL_MCAST_CAP_NET_ADMIN
-#error "mfwd needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a backport) to keep its events group private"
+/* Without it anyone could join "events" and read WHOLEPKT packets. */
+#error "mfwd needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7 or a backport)"
 #endif
 
 enum { MFWD_MCGRP_EVENTS_IDX };
@@ -526,20 +526,26 @@ static struct mfwd_dump_ctx *mfwd_dump_ctx(struct netlink_callback *cb)
 	return (struct mfwd_dump_ctx *)cb->ctx;
 }
 
-static struct nlattr **mfwd_dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
+/* What dumps filter on; the core validated the request with the op's
+ * policy already.
+ */
+static const struct nla_policy mfwd_dump_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_IFINDEX] = { .type = NLA_U32 },
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_IIF] = { .type = NLA_U32 },
+};
 
 static int mfwd_nl_dump_start(struct netlink_callback *cb)
 {
 	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(cb);
-	struct nlattr **tb = mfwd_dump_attrs(cb);
+	struct nlattr *tb[MFWD_A_MAX + 1];
+	int err;
 
+	err = nlmsg_parse_deprecated(cb->nlh, GENL_HDRLEN, tb, MFWD_A_MAX,
+				     mfwd_dump_policy, cb->extack);
+	if (err)
+		return err;
 	memset(ctx, 0, sizeof(*ctx));
 	if (tb[MFWD_A_SOURCE]) {
 		ctx->src = nla_get_in_addr(tb[MFWD_A_SOURCE]);
