@@ -20,6 +20,10 @@
 # A short KVER (6.1, 6.12) means the newest installed kernel of that series.
 ifneq ($(KVER),)
 ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+# KVER=debug: the debug kernel's cached tree (mk/debug.mk)
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell tools/vm/run -k $(KVER) --kdir 2>/dev/null)
+endif
 override KVER := $(or $(shell tools/vm/run -k $(KVER) --kver 2>/dev/null),$(KVER))
 endif
 KDIR ?= /lib/modules/$(KVER)/build
@@ -31,10 +35,16 @@ KDIR ?= $(lastword $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | so
 KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 endif
 
-# Kernels "make check" tests on (short forms resolved by tools/vm/run -k).
+# Kernels "make check" tests on (short forms resolved by tools/vm/run -k;
+# "debug" is the debug kernel of mk/debug.mk, built first if needed).
 KERNELS ?= 6.1 6.12
 # Tests "make check" runs (default: all of selftests/[0-9]*.sh).
 TESTS ?=
+# The tests CI runs on the debug kernel (globs over test names), and those
+# "make check" runs there: the CI subset when debug is one of several
+# KERNELS and no TESTS were named; every test with KERNELS=debug.
+DEBUG_CI_TESTS ?= 1* 2* 3*
+DEBUG_TESTS ?= $(if $(TESTS),,$(if $(filter-out debug,$(KERNELS)),$(DEBUG_CI_TESTS)))
 # Test VMs "make check" runs at once (each VM uses one host core).
 JOBS ?= 2
 
@@ -70,9 +80,9 @@ deps:
 # selftests/run builds mfwdctl and, per kernel, mfwd.ko in build/<kver>/.
 # Tests 50 and 51 need the kernel's netlink schemas and YNL CLI: extracting
 # them here once is much faster than in every VM.
-check:
+check: $(if $(filter debug,$(KERNELS)),debug-kernel)
 	tools/lint/ksrc.sh build/ksrc schema ynl
-	selftests/run -j $(JOBS) $(addprefix -k ,$(KERNELS)) $(TESTS)
+	DEBUG_TESTS="$(DEBUG_TESTS)" selftests/run -j $(JOBS) $(addprefix -k ,$(KERNELS)) $(TESTS)
 
 demo: deps
 	$(MAKE) all
