@@ -15,7 +15,7 @@
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <net/dst.h>
-#if __has_include("net/gso.h")	/* Linux 6.5 */
+#ifdef MFWD_HAVE_NET_GSO_H	/* Linux 6.5 */
 #include <net/gso.h>
 #endif
 #include <net/ip.h>
