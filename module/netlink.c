@@ -850,23 +850,32 @@ static void mfwd_set_u32(u32 *dst, const struct nlattr *attr)
 static const struct {
 	u16 attr;
 	u32 dflt;
+	size_t offset;
 } mfwd_limits[] = {
-	{ MFWD_A_UNRES_MAX, MFWD_UNRES_MAX_DEFAULT },
-	{ MFWD_A_UNRES_QLEN, MFWD_UNRES_QLEN_DEFAULT },
-	{ MFWD_A_UNRES_TIMEOUT_MS, MFWD_UNRES_TIMEOUT_MS },
-	{ MFWD_A_MAX_ROUTES, MFWD_ROUTES_DEFAULT },
+	{ MFWD_A_UNRES_MAX, MFWD_UNRES_MAX_DEFAULT,
+	  offsetof(struct mfwd_config, unres_max) },
+	{ MFWD_A_UNRES_QLEN, MFWD_UNRES_QLEN_DEFAULT,
+	  offsetof(struct mfwd_config, unres_qlen) },
+	{ MFWD_A_UNRES_TIMEOUT_MS, MFWD_UNRES_TIMEOUT_MS,
+	  offsetof(struct mfwd_config, unres_timeout_ms) },
+	{ MFWD_A_MAX_ROUTES, MFWD_ROUTES_DEFAULT,
+	  offsetof(struct mfwd_config, max_routes) },
 };
 
-static int mfwd_nl_check_limits(struct sk_buff *skb, struct genl_info *info)
+/* Lowering is anyone's, also from a value the host's administrator set. */
+static int mfwd_nl_check_limits(struct sk_buff *skb, struct genl_info *info,
+				const struct mfwd_config *cfg)
 {
 	const struct nlattr *attr;
 	unsigned int i;
+	u32 cur;
 
 	if (netlink_capable(skb, CAP_NET_ADMIN))
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(mfwd_limits); i++) {
 		attr = info->attrs[mfwd_limits[i].attr];
-		if (attr && nla_get_u32(attr) > mfwd_limits[i].dflt) {
+		cur = *(const u32 *)((const char *)cfg + mfwd_limits[i].offset);
+		if (attr && nla_get_u32(attr) > max(mfwd_limits[i].dflt, cur)) {
 			NL_SET_ERR_MSG_ATTR(info->extack, attr,
 					    "raising a limit above its default needs CAP_NET_ADMIN in the initial user namespace");
 			return -EPERM;
@@ -882,16 +891,13 @@ static int mfwd_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr **tb = info->attrs;
 	int err;
 
-	err = mfwd_nl_check_limits(skb, info);
-	if (err)
-		return err;
 	mutex_lock(&mn->lock);
-	if (tb[MFWD_A_UNRES_MAX]) {
+	err = mfwd_nl_check_limits(skb, info, cfg);
+	if (!err && tb[MFWD_A_UNRES_MAX])
 		err = mfwd_unres_resize(mn, nla_get_u32(tb[MFWD_A_UNRES_MAX]));
-		if (err) {
-			mutex_unlock(&mn->lock);
-			return err;
-		}
+	if (err) {
+		mutex_unlock(&mn->lock);
+		return err;
 	}
 	mfwd_set_u32(&cfg->unres_max, tb[MFWD_A_UNRES_MAX]);
 	mfwd_set_u32(&cfg->unres_qlen, tb[MFWD_A_UNRES_QLEN]);
@@ -943,8 +949,13 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
 };
 
-/* ROUTE_DEL and ROUTE_GET; a ROUTE_GET dump takes IIF as a filter too. */
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+};
+
+/* ROUTE_GET: a dump takes IIF as a filter too (a do refuses it). */
+static const struct nla_policy mfwd_route_get_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
@@ -999,7 +1010,7 @@ static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,
 		mfwd_route_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_DUMP_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
-		     mfwd_route_policy),
+		     mfwd_route_get_policy),
 	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_STATS_GET, mfwd_nl_stats_get, NULL,
