@@ -8,6 +8,9 @@
 # Unprivileged users (uid 65534 without capabilities, also as "root" of a
 # user namespace that does not own the netns) get EPERM for every write
 # and can still read everything.
+# user namespaces: not in the VM's chroot
+# shellcheck source-path=SCRIPTDIR source=helpers/unchroot.sh
+. "$(dirname "$0")/helpers/unchroot.sh"
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=topo.sh
