@@ -208,6 +208,8 @@ struct mfwd_config {
  * @seed: of the hash
  * @entries: number of entries
  * @packets: number of queued packets
+ * @evict_start: jiffies when the current second of evictions began
+ * @evicted: entries evicted in it
  * @timer: expires the oldest entries
  */
 struct mfwd_unres {
@@ -218,6 +220,8 @@ struct mfwd_unres {
 	u32 seed;
 	u32 entries;
 	u32 packets;
+	unsigned long evict_start;
+	u32 evicted;
 	struct timer_list timer;
 };
 

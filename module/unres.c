@@ -9,7 +9,9 @@
  * number of entries, the packets per entry and the bytes queued in all
  * namespaces are bounded, and every packet dropped or freed here is
  * counted. A new (S,G) that finds the table full evicts the oldest entry,
- * so that the controller still hears of new flows.
+ * so that the controller still hears of new flows; at most
+ * MFWD_UNRES_EVICT_RATE times a second, so that a flood of new (S,G)
+ * costs an allocation and an event per packet only that often.
  */
 #include <linux/ip.h>
 #include <linux/jhash.h>
@@ -22,6 +24,7 @@
 
 #define MFWD_UNRES_BITS_MIN	6
 #define MFWD_UNRES_BITS_MAX	16
+#define MFWD_UNRES_EVICT_RATE	64
 /* Packets one (S,G) may queue while its route is being released. */
 #define MFWD_UNRES_RESOLVING_QLEN	1024
 
@@ -238,9 +241,16 @@ static bool mfwd_unres_evict(struct mfwd_unres *u, struct sk_buff_head *dead,
 {
 	struct mfwd_unres_entry *e;
 
+	if (time_after(jiffies, u->evict_start + HZ)) {
+		u->evict_start = jiffies;
+		u->evicted = 0;
+	}
+	if (u->evicted >= MFWD_UNRES_EVICT_RATE)
+		return false;
 	e = list_first_entry_or_null(&u->list, struct mfwd_unres_entry, list);
 	if (!e)
 		return false;
+	u->evicted++;
 	mfwd_unres_unlink(u, e, dead);
 	list_add(&e->list, gone);
 	return true;

@@ -3,8 +3,9 @@
 # Notifications: "mfwdctl monitor" in its own process sees, in order, what
 # other processes and the kernel do: VIF add/del (with flags and
 # threshold), route add, replace (ROUTE_ADD, new outputs, counters kept),
-# del, the route change when an output device is deleted (ROUTE_ADD without
-# it), the ROUTE_DEL when the input device is deleted, flush (ROUTE_DEL per
+# del, the route change when an output device is deleted (VIF_DEL, then
+# ROUTE_ADD without it: the routes are walked after RTNL is released), the
+# ROUTE_DEL when the input device is deleted, flush (ROUTE_DEL per
 # route) and "flush all" (VIF_DEL per VIF); events_sent counts them; a
 # listener in another netns sees none of them.
 # shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
@@ -49,11 +50,11 @@ route_add ($SRC_IP,$GRP) iif=r0 oifs=r1/1,d0/5 packets=2
 route_add (*,$G2) iif=r0 oifs=d0/3,d1/1,r1/1 packets=0
 route_add ($SRC_IP,$G3) iif=d1 oifs=r1/1 packets=0
 route_del ($SRC_IP,$GRP) iif=r0 oifs=r1/1,d0/5 packets=2
-route_add (*,$G2) iif=r0 oifs=d1/1,r1/1 packets=0
 vif_del d0 flags= ttl=3
+route_add (*,$G2) iif=r0 oifs=d1/1,r1/1 packets=0
+vif_del d1 flags=noallmulti ttl=1
 route_add (*,$G2) iif=r0 oifs=r1/1 packets=0
 route_del ($SRC_IP,$G3) iif=d1 oifs=r1/1 packets=0
-vif_del d1 flags=noallmulti ttl=1
 vif_del r2 flags= ttl=1
 route_add ($SRC_IP,$G4) iif=r0 oifs=r1/1 packets=0
 route_del (*,$G2) iif=r0 oifs=r1/1 packets=0
