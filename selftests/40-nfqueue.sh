@@ -11,12 +11,14 @@
 #      delivered exactly once to each receiver with TTL-1; the other is
 #      queued and delivered when its route is added; counters exact;
 #  (2) a flood of 20,000 distinct unrouted (S,G) (pktgen: 1000 sources,
-#      21 groups) through the queue
-#      with the shortest entry lifetime (100 ms) and a small table, so that
-#      the expiry timer and evictions run while the program holds the
-#      unresolved queue's lock: no hang (a softirq on the program's CPU
-#      taking the same lock would deadlock), every packet that reached mfwd
-#      is accounted for (expired or dropped), the routed flow still works.
+#      21 groups) through the queue, with the shortest entry lifetime
+#      (100 ms) and room for 1024 entries: every packet creates an entry
+#      (under the unresolved queue's lock, in the verdict program), and
+#      entries expire on every timer tick, in a softirq on the same CPU
+#      (CPU 0: pktgen, the queue and the program) that takes the same lock.
+#      No hang (the old module, BH enabled there, could deadlock), every
+#      packet that reached mfwd is accounted for (expired or dropped), the
+#      routed flow still works.
 # On a debug kernel the lockdep/preemption checks would report the old
 # module here too; tools/vm/run fails the test on any splat.
 # timeout: 600
@@ -112,7 +114,7 @@ stat_is() { [[ $(stats_field "$1") == "$2" ]]; }
 
 # ---- (2) a flood of misses through the queue, short lifetimes ------------------
 modprobe pktgen 2>/dev/null || skip "pktgen not available"
-mf config set unres-max 16 unres-qlen 4 unres-timeout 100
+mf config set unres-max 1024 unres-qlen 4 unres-timeout 100
 st0=$("$MFWDCTL" -j stats)
 in0=$(vif_field r0 pkts_in) acc0=$(nfq_field accepted)
 # shellcheck disable=SC2016  # the script expands its own variables

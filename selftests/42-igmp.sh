@@ -15,6 +15,7 @@
 # hosts' wire but a UDP packet sent last on the (*,G) route), the routes'
 # counters count only that packet, and IGMP creates no unresolved entry and
 # no NOCACHE event.
+# timeout: 600
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=topo.sh
