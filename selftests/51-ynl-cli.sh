@@ -15,7 +15,7 @@
 # (cli.py of 6.12 cannot combine --subscribe with --do or --dump: when a
 # notification arrives in its own datagram before the reply, it crashes on
 # "op.attr_set" of None. So a separate cli.py process listens.)
-# timeout: 600
+# timeout: 900
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

@@ -175,4 +175,4 @@ wait_for grep -q '^ok' "$tmp/ev" || fail "userns root joining the events group: 
 userns "$MFWDCTL" route add group 239.55.0.9 iif d0 oif d1
 wait "$listener" || fail "the userns listener failed: $(cat "$tmp/ev")"
 check_eq "$(cat "$tmp/ev")" $'ok\nroute_add 239.55.0.9' "events the userns root gets in its netns"
-pass "userns root: its netns, limits only down to the defaults (EPERM above); events group admin-only"
+pass "userns root: its netns; limits not above the defaults (EPERM); events group admin-only"
