@@ -59,8 +59,11 @@ module/netlink.c@s/\[MFWD_A_FLUSH_VIFS\] = { \.type = NLA_FLAG },/&\n\t[MFWD_A_I
 module/netlink.c@/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 },/{n;n;n;/MFWD_A_OIF/d}@route-add: do request
 module/netlink.c@s/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 }/[MFWD_A_SOURCE] = { .type = NLA_U32 }/@type u32 is the spec's u32/big-endian
 # handlers and permissions
-module/netlink.c@s/mfwd_route_policy, 0),/mfwd_route_policy, GENL_UNS_ADMIN_PERM),/@route-get: admin-perm
+module/netlink.c@s/mfwd_none_policy, 0),/mfwd_none_policy, GENL_UNS_ADMIN_PERM),/@stats-get: admin-perm
 module/netlink.c@s/mfwd_nl_vif_dump,/NULL,/@vif-get: dumpit present as in the spec
+# dump filters: route-get's policy without IIF; route-del's with it
+module/netlink.c@/^static const struct nla_policy mfwd_route_get_policy/,/^};/{/MFWD_A_IIF/d}@route-get: do request ['group', 'source'] + dump request ['group', 'iif', 'source']
+module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{s/^\t\[MFWD_A_GROUP\] = { \.type = NLA_BE32 },/&\n\t[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),/}@route-del: do request ['group', 'source']
 # the strict genetlink header checks: resv_start_op 0
 module/netlink.c@s/\.resv_start_op = 0,/.resv_start_op = MFWD_CMD_WHOLEPKT + 1,/@.resv_start_op is 0 or absent
 # the replace flag: gone from the policy, from the spec
