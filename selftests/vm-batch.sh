@@ -163,7 +163,8 @@ kmemleak_check() {
 	}
 	while IFS= read -r line; do
 		[[ $line == "unreferenced object"* ]] && flush
-		[[ $line == *mfwd* ]] && mine=1
+		# a frame in mfwd while it is loaded: "func+0x1/0x2 [mfwd]"
+		[[ $line == *"[mfwd]"* ]] && mine=1
 		if [[ $line =~ ^\ +0x([0-9a-f]+)$ ]]; then
 			a=$((0x${BASH_REMATCH[1]}))
 			if [[ -n $mod_lo ]] && ((a >= mod_lo && a < mod_hi)); then
