@@ -93,6 +93,8 @@ int nl_request(struct nlmsghdr *nlh);
 /* an errno that requests queued from now on do not report as an error */
 extern int nl_ignore_errno;
 int nl_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data);
+/* nl_query() for "show": with -j the replies are one JSON array */
+int nl_show(struct nlmsghdr *nlh, nl_data_cb cb, void *data);
 int nl_batch_begin(void);
 int nl_batch_flush(void);
 int nl_batch_failed(void);

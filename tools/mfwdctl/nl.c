@@ -769,6 +769,20 @@ int nl_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data)
 	return run_query(nlh, cb, data, &err) ? EXIT_FAIL : ret;
 }
 
+int nl_show(struct nlmsghdr *nlh, nl_data_cb cb, void *data)
+{
+	int ret;
+
+	if (opts.json)
+		json_open_array(NULL);
+	ret = nl_query(nlh, cb, data);
+	if (opts.json) {
+		json_close_array();
+		json_end();
+	}
+	return ret;
+}
+
 /* ---- events ---- */
 
 int nl_subscribe_events(void)

@@ -395,14 +395,7 @@ static int route_show(int argc, char **argv)
 		nl_put_u32(nlh, MFWD_A_SOURCE, f.source);
 	if (f.has_iif)
 		nl_put_u32(nlh, MFWD_A_IIF, f.iif);
-	if (opts.json)
-		json_open_array(NULL);
-	ret = nl_query(nlh, route_show_cb, &f);
-	if (opts.json) {
-		json_close_array();
-		json_end();
-	}
-	return ret;
+	return nl_show(nlh, route_show_cb, &f);
 }
 
 static int route_get(int argc, char **argv)

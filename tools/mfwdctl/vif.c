@@ -229,14 +229,7 @@ static int vif_show(int argc, char **argv)
 		nlh = nl_msg(MFWD_CMD_VIF_GET, NLM_F_DUMP);
 	}
 	/* always an array in JSON, even for one VIF */
-	if (opts.json)
-		json_open_array(NULL);
-	ret = nl_query(nlh, vif_show_cb, NULL);
-	if (opts.json) {
-		json_close_array();
-		json_end();
-	}
-	return ret;
+	return nl_show(nlh, vif_show_cb, NULL);
 }
 
 int do_vif(int argc, char **argv)
