@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The unresolved queue when it is full, and in order at resolve:
+#  (a) unres-max 8, 12 new (S,G) of one group, 2 packets each: a NOCACHE
+#      event for every one of the 12, in order, also while the table is
+#      full; the 4 oldest entries are evicted (their 8 packets counted in
+#      drop_queue_full), so a (*,G) route then delivers the 8 newest
+#      entries' packets, oldest entry first, each in order;
+#  (b) a continuous numbered flow (one every 5 ms) whose route is added
+#      while it runs: packets that arrive while the queue is being released
+#      wait behind it, so the receiver sees every sequence number once, in
+#      strictly increasing order.  The route is added from CPU 1, the flow
+#      is sent and received (RPS) on CPU 0, so a packet forwarded directly
+#      while queued ones are still being released would overtake them;
+#  (c) the module parameter unres_bytes_max bounds the bytes queued in all
+#      namespaces together: a second router netns can queue nothing while
+#      the first holds the budget, and can again once that is released.
+# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=helpers/ctl_lib.sh
+. "$(dirname "$0")/helpers/ctl_lib.sh"
+# shellcheck source=helpers/ev_lib.sh
+. "$(dirname "$0")/helpers/ev_lib.sh"
+
+(($(nproc) >= 2)) || skip "needs 2 CPUs"
+ctl_topo 1
+sysctl -qw net.core.netdev_max_backlog=10000
+# the receivers' SO_RCVBUF (4 MiB) must hold a released queue
+sysctl -qw net.core.rmem_max=$((8 << 20))
+ctl_monitor mon
+mon=$CTL_TMP/mon.mon
+
+# ---- (a) a full table evicts its oldest entry, every new (S,G) is told ----
+UMAX=8 NEW=12
+rctl config set unres-max $UMAX unres-qlen 4 unres-timeout 600000
+ctl_recv rx1 "$RCV1" "$RCV1_IP" "$GRP"
+for ((i = 1; i <= NEW; i++)); do
+	ctl_send "$SRC" --ifaddr "$SRC_IP" --raw --src "10.0.1.$((100 + i))" \
+		--group "$GRP" --count 2 --start $((i * 100)) >/dev/null
+done
+cwait ctl_out_eq $NEW grep -c '"event":"nocache"' "$mon" ||
+	log "$(grep -c '"event":"nocache"' "$mon") NOCACHE events, expected $NEW"
+cwait ctl_stat_is unres_packets $((2 * UMAX)) ||
+	log "unres_packets $(ctl_stat unres_packets), expected $((2 * UMAX))"
+want_ev=
+for ((i = 1; i <= NEW; i++)); do
+	want_ev+="{\"event\":\"nocache\",\"source\":\"10.0.1.$((100 + i))\",\"group\":\"$GRP\",\"iif\":\"r0\"}"$'\n'
+done
+soft check_eq "$(grep '"event":"nocache"' "$mon")" "${want_ev%$'\n'}" \
+	"NOCACHE events, one per new (S,G), in order"
+soft check_eq "$(ctl_stat unres_entries)" $UMAX "unres_entries (unres-max)"
+soft check_eq "$(ctl_stat unres_packets)" $((2 * UMAX)) "unres_packets"
+soft check_eq "$(ctl_stat drop_queue_full)" $((2 * (NEW - UMAX))) \
+	"drop_queue_full: the evicted entries' packets"
+rctl route add group "$GRP" iif r0 oif r1
+want=
+for ((i = NEW - UMAX + 1; i <= NEW; i++)); do want+="$((i * 100)) $((i * 100 + 1)) "; done
+want=${want% }
+cwait ctl_rx_count_is rx1 $((2 * UMAX)) || true
+soft check_eq "$(ctl_rx_seqs rx1)" "$want" \
+	"(*,G) resolve: the $UMAX newest entries, oldest first, each in order"
+soft check_eq "$(ctl_stat unres_entries)" 0 "unres_entries after the (*,G) route"
+log "(a) $NEW new (S,G) with unres-max $UMAX: $(grep -c '"event":"nocache"' "$mon") NOCACHE events, received: $(ctl_rx_seqs rx1)"
+ctl_stop rx1
+
+# ---- (b) strict order at resolve, with the flow still arriving -------------
+G2=239.1.2.9
+rctl config set unres-max 64 unres-qlen 1024
+# every packet reaching c1 is received on CPU 0, in the order the router
+# sent it, whichever CPU sent it
+ip netns exec "$RCV1" sh -c 'echo 1 >/sys/class/net/c1/queues/rx-0/rps_cpus' ||
+	skip "cannot set RPS on c1"
+ctl_recv rx2 "$RCV1" "$RCV1_IP" $G2 5002
+full0=$(ctl_stat drop_queue_full)
+ctl_bg flow taskset -c 0 ip netns exec "$SRC" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" \
+	send --ifaddr "$SRC_IP" --src "$SRC_IP" --group $G2 --port 5002 \
+	--interval 0.005 --duration 12 >"$CTL_TMP/flow.out" 2>&1
+cwait ctl_out_ge 50 ctl_stat unres_packets || fail "the flow is not queued: $(rctl -j stats)"
+q=$(ctl_stat unres_packets)
+taskset -c 1 ip netns exec "$RTR" "$MFWDCTL" route add group $G2 source "$SRC_IP" iif r0 oif r1 ||
+	fail "route add failed"
+log "(b) route added with $q packets queued"
+(($(ctl_stat drop_queue_full) == full0)) ||
+	fail "(b) the queue overflowed before the route was added (host too slow?): $(rctl -j stats)"
+wait "${CTL_PID[flow]}" || fail "the sender failed: $(cat "$CTL_TMP/flow.out")"
+read -r _ sent _ <"$CTL_TMP/flow.out"
+cwait ctl_rx_count_is rx2 "$sent" || true
+seqs=$(ctl_rx_seqs rx2)
+got=$(wc -w <<<"$seqs")
+udp_rx() { ip netns exec "$RCV1" grep '^Udp:' /proc/net/snmp | tail -n 1; }
+log "(b) sent $sent, received $got; receiver's Udp: $(udp_rx)"
+soft check_eq "$(ctl_stat drop_queue_full)" "$full0" "drop_queue_full during the flow"
+soft check_eq "$got" "$sent" "datagrams received"
+soft check_eq "$(tr ' ' '\n' <<<"$seqs" | sort -n | uniq -d | xargs)" "" "duplicates"
+if [[ $seqs != "$(seq 0 $((sent - 1)) | xargs)" ]]; then
+	bad=$(tr ' ' '\n' <<<"$seqs" | awk 'NR > 1 && $1 <= p { printf "%s after %s; ", $1, p } { p = $1 }')
+	soft fail "not in strict order: ${bad:-(gaps only)}"
+fi
+soft check_eq "$(ctl_route_field $G2 "$SRC_IP" packets)" "$sent" "route packets"
+soft check_eq "$(ctl_stat unres_packets)" 0 "unres_packets after the flow"
+ctl_stop rx2
+
+# ---- (c) a global bound on the bytes queued ---------------------------------
+P=/sys/module/mfwd/parameters/unres_bytes_max
+if [[ ! -w $P ]]; then
+	soft fail "no writable module parameter unres_bytes_max"
+else
+	orig=$(cat $P)
+	on_exit "echo $orig >$P"
+	BMAX=65536 SIZE=1000
+	echo $BMAX >$P
+	RTR2=ctl-rtr2 SRC2=ctl-src2
+	ns_create "$RTR2" "$SRC2"
+	veth_pair "$SRC2" t0 10.0.9.2/24 "$RTR2" q0 10.0.9.1/24
+	ip -n "$RTR2" link add q1 type dummy
+	ip -n "$RTR2" link set q1 up
+	ip netns exec "$RTR2" "$MFWDCTL" vif add dev q0
+	ip netns exec "$RTR2" "$MFWDCTL" vif add dev q1
+	ip netns exec "$RTR2" "$MFWDCTL" config set unres-max 1024 unres-qlen 1024 unres-timeout 600000
+	rctl config set unres-max 1024 unres-qlen 1024 unres-timeout 600000
+	stat2() { ip netns exec "$RTR2" "$MFWDCTL" -j stats | jq -e ".$1"; }
+	G3=239.1.3.3
+	# 200 packets of $SIZE bytes in the first router: more than the budget
+	full1=$(ctl_stat drop_queue_full)
+	ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" --group $G3 --count 200 --size $SIZE >/dev/null
+	cwait ctl_out_eq 200 sh -c "echo \$((\$(ip netns exec $RTR $MFWDCTL -j stats | jq '.unres_packets + .drop_queue_full') - $full1))" ||
+		log "router 1: unres_packets $(ctl_stat unres_packets) + drop_queue_full $(($(ctl_stat drop_queue_full) - full1)) != 200"
+	q1=$(ctl_stat unres_packets)
+	log "(c) unres_bytes_max $BMAX: router 1 queued $q1 packets of $((SIZE + 28)) bytes"
+	((q1 >= 1 && q1 * (SIZE + 28) <= BMAX)) ||
+		soft fail "router 1 queued $q1 packets of $((SIZE + 28)) bytes with unres_bytes_max $BMAX"
+	# the second router cannot queue while the first holds the budget
+	ip netns exec "$SRC2" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" send --ifaddr 10.0.9.2 \
+		--src 10.0.9.2 --group $G3 --count 5 --size $SIZE >/dev/null
+	cwait ctl_out_eq 5 sh -c "ip netns exec $RTR2 $MFWDCTL -j stats | jq '.unres_packets + .drop_queue_full'" ||
+		log "router 2: unres_packets $(stat2 unres_packets), drop_queue_full $(stat2 drop_queue_full)"
+	soft check_eq "$(stat2 unres_packets)" 0 "router 2 queued packets while router 1 holds the budget"
+	# router 1's queue released: router 2 can queue again
+	rctl route add group $G3 source "$SRC_IP" iif r0 oif r1
+	cwait ctl_stat_is unres_packets 0 || log "router 1: unres_packets $(ctl_stat unres_packets) after its route"
+	ip netns exec "$SRC2" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" send --ifaddr 10.0.9.2 \
+		--src 10.0.9.2 --group $G3 --count 5 --size $SIZE --start 10 >/dev/null
+	cwait ctl_out_eq 5 stat2 unres_packets ||
+		soft fail "router 2 queued $(stat2 unres_packets) of 5 packets after router 1's queue was released"
+	ip netns exec "$RTR2" "$MFWDCTL" flush all
+fi
+
+((${#SOFT_ERRS[@]} == 0)) || log "events:"$'\n'"$(cat "$mon")"
+soft_done
+ctl_pass "full table: NOCACHE for all $NEW, oldest evicted; $sent packets in order across the resolve; bytes bounded"
