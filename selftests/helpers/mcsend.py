@@ -7,8 +7,18 @@ TTL out of the interface that has address --iface-addr (or is named
 --ifname).  --iface-addr may be repeated: COUNT packets go out of each
 interface in turn (used to send one sync packet on every router port).
 
-The payload is an 8-byte big-endian sequence number followed by bytes
-(i & 0xff) for i = 8..SIZE-1, which mcrecv.py checks.
+The payload (--pattern fixed, the default) is an 8-byte big-endian
+sequence number followed by bytes (i & 0xff) for i = 8..SIZE-1, which
+mcrecv.py checks.  --pattern packet (SIZE >= 16) makes every byte depend on
+the packet: the sequence number, the 4 bytes "mfP2", SIZE as a big-endian
+u32, then SHAKE-128 of those 16 bytes (SIZE - 16 bytes of it); mcrecv.py
+checks every byte and counts distinct sequence numbers and duplicates.
+--seq N starts the sequence numbers at N (default 0).
+
+--gso K (UDP socket only): send K consecutive payloads at a time as one
+UDP GSO datagram (UDP_SEGMENT = SIZE), which leaves the sender as one GSO
+packet and is split into SIZE-byte datagrams only where a device cannot
+carry it; COUNT counts the datagrams, not the sends.
 
 DF: --df sets it (IP_PMTUDISC_DO), --no-df clears it (IP_PMTUDISC_DONT,
 the sender itself may then fragment).  Multicast loopback is off, so a
@@ -42,6 +52,8 @@ import time
 IP_MTU_DISCOVER = 10
 IP_PMTUDISC_DONT = 0
 IP_PMTUDISC_DO = 2
+UDP_SEGMENT = 103
+PATTERN_MAGIC = b"mfP2"
 
 
 def parse_args(argv=None):
@@ -65,10 +77,26 @@ def parse_args(argv=None):
     p.add_argument("--ignore-errors", action="store_true",
                    help="count failed sends instead of exiting")
     p.add_argument("--no-pin", action="store_true", help="do not pin to CPU 0")
-    return p.parse_args(argv)
+    p.add_argument("--pattern", choices=("fixed", "packet"), default="fixed",
+                   help="payload pattern (default fixed, see above)")
+    p.add_argument("--seq", type=int, default=0,
+                   help="first sequence number")
+    p.add_argument("--gso", type=int, default=1,
+                   help="payloads per UDP GSO send (default 1: no GSO)")
+    a = p.parse_args(argv)
+    if a.pattern == "packet" and a.size < 16:
+        p.error("--pattern packet needs --size 16 or more")
+    if a.gso < 1 or (a.gso > 1 and (a.src or a.count == 0)):
+        p.error("--gso K needs K >= 1, a UDP socket (no --src) and a "
+                "--count")
+    return a
 
 
-def payload(seq, size):
+def payload(seq, size, pattern="fixed"):
+    if pattern == "packet":
+        import hashlib              # only when needed: slow under TCG
+        head = struct.pack("!Q4sI", seq, PATTERN_MAGIC, size)
+        return head + hashlib.shake_128(head).digest(size - 16)
     body = bytes(i & 0xff for i in range(size))
     if size >= 8:
         return struct.pack("!Q", seq) + body[8:]
@@ -85,7 +113,7 @@ def csum(b):
 
 
 def raw_packet(a, seq, src, group):
-    data = payload(seq, a.size)
+    data = payload(seq, a.size, a.pattern)
     udp = struct.pack("!HHHH", a.port, a.port, 8 + len(data), 0) + data
     frag = 0x4000 if a.df else 0
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), seq & 0xffff or 1,
@@ -158,19 +186,29 @@ def burst(a):
 
     seq = 0
     while not stop and (a.count == 0 or seq < a.count):
+        k = a.gso if a.count == 0 else min(a.gso, a.count - seq)
+        if k > 1:
+            data = b"".join(payload(a.seq + seq + j, a.size, a.pattern)
+                            for j in range(k))
+            cmsg = [(socket.IPPROTO_UDP, UDP_SEGMENT,
+                     struct.pack("=H", a.size))]
         for s in socks:
             for g in a.group:
                 try:
                     if a.src:
-                        s.sendto(raw_packet(a, seq, a.src, g), (g, 0))
+                        s.sendto(raw_packet(a, a.seq + seq, a.src, g),
+                                 (g, 0))
+                    elif k > 1:
+                        s.sendmsg([data], cmsg, 0, (g, a.port))
                     else:
-                        s.sendto(payload(seq, a.size), (g, a.port))
-                    sent += 1
+                        s.sendto(payload(a.seq + seq, a.size, a.pattern),
+                                 (g, a.port))
+                    sent += k
                 except OSError as e:
                     if not a.ignore_errors:
                         raise
                     errors += 1
-        seq += 1
+        seq += k
         if a.count == 0:
             report()
         if a.interval:
