@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # VIF_DEL racing an unresolved flood (review finding 5): pktgen sends a
-# continuous flood of 200 unrouted (S,G) into r0 (on CPU 0) while r0's VIF
-# is deleted and added back 40 times (mfwdctl on CPU 1):
+# continuous flood of 200 unrouted (S,G) into r0 (on CPU 0; a router socket
+# has joined 1000 other groups on r0) while r0's VIF is deleted and added
+# back 40 times (mfwdctl on CPU 1):
 #  - after each "vif del" returns, no packet that arrived on r0 is left in
 #    the unresolved queue (unres_packets and unres_entries 0: a packet
 #    queued by a hook that looked r0 up just before the delete would stay
@@ -56,7 +57,24 @@ unres_empty() { ctl_stat_is unres_packets 0 && ctl_stat_is unres_entries 0; }
 stat_pos() { (($(ctl_stat "$1") > 0)); }
 
 # ---- VIF_DEL / VIF_ADD of r0 under the flood --------------------------------
-pg_setup "$SRC" s0 kpktgend_0 count 0 pkt_size 100 delay 20000 \
+# A socket on the router joins 1000 groups on r0 (as an IGMP proxy does on
+# its upstream interface): the old module walked that membership list for
+# every packet between finding the input VIF and queueing, which widens the
+# window a VIF_DEL can fall into.
+ip netns exec "$RTR" sysctl -qw net.ipv4.igmp_max_memberships=2048
+# shellcheck disable=SC2016  # python code
+ctl_bg joins ip netns exec "$RTR" "$CTL_PY" -S -c '
+import socket, struct, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+idx = struct.pack("=i", socket.if_nametoindex("r0"))
+for i in range(1000):
+    g = socket.inet_aton("239.100.%d.%d" % (i // 256, i % 256))
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, g + bytes(4) + idx)
+open(sys.argv[1], "w").write("joined\n")
+time.sleep(3600)
+' "$CTL_TMP/joined"
+wait_for -t 60 test -s "$CTL_TMP/joined" || fail "the router socket did not join its 1000 groups"
+pg_setup "$SRC" s0 kpktgend_0 count 0 pkt_size 100 delay 0 \
 	src_min 10.5.0.0 src_max 10.5.0.$((NSG - 1)) dst_min $GF dst_max $GF \
 	dst_mac 01:00:5e:05:05:05
 ctl_bg flood pg_start "$SRC"
