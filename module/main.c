@@ -71,24 +71,13 @@ err_stats:
  */
 static void __net_exit mfwd_net_teardown(struct mfwd_net *mn)
 {
-	struct mfwd_vif *vif;
-	unsigned long i;
-
 	mutex_lock(&mn->lock);
 	mfwd_routes_flush(mn);
 	mutex_unlock(&mn->lock);
-	if (!xa_empty(&mn->vifs)) {
-		rtnl_lock();
-		mutex_lock(&mn->lock);
-		xa_for_each(&mn->vifs, i, vif)
-			mfwd_vif_del(mn, vif);
-		mutex_unlock(&mn->lock);
-		rtnl_unlock();
-	}
 	cancel_work_sync(&mn->gc_work);
-	mutex_lock(&mn->lock);
-	mfwd_vif_gc(mn);
-	mutex_unlock(&mn->lock);
+	if (!xa_empty(&mn->vifs))
+		mfwd_vifs_flush(mn);
+	mfwd_vif_gc_sync(mn);
 	mfwd_unres_destroy(mn);
 }
 

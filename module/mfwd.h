@@ -299,7 +299,9 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 		 u8 threshold, struct netlink_ext_ack *extack);
 void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif);
 void mfwd_vif_gc(struct mfwd_net *mn);
+void mfwd_vif_gc_sync(struct mfwd_net *mn);
 void mfwd_vif_gc_work(struct work_struct *work);
+void mfwd_vifs_flush(struct mfwd_net *mn);
 void mfwd_vif_stats_read(const struct mfwd_vif *vif,
 			 struct mfwd_vif_stats *sum);
 int mfwd_vif_notifier_init(void);

@@ -474,10 +474,7 @@ static int mfwd_nl_vif_del(struct sk_buff *skb, struct genl_info *info)
 		mfwd_vif_del(mn, vif);
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
-	/* The routes, without RTNL, before the reply. */
-	mutex_lock(&mn->lock);
-	mfwd_vif_gc(mn);
-	mutex_unlock(&mn->lock);
+	mfwd_vif_gc_sync(mn);	/* the routes, without RTNL, before the reply */
 	return PTR_ERR_OR_ZERO(vif);
 }
 
@@ -732,25 +729,12 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
-	bool vifs = nla_get_flag(info->attrs[MFWD_A_FLUSH_VIFS]);
-	struct mfwd_vif *vif;
-	unsigned long i;
-
 	/* Routes never need RTNL; nor does what removing VIFs does to them. */
 	mutex_lock(&mn->lock);
 	mfwd_routes_flush(mn);
 	mutex_unlock(&mn->lock);
-	if (!vifs)
-		return 0;
-	rtnl_lock();
-	mutex_lock(&mn->lock);
-	xa_for_each(&mn->vifs, i, vif)
-		mfwd_vif_del(mn, vif);
-	mutex_unlock(&mn->lock);
-	rtnl_unlock();
-	mutex_lock(&mn->lock);
-	mfwd_vif_gc(mn);
-	mutex_unlock(&mn->lock);
+	if (nla_get_flag(info->attrs[MFWD_A_FLUSH_VIFS]))
+		mfwd_vifs_flush(mn);
 	return 0;
 }
 

@@ -266,13 +266,38 @@ void mfwd_vif_gc(struct mfwd_net *mn)
 	}
 }
 
-void mfwd_vif_gc_work(struct work_struct *work)
+/* Context: process; takes @mn->lock, not RTNL. */
+void mfwd_vif_gc_sync(struct mfwd_net *mn)
 {
-	struct mfwd_net *mn = container_of(work, struct mfwd_net, gc_work);
-
 	mutex_lock(&mn->lock);
 	mfwd_vif_gc(mn);
 	mutex_unlock(&mn->lock);
+}
+
+void mfwd_vif_gc_work(struct work_struct *work)
+{
+	mfwd_vif_gc_sync(container_of(work, struct mfwd_net, gc_work));
+}
+
+/**
+ * mfwd_vifs_flush() - remove every VIF of a netns
+ * @mn: netns state
+ *
+ * Context: process; takes RTNL and @mn->lock, then @mn->lock alone for the
+ * routes.
+ */
+void mfwd_vifs_flush(struct mfwd_net *mn)
+{
+	struct mfwd_vif *vif;
+	unsigned long i;
+
+	rtnl_lock();
+	mutex_lock(&mn->lock);
+	xa_for_each(&mn->vifs, i, vif)
+		mfwd_vif_del(mn, vif);
+	mutex_unlock(&mn->lock);
+	rtnl_unlock();
+	mfwd_vif_gc_sync(mn);
 }
 
 static int mfwd_netdev_event(struct notifier_block *nb, unsigned long event,
