@@ -22,8 +22,8 @@
  * ENODEV: no such interface; ENOENT: the interface is not a VIF, or no such
  * route; EEXIST: exists already; ENOSPC: a limit is reached; EPERM: writes
  * need CAP_NET_ADMIN in the netns's user namespace, and raising a limit
- * (CONFIG_SET) above its default needs CAP_NET_ADMIN in the initial user
- * namespace.
+ * (CONFIG_SET) above both its default and its current value needs
+ * CAP_NET_ADMIN in the initial user namespace.
  *
  * Notifications and events go to the multicast group MFWD_MCGRP_EVENTS;
  * joining it needs CAP_NET_ADMIN, since WHOLEPKT events carry packets.
