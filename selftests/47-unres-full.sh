@@ -6,12 +6,16 @@
 #      full; the 4 oldest entries are evicted (their 8 packets counted in
 #      drop_queue_full), so a (*,G) route then delivers the 8 newest
 #      entries' packets, oldest entry first, each in order;
-#  (b) a continuous numbered flow (one every 5 ms) whose route is added
-#      while it runs: packets that arrive while the queue is being released
-#      wait behind it, so the receiver sees every sequence number once, in
-#      strictly increasing order.  The route is added from CPU 1, the flow
-#      is sent and received (RPS) on CPU 0, so a packet forwarded directly
-#      while queued ones are still being released would overtake them;
+#  (b) 600 numbered packets queued, then a numbered flow (one every 5 ms)
+#      whose route is added while it runs, stopped a moment before so that
+#      it catches up with a burst then: packets that arrive while the queue
+#      is being released wait behind it, so the receiver
+#      sees every sequence number once, in strictly increasing order.  The
+#      route (to r1 and 48 dummy VIFs, so that the release takes a while)
+#      is added from CPU 1, the flow is sent from CPU 0, and the receiver
+#      takes every packet on CPU 1 (RPS) in the order the router sent it,
+#      so a packet forwarded directly on CPU 0 while queued ones are still
+#      being released on CPU 1 would overtake them;
 #  (c) the module parameter unres_bytes_max bounds the bytes queued in all
 #      namespaces together: a second router netns can queue nothing while
 #      the first holds the budget, and can again once that is released.
@@ -67,24 +71,48 @@ ctl_stop rx1
 # ---- (b) strict order at resolve, with the flow still arriving -------------
 G2=239.1.2.9
 rctl config set unres-max 64 unres-qlen 1024
-# every packet reaching c1 is received on CPU 0, in the order the router
-# sent it, whichever CPU sent it
-ip netns exec "$RCV1" sh -c 'echo 1 >/sys/class/net/c1/queues/rx-0/rps_cpus' ||
+# every packet reaching c1 is received on CPU 1, in the order the router
+# sent it, whichever CPU sent it (CPU 0 stays free for the sender)
+ip netns exec "$RCV1" sh -c 'echo 2 >/sys/class/net/c1/queues/rx-0/rps_cpus' ||
 	skip "cannot set RPS on c1"
 ctl_recv rx2 "$RCV1" "$RCV1_IP" $G2 5002
 full0=$(ctl_stat drop_queue_full)
+# The route also goes to 48 dummy VIFs: releasing the queue then takes long
+# enough (a copy per output) that the other CPU gets to run meanwhile (TCG
+# runs one vCPU at a time, switching every 100 ms).
+ndum=48 oifs=(oif r1)
+for ((k = 0; k < ndum; k++)); do
+	ip -n "$RTR" link add "d$k" type dummy
+	ip -n "$RTR" link set "d$k" up
+	echo "vif add dev d$k"
+	oifs+=(oif "d$k")
+done >"$CTL_TMP/dummies"
+rctl -b "$CTL_TMP/dummies"
+# 600 queued first, then a numbered flow (one every 5 ms, seq 600 on) that
+# queues behind them; 600 + 400 packets fit the queue (1024), whenever the
+# route comes.  Once the flow is queued it is stopped, then let go right as
+# the route is added: it catches up on its schedule with a burst that
+# arrives while the queue is being released.
+B=600 M=400
+ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" --group $G2 --port 5002 \
+	--count $B --start 0 --interval 0.001 >/dev/null
+cwait ctl_stat_is unres_packets $B || fail "the first $B packets are not queued: $(rctl -j stats)"
 ctl_bg flow taskset -c 0 ip netns exec "$SRC" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" \
 	send --ifaddr "$SRC_IP" --src "$SRC_IP" --group $G2 --port 5002 \
-	--interval 0.005 --duration 12 >"$CTL_TMP/flow.out" 2>&1
-cwait ctl_out_ge 50 ctl_stat unres_packets || fail "the flow is not queued: $(rctl -j stats)"
+	--start $B --count $M --interval 0.005 >"$CTL_TMP/flow.out" 2>&1
+cwait ctl_out_ge $((B + 10)) ctl_stat unres_packets || fail "the flow is not queued: $(rctl -j stats)"
+kill -STOP "${CTL_PID[flow]}"
 q=$(ctl_stat unres_packets)
-taskset -c 1 ip netns exec "$RTR" "$MFWDCTL" route add group $G2 source "$SRC_IP" iif r0 oif r1 ||
+kill -CONT "${CTL_PID[flow]}"
+taskset -c 1 ip netns exec "$RTR" "$MFWDCTL" route add group $G2 source "$SRC_IP" iif r0 "${oifs[@]}" ||
 	fail "route add failed"
-log "(b) route added with $q packets queued"
+log "(b) route to $((ndum + 1)) outputs added with $q packets queued, the flow catching up"
+((q < B + M)) || log "note: the whole flow was queued before the route came: nothing arrived during the release"
 (($(ctl_stat drop_queue_full) == full0)) ||
-	fail "(b) the queue overflowed before the route was added (host too slow?): $(rctl -j stats)"
+	fail "(b) packets dropped before the route was added: $(rctl -j stats)"
 wait "${CTL_PID[flow]}" || fail "the sender failed: $(cat "$CTL_TMP/flow.out")"
-read -r _ sent _ <"$CTL_TMP/flow.out"
+read -r _ n2 _ <"$CTL_TMP/flow.out"
+sent=$((B + n2))
 cwait ctl_rx_count_is rx2 "$sent" || true
 seqs=$(ctl_rx_seqs rx2)
 got=$(wc -w <<<"$seqs")
