@@ -137,8 +137,12 @@ ns_exec src sh -c '
 wait_for -t 120 nfq_idle || fail "NFQUEUE still holds $(nfq_proc total) packets"
 wait_for -t 30 stat_is unres_entries 0 ||
 	fail "unresolved entries left after their 100 ms lifetime: $("$MFWDCTL" -j stats)"
-sleep 0.3	# the counts file is rewritten every 100 ms
-in1=$(vif_field r0 pkts_in) acc1=$(nfq_field accepted)
+in1=$(vif_field r0 pkts_in)
+# the counts file trails the verdicts by up to 100 ms
+# shellcheck disable=SC2317  # called through wait_for
+nfq_is() { (($(nfq_field accepted) == $1)); }
+wait_for -t 10 nfq_is $((acc0 + in1 - in0)) || true
+acc1=$(nfq_field accepted)
 st1=$("$MFWDCTL" -j stats)
 d() { echo $(($(jsel "d[\"$1\"]" <<<"$st1") - $(jsel "d[\"$1\"]" <<<"$st0"))); }
 log "(2) 20000 sent: $((acc1 - acc0)) verdicted, NFQUEUE dropped $(nfq_proc dropped)/$(nfq_proc user);" \
