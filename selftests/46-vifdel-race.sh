@@ -62,6 +62,10 @@ stat_pos() { (($(ctl_stat "$1") > 0)); }
 # every packet between finding the input VIF and queueing, which widens the
 # window a VIF_DEL can fall into.
 ip netns exec "$RTR" sysctl -qw net.ipv4.igmp_max_memberships=2048
+# memberships are socket option memory (net.core.optmem_max: global on 6.1,
+# per netns on 6.12)
+sysctl -qw net.core.optmem_max=$((1 << 20))
+ip netns exec "$RTR" sysctl -qw net.core.optmem_max=$((1 << 20)) 2>/dev/null || true
 # shellcheck disable=SC2016  # python code
 ctl_bg joins ip netns exec "$RTR" "$CTL_PY" -S -c '
 import socket, struct, sys, time
