@@ -10,7 +10,7 @@
 # Reads $VM_OUT/tests, one "INDEX TIMEOUT PATH" line per test, and for each:
 #   - "echo clear" to kmemleak (reports from before the test are dropped),
 #   - a marker "mfwd-batch: begin INDEX NAME" in the kernel log,
-#   - "bash PATH" in its own cgroup, under timeout(1), output to INDEX.log,
+#   - "bash PATH" (or PATH, a C test's binary) in its own cgroup, under timeout(1), output to INDEX.log,
 #   - kills what the test left running (cgroup.kill) and puts the VM back
 #     as it was at the start: named netns deleted, new links in the initial
 #     netns deleted, mfwd and pktgen unloaded, nftables ruleset flushed,
@@ -200,7 +200,10 @@ stop() { echo "after test $1: $2" >"$out/stopped"; kmsg "stopping: $2"; exit 0; 
 
 while read -r i tmo path; do
 	[[ -n $i && -f $path ]] || continue
-	name=$(basename "$path" .sh)
+	name=${path##*/}
+	name=${name%.sh}
+	cmd=("$path")
+	[[ $path == *.sh ]] && cmd=(bash "$path")
 	mod_lo='' mod_hi=''
 	: >"$out/$i.fail"
 	[[ -w $kml ]] && echo clear >"$kml" 2>/dev/null
@@ -211,7 +214,7 @@ while read -r i tmo path; do
 	mkdir -p "$cg" 2>/dev/null || cg=
 	(
 		[[ -n $cg ]] && echo "$BASHPID" >"$cg/cgroup.procs"
-		exec timeout -k 10 "$tmo" bash "$path"
+		exec timeout -k 10 "$tmo" "${cmd[@]}"
 	) </dev/null >"$out/$i.log" 2>&1
 	rc=$?
 	t1=$(uptime_s)
