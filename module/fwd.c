@@ -141,15 +141,18 @@ static bool mfwd_too_big(const struct sk_buff *skb, unsigned int mtu)
  * looped-back packet comes through the hook again, on @out, where it is
  * not forwarded (RPF) and goes to ip_local_deliver() through local_rt.
  */
-static void mfwd_loop_local(const struct mfwd_vif *out, struct sk_buff *skb)
+static void mfwd_loop_local(struct mfwd_net *mn, const struct mfwd_vif *out,
+			    struct sk_buff *skb)
 {
 	struct sk_buff *lskb;
 
 	if (!mfwd_joined(out->dev, ip_hdr(skb)->daddr))
 		return;
 	lskb = skb_clone(skb, GFP_ATOMIC);
-	if (!lskb)
+	if (!lskb) {
+		mfwd_count(mn, MFWD_C_DROP_NOMEM);
 		return;
+	}
 	lskb->dev = out->dev;
 	skb_dst_drop(lskb);
 	skb_dst_set_noref(lskb, &out->local_rt->dst);
@@ -191,7 +194,7 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 	/* The input bridge's state is not this copy's. */
 	skb_ext_del(nskb, SKB_EXT_BRIDGE_NF);
 #endif
-	mfwd_loop_local(out, nskb);
+	mfwd_loop_local(mn, out, nskb);
 	nskb->dev = dev;
 	skb_dst_drop(nskb);
 	skb_dst_set_noref(nskb, &out->rt->dst);

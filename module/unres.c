@@ -256,6 +256,9 @@ static bool mfwd_unres_evict(struct mfwd_unres *u, struct sk_buff_head *dead,
 	return true;
 }
 
+/* Context: u->lock held. Return: the new entry; NULL if the table is full,
+ * ERR_PTR(-ENOMEM) if it could not be allocated.
+ */
 static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
 					       const struct mfwd_key *key,
 					       struct sk_buff_head *dead,
@@ -271,7 +274,7 @@ static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
 		return NULL;
 	e = kzalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	e->key = *key;
 	e->expires = jiffies +
 		     msecs_to_jiffies(READ_ONCE(mn->cfg.unres_timeout_ms));
@@ -346,13 +349,18 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	why = MFWD_C_DROP_QUEUE_FULL;
 	if (!e) {
 		e = mfwd_unres_new(mn, &key, &dead, &gone);
-		if (!e)
+		if (IS_ERR_OR_NULL(e)) {
+			if (e)
+				why = MFWD_C_DROP_NOMEM;
 			goto drop;
+		}
 		created = true;
 	}
 	qskb = keep ? skb_clone(skb, GFP_ATOMIC) : skb;
-	if (!qskb)
+	if (!qskb) {
+		why = MFWD_C_DROP_NOMEM;
 		goto drop;
+	}
 	if (!mfwd_unres_add(mn, e, qskb)) {
 		if (keep)
 			kfree_skb(qskb);

@@ -213,7 +213,9 @@ enum mfwd_oif_attr {
  * @MFWD_STATS_A_DROP_RPF: packets not forwarded: wrong input VIF.
  * @MFWD_STATS_A_DROP_TTL: copies not sent: TTL at or below threshold.
  * @MFWD_STATS_A_DROP_MTU: copies dropped: larger than MTU with DF.
- * @MFWD_STATS_A_DROP_NOMEM: copies dropped: no memory for the copy.
+ * @MFWD_STATS_A_DROP_NOMEM: packets or copies dropped for lack of memory:
+ *	an output's copy, a copy for local members of an output, an
+ *	unresolved-queue entry or its copy of the packet.
  * @MFWD_STATS_A_EVENTS_SENT: events delivered to listeners.
  * @MFWD_STATS_A_EVENTS_DROPPED: events lost (listener socket full, or no
  *	memory).
