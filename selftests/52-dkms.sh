@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# timeout: 600
+# kernels: 6.12
 # DKMS packaging works for the VM's kernel: "make dkms-install" copies the
 # sources to /usr/src/mfwd-VERSION and has dkms build and install mfwd.ko
 # for $KVER; "modprobe mfwd" then loads that module (from updates/dkms or
@@ -12,10 +14,11 @@
 # the installed file with "depmod KVER FILE", which indexes that module
 # alone (a VM-only modules.dep: mfwd depends on no module). Everything else
 # is what "make dkms-install" does on a real machine.
-# Compiling under TCG takes 1-2 minutes on an idle host and much longer on a
-# loaded one; if dkms add/build/install have not finished in
-# DKMS_TEST_BUDGET seconds (default 220, within selftests/run's 300 s per
-# test) the test is skipped, saying so, rather than timed out.
+# Compiling under TCG takes 1-2 minutes on an idle host and 4 on a loaded
+# one; dkms add/build/install get DKMS_TEST_BUDGET seconds (default 480)
+# and the test fails, saying so, if they take longer.
+# Packaging does not depend on the kernel's version: it runs on 6.12 only
+# (the "kernels:" line above), where compiling under TCG is paid once.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -31,11 +34,11 @@ check_eq "$(modinfo -F version "$MFWD_KO")" "$ver" \
 log "make dkms-install KVER=$KVER (dkms add, build, install)"
 on_exit "rmmod mfwd; make -C '$repo' -s dkms-remove DKMS_FLAGS=--no-depmod"
 t0=$SECONDS
-budget=${DKMS_TEST_BUDGET:-220}
+budget=${DKMS_TEST_BUDGET:-480}
 rc=0
 out=$(timeout "$budget" make -C "$repo" -s dkms-install KVER="$KVER" \
 	DKMS_FLAGS=--no-depmod 2>&1) || rc=$?
-((rc != 124)) || skip "dkms add/build/install did not finish in ${budget} s (slow TCG host); set DKMS_TEST_BUDGET and VM_TIMEOUT higher"
+((rc != 124)) || fail "dkms add/build/install did not finish in ${budget} s (DKMS_TEST_BUDGET)"
 ((rc == 0)) || fail "make dkms-install failed (exit $rc):"$'\n'"$out"
 log "dkms add/build/install took $((SECONDS - t0)) s"
 log "$(dkms status -m mfwd -v "$ver")"
