@@ -36,8 +36,9 @@ KVER := $(patsubst linux-headers-%,%,$(notdir $(KDIR)))
 endif
 
 # Kernels "make check" tests on (short forms resolved by tools/vm/run -k;
-# "debug" is the debug kernel of mk/debug.mk, built first if needed).
-KERNELS ?= 6.1 6.12
+# "debug" is the debug kernel of mk/debug.mk, built while the others' tests
+# run if it is not built yet: selftests/check).
+KERNELS ?= 6.1 6.12 debug
 # Tests "make check" runs (default: all of selftests/[0-9]*.sh).
 TESTS ?=
 # The tests CI runs on the debug kernel (globs over test names), and those
@@ -80,9 +81,9 @@ deps:
 # selftests/run builds mfwdctl and, per kernel, mfwd.ko in build/<kver>/.
 # Tests 50 and 51 need the kernel's netlink schemas and YNL CLI: extracting
 # them here once is much faster than in every VM.
-check: $(if $(filter debug,$(KERNELS)),debug-kernel)
-	tools/lint/ksrc.sh build/ksrc schema ynl
-	DEBUG_TESTS="$(DEBUG_TESTS)" selftests/run -j $(JOBS) $(addprefix -k ,$(KERNELS)) $(TESTS)
+check:
+	tools/lint/ksrc.sh build/ksrc schema ynl kselftest
+	KERNELS="$(KERNELS)" JOBS=$(JOBS) DEBUG_TESTS="$(DEBUG_TESTS)" selftests/check $(TESTS)
 
 demo: deps
 	$(MAKE) all
