@@ -36,6 +36,16 @@
 #   kmsg_mark                  put a marker into the kernel log
 #   kmsg_since_mark            print kernel log lines after the last marker
 #
+# KTAP: a test prints a KTAP header and plan when it sources lib.sh
+# ("TAP version 13", "1..1") and its result line when it exits: "ok 1 NAME",
+# "not ok 1 NAME" or "ok 1 NAME # SKIP reason" (from its exit status: 0,
+# $KSFT_SKIP, anything else), then "# Totals: ...", as kselftest's shell
+# tests do.  They are printed through the kernel's ktap_helpers.sh
+# (tools/testing/selftests/kselftest/, extracted into build/ksrc by
+# "tools/lint/ksrc.sh build/ksrc kselftest", which "make -C selftests"
+# does) when it is there, else the same lines are printed here.  Exit
+# statuses are unchanged.
+#
 # Note: the VM kernel is checked for Oops/WARNING/BUG/refcount/KASAN messages
 # by tools/vm/run after the test, so tests need not grep for those.
 
@@ -44,7 +54,50 @@ set -eEuo pipefail
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
+
+# ---- KTAP -------------------------------------------------------------------
+__lib_ktap=${KTAP_HELPERS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build/ksrc/tools/testing/selftests/kselftest/ktap_helpers.sh}
+if [[ -r $__lib_ktap ]]; then
+	# shellcheck source=/dev/null  # extracted at build time
+	. "$__lib_ktap"
+else
+	__lib_ktap=
+	ktap_print_header() { echo "TAP version 13"; }
+	ktap_set_plan() { echo "1..$1"; }
+fi
+KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
 export KSFT_PASS KSFT_FAIL KSFT_SKIP
+__lib_pid=$BASHPID
+__lib_skip_reason=
+
+# __lib_ktap_result RC: the result line of the test (main shell only)
+__lib_ktap_result() {
+	local rc=$1 name=${TEST_NAME:-$(basename "$0" .sh)}
+	((BASHPID == __lib_pid)) || return 0
+	if [[ -n $__lib_ktap ]]; then
+		case $rc in
+		0) ktap_test_pass "$name" ;;
+		4) if [[ -n $__lib_skip_reason ]]; then
+			__ktap_test ok "$name" "SKIP $__lib_skip_reason"
+			KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+		   else
+			ktap_test_skip "$name"
+		   fi ;;
+		*) ktap_test_fail "$name" ;;
+		esac
+		ktap_print_totals
+	else
+		local p=0 f=0 s=0
+		case $rc in
+		0) echo "ok 1 $name"; p=1 ;;
+		4) echo "ok 1 $name # SKIP${__lib_skip_reason:+ $__lib_skip_reason}"; s=1 ;;
+		*) echo "not ok 1 $name"; f=1 ;;
+		esac
+		echo "# Totals: pass:$p fail:$f xfail:0 xpass:0 skip:$s error:0"
+	fi
+}
+ktap_print_header
+ktap_set_plan 1
 
 : "${MFWD_KO:=}"
 : "${MFWDCTL:=}"
@@ -59,6 +112,7 @@ fail() {
 }
 
 skip() {
+	__lib_skip_reason=$*
 	echo "SKIP: $*"
 	exit "$KSFT_SKIP"
 }
@@ -130,6 +184,7 @@ __lib_cleanup() {
 	for ((i = ${#__lib_on_exit[@]} - 1; i >= 0; i--)); do
 		eval "${__lib_on_exit[i]}" >/dev/null 2>&1
 	done
+	__lib_ktap_result "$rc"
 	exit "$rc"
 }
 trap __lib_cleanup EXIT

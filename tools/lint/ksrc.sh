@@ -14,7 +14,10 @@
 #                kernel-doc
 #         schema Documentation/netlink/genetlink{,-c,-legacy}.yaml
 #         ynl    tools/net/ynl/cli.py and its lib/, the nlctrl spec
-#         default: all three
+#         kselftest  tools/testing/selftests/lib.mk, kselftest_harness.h,
+#                kselftest.h, kselftest/{runner.sh,ktap_helpers.sh,prefix.pl},
+#                scripts/subarch.include (lib.mk includes it)
+#         default: lint schema ynl
 #
 # Files already in DEST (and not older than the tarball) are not extracted
 # again.  One pass over the tarball (tar --occurrence stops once every file
@@ -27,7 +30,7 @@ set -euo pipefail
 
 tarball=${KSRC_TAR:-/usr/src/linux-source-6.12.tar.xz}
 
-(($# >= 1)) || { sed -n '7,17s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+(($# >= 1)) || { sed -n '7,20s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 dest=$1
 shift
 sets=("$@")
@@ -44,6 +47,13 @@ for s in "${sets[@]}"; do
 	ynl) files+=(Documentation/netlink/specs/nlctrl.yaml
 		     tools/net/ynl/cli.py tools/net/ynl/lib/__init__.py
 		     tools/net/ynl/lib/nlspec.py tools/net/ynl/lib/ynl.py) ;;
+	kselftest) files+=(tools/testing/selftests/lib.mk
+			   tools/testing/selftests/kselftest_harness.h
+			   tools/testing/selftests/kselftest.h
+			   tools/testing/selftests/kselftest/runner.sh
+			   tools/testing/selftests/kselftest/ktap_helpers.sh
+			   tools/testing/selftests/kselftest/prefix.pl
+			   scripts/subarch.include) ;;
 	*) echo "ksrc.sh: unknown set '$s'" >&2; exit 2 ;;
 	esac
 done

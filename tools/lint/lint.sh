@@ -19,6 +19,10 @@
 #   - docs: Documentation/*.rst render without warnings (docutils, if
 #     installed), Documentation/*.8 format without groff warnings
 #   - clang-format: --dry-run --Werror on tools/mfwdctl/*.[ch]
+#   - selftests-c: the C selftests (selftests/[0-9]*.c, selftests/*.h, on
+#     the kernel's kselftest_harness.h): checkpatch.pl --strict as for the
+#     module, and "make -C selftests" with -Werror (-Wall -Wextra) into
+#     build/lint/selftests
 #   - shellcheck: -x on selftests/*.sh, selftests/run, tools/vm/*,
 #     tools/lint/*.sh, tools/mfwdctl/*.sh (skipped if not installed)
 #
@@ -37,7 +41,7 @@ cd "$repo" || exit 2
 PY3=${PY3:-/usr/bin/python3}
 KSRC=${KSRC:-$repo/build/ksrc}
 LINT_KERNELS=${LINT_KERNELS:-6.1 6.12}
-all_steps=(spec checkpatch kernel-doc kbuild uapi examples docs clang-format shellcheck)
+all_steps=(spec checkpatch kernel-doc kbuild uapi examples docs clang-format selftests-c shellcheck)
 
 steps=("$@")
 ((${#steps[@]})) || steps=("${all_steps[@]}")
@@ -167,6 +171,23 @@ step_clang-format() {
 	out=$(cd tools/mfwdctl && clang-format --dry-run --Werror ./*.c ./*.h 2>&1 |
 		sed 's|^\./|tools/mfwdctl/|')
 	[[ -z $out ]] || { echo "$out"; return 1; }
+}
+
+step_selftests-c() {
+	local out files=() f rc=0
+	for f in selftests/[0-9]*.c selftests/*.h; do
+		[[ -f $f ]] && files+=("$f")
+	done
+	((${#files[@]})) || return 0
+	need_ksrc || return 1
+	out=$(perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --no-summary -f "${files[@]}" 2>&1)
+	[[ -z $out ]] || { echo "$out"; rc=1; }
+	# a fresh build: an up-to-date binary would hide its warnings
+	rm -rf build/lint/selftests
+	out=$(make -s -C selftests KSRC="$KSRC" OUTPUT="$repo/build/lint/selftests" \
+		USERCFLAGS=-Werror 2>&1) || { echo "$out"; rc=1; }
+	return "$rc"
 }
 
 step_shellcheck() {
