@@ -18,7 +18,9 @@
  * NLM_F_ACK, NLM_F_ECHO and NLM_F_DUMP (EINVAL otherwise).
  *
  * Errors: every rejected request changes nothing and carries an extack
- * message. Out-of-range integers get ERANGE, other malformed input EINVAL;
+ * message, or, for a missing required attribute, NLMSGERR_ATTR_MISS_TYPE
+ * (the genetlink core's check). Out-of-range integers get ERANGE, other
+ * malformed input EINVAL; EOPNOTSUPP: no such command or dump (the core);
  * ENODEV: no such interface; ENOENT: the interface is not a VIF, or no such
  * route; EEXIST: exists already; ENOSPC: a limit is reached; EPERM: writes
  * need CAP_NET_ADMIN in the netns's user namespace, and raising a limit
