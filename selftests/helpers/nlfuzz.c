@@ -787,27 +787,17 @@ static int collect(int sfd, const struct msg *m, uint32_t seq,
 			}
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 				cnt->dump_intr++;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(nlh);
-
-				if (e->error)
-					check_error(m, nlh, -e->error,
-						    ext_msg(nlh, sizeof(*e), &miss),
-						    miss);
-				else
-					cnt->ok++;
-				answered = 1;
-				if (!barrier)
-					return 1;
-				continue;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE) {
+			if (nlh->nlmsg_type == NLMSG_ERROR ||
+			    nlh->nlmsg_type == NLMSG_DONE) {
+				/* both payloads start with the error */
 				int err = *(int *)NLMSG_DATA(nlh);
+				size_t off = nlh->nlmsg_type == NLMSG_ERROR ?
+					     sizeof(struct nlmsgerr) : sizeof(int);
+				/* before reading miss: argument order is unspecified */
+				const char *ext = ext_msg(nlh, off, &miss);
 
 				if (err)
-					check_error(m, nlh, -err,
-						    ext_msg(nlh, sizeof(int), &miss),
-						    miss);
+					check_error(m, nlh, -err, ext, miss);
 				else
 					cnt->ok++;
 				answered = 1;
