@@ -263,35 +263,45 @@ __vif_out() {
 	((${n:-0} > 0))
 }
 w_devs() {
-	local i=0 t dev out
+	local i=0 t dev out devs oifs
+	# one device of each kind a round: every kind is churned even when a
+	# slow host gets through only one round
 	while ! stopping; do
 		i=$((i + 1))
-		case $((i % 3)) in
-		0) t=dummy dev=std$i; ip link add "$dev" type dummy ;;
-		1) t=veth dev=stv$i; ip link add "$dev" type veth peer name "stp$i"; ip link set "stp$i" up ;;
-		2) t=vlan dev=stl$i; ip link add link r2 name "$dev" type vlan id $((i % 4000 + 1)) ;;
-		esac
-		ip link set "$dev" up
-		inc "dev_add_$t"
+		devs=("std$i" "stv$i" "stl$i")
+		ip link add "std$i" type dummy
+		ip link add "stv$i" type veth peer name "stp$i"
+		ip link set "stp$i" up
+		ip link add link r2 name "stl$i" type vlan id $((i % 4000 + 1))
+		for t in dummy veth vlan; do inc "dev_add_$t"; done
 		epoch_read
 		E0=$EPOCH
-		op vif_add vif add dev "$dev"
-		op route_replace route replace group "$GD" source "$S0" iif r0 oif "$dev"
-		# it forwards (unless the module was reloaded meanwhile)
-		if wait_for -t 5 __vif_out "$dev"; then
-			inc dev_fwd_seen
-		else
-			op_failed dev_fwd "no packet out of $dev in 5 s: $("$MFWDCTL" -s vif show dev "$dev" 2>&1)"
-		fi
-		ip link del "$dev"
-		inc "dev_del_$t"
-		# the VIF went with the device, and the route's output with it
+		oifs=()
+		for dev in "${devs[@]}"; do
+			ip link set "$dev" up
+			op vif_add vif add dev "$dev"
+			oifs+=(oif "$dev")
+		done
+		op route_replace route replace group "$GD" source "$S0" iif r0 "${oifs[@]}"
+		# each forwards (unless the module was reloaded meanwhile)
+		for dev in "${devs[@]}"; do
+			if wait_for -t 5 __vif_out "$dev"; then
+				inc dev_fwd_seen
+			else
+				op_failed dev_fwd "no packet out of $dev in 5 s: $("$MFWDCTL" -s vif show dev "$dev" 2>&1)"
+			fi
+		done
+		for dev in "${devs[@]}"; do ip link del "$dev"; done
+		for t in dummy veth vlan; do inc "dev_del_$t"; done
+		# the VIFs went with the devices, and the route's outputs with them
 		epoch_read
 		if ((E0 % 2 == 0 && EPOCH == E0)); then
 			out=$("$MFWDCTL" route get group "$GD" source "$S0" 2>&1 || true)
-			if [[ $out == *"$dev"* ]] || "$MFWDCTL" vif show 2>/dev/null | grep -qw "$dev"; then
-				op_failed dev_gone "$dev deleted, still in the tables: $out / $("$MFWDCTL" vif show 2>&1)"
-			fi
+			for dev in "${devs[@]}"; do
+				if [[ $out == *"$dev"* ]] || "$MFWDCTL" vif show 2>/dev/null | grep -qw "$dev"; then
+					op_failed dev_gone "$dev deleted, still in the tables: $out / $("$MFWDCTL" vif show 2>&1)"
+				fi
+			done
 		fi
 		op route_del route del group "$GD" source "$S0"
 		cnt_write devs
