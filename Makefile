@@ -37,8 +37,9 @@ endif
 
 # Kernels "make check" tests on (short forms resolved by tools/vm/run -k;
 # "debug" is the debug kernel of mk/debug.mk, built while the others' tests
-# run if it is not built yet: selftests/check).
-KERNELS ?= 6.1 6.12 debug
+# run if it is not built yet: selftests/check).  Not in the default yet:
+# its stress budgets and an early-boot qemu issue make it fail (README.md).
+KERNELS ?= 6.1 6.12
 # Tests "make check" runs (default: all of selftests/[0-9]*.sh).
 TESTS ?=
 # The debug kernel's subset (globs over test names): what "make check" runs
