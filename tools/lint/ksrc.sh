@@ -17,6 +17,9 @@
 #         kselftest  tools/testing/selftests/lib.mk, kselftest_harness.h,
 #                kselftest.h, kselftest/{runner.sh,ktap_helpers.sh,prefix.pl},
 #                scripts/subarch.include (lib.mk includes it)
+#         forwarding  tools/testing/selftests/net/forwarding/router_multicast.sh
+#                and what it sources: forwarding/{lib.sh,tc_common.sh},
+#                net/lib.sh (selftests/62-router-multicast.sh runs it)
 #         default: lint schema ynl
 #
 # Files already in DEST (and not older than the tarball) are not extracted
@@ -30,7 +33,7 @@ set -euo pipefail
 
 tarball=${KSRC_TAR:-/usr/src/linux-source-6.12.tar.xz}
 
-(($# >= 1)) || { sed -n '7,20s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+(($# >= 1)) || { sed -n '7,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 dest=$1
 shift
 sets=("$@")
@@ -54,6 +57,10 @@ for s in "${sets[@]}"; do
 			   tools/testing/selftests/kselftest/ktap_helpers.sh
 			   tools/testing/selftests/kselftest/prefix.pl
 			   scripts/subarch.include) ;;
+	forwarding) files+=(tools/testing/selftests/net/forwarding/router_multicast.sh
+			    tools/testing/selftests/net/forwarding/lib.sh
+			    tools/testing/selftests/net/forwarding/tc_common.sh
+			    tools/testing/selftests/net/lib.sh) ;;
 	*) echo "ksrc.sh: unknown set '$s'" >&2; exit 2 ;;
 	esac
 done

@@ -9,11 +9,15 @@
  * installs (S,G) routes on demand for the template rules - (*,G/LEN),
  * (S/LEN,G) and wildcard inbound interfaces - when mfwd reports a packet
  * that matched no route (NOCACHE events), as smcrouted does with ipmr's
- * upcalls. An exact (*,G) rule is installed as an mfwd (*,G) route.
+ * upcalls; a packet no rule matches gets a stop filter, an (S,G) route
+ * with no outputs. An exact (*,G) rule is installed as an mfwd (*,G)
+ * route. Its (S,G) routes are kept as smcrouted 2.5's kernel MFC list
+ * (mroute.c): a rule added gives its outputs to those it matches, one
+ * removed takes them away.
  *
  * What it installed - VIFs, routes, joins - it removes when it exits
  * (SIGTERM, SIGINT, "kill"); VIFs and routes that were there before it are
- * left alone. SIGHUP or "reload" re-reads the configuration: routes and
+ * left alone. SIGHUP or "reload" re-reads the configuration: rules and
  * joins added over IPC are dropped, as with smcrouted.
  */
 #include <arpa/inet.h>
@@ -171,12 +175,19 @@ struct rule {
 	int noifs;
 	bool installed; /* exact rules: the kernel route is ours */
 	bool from_conf;
+	bool unused; /* not (yet) in the configuration being reloaded */
 };
 
-/* an (S,G) route installed for a template rule */
-struct dyn {
+/*
+ * An (S,G) route of ours in the kernel, like an entry of smcrouted's
+ * kernel MFC list: made for an exact (S,G) rule, or on a NOCACHE event
+ * from the first (*,G) rule that matches - with no outputs, a stop
+ * filter, when none does. Rules added later give it their outputs.
+ */
+struct kent {
 	uint32_t src, grp, iif;
-	unsigned int rule_id;
+	uint32_t *oifs;
+	int noifs;
 };
 
 struct join {
@@ -190,8 +201,8 @@ static int nvif;
 static struct rule *rules;
 static int nrule;
 static unsigned int next_rule_id = 1;
-static struct dyn *dyns;
-static int ndyn;
+static struct kent *kents;
+static int nkent;
 static struct join *joins;
 static int njoin;
 
@@ -500,49 +511,251 @@ static bool rule_vifs(const struct rule *r, const struct sc_conf *c)
 	return ok;
 }
 
-static int rule_install(struct rule *r)
-{
-	uint32_t oifs[MAX_OIFS], iif;
-	char sg[64];
-	int n, err;
+/* ---- kernel (S,G) entries ---- */
 
-	if (rule_is_template(r))
-		return 0;
-	iif = if_nametoindex(r->iif);
-	if (!iif) {
-		logit(LOG_ERR, "inbound interface %s not found", r->iif);
-		return ENODEV;
-	}
-	n = rule_oifs(r, iif, oifs);
-	err = k_route_set(r->src, r->grp, iif, oifs, n);
-	sg_str(r->src, r->slen, r->grp, r->glen, sg, sizeof(sg));
-	if (err) {
-		logit(LOG_ERR, "cannot add route %s from %s: %s", sg, r->iif,
-		      strerror(err));
-		return err;
-	}
-	logit(LOG_INFO, "route %s from %s installed", sg, r->iif);
-	r->installed = true;
-	return 0;
-}
-
-static void dyn_remove_at(int i)
-{
-	k_route_del(dyns[i].src, dyns[i].grp);
-	dyns[i] = dyns[--ndyn];
-}
-
-/* remove a rule's kernel routes: its own or those made from it */
-static void rule_uninstall(struct rule *r)
+static struct kent *kent_find(uint32_t src, uint32_t grp)
 {
 	int i;
 
-	if (r->installed)
-		k_route_del(r->src, r->grp);
-	r->installed = false;
-	for (i = ndyn - 1; i >= 0; i--) {
-		if (dyns[i].rule_id == r->id)
-			dyn_remove_at(i);
+	for (i = 0; i < nkent; i++) {
+		if (kents[i].src == src && kents[i].grp == grp)
+			return &kents[i];
+	}
+	return NULL;
+}
+
+static struct kent *kent_new(uint32_t src, uint32_t grp, uint32_t iif)
+{
+	struct kent *k;
+
+	kents = grow(kents, nkent, sizeof(*kents));
+	k = &kents[nkent++];
+	k->src = src;
+	k->grp = grp;
+	k->iif = iif;
+	return k;
+}
+
+/* true if @oif was not an output yet */
+static bool kent_add_oif(struct kent *k, uint32_t oif)
+{
+	int i;
+
+	for (i = 0; i < k->noifs; i++) {
+		if (k->oifs[i] == oif)
+			return false;
+	}
+	if (k->noifs >= MAX_OIFS)
+		return false;
+	k->oifs = grow(k->oifs, k->noifs, sizeof(*k->oifs));
+	k->oifs[k->noifs++] = oif;
+	return true;
+}
+
+static void kent_del_oif(struct kent *k, uint32_t oif)
+{
+	int i;
+
+	for (i = 0; i < k->noifs; i++) {
+		if (k->oifs[i] == oif) {
+			k->oifs[i] = k->oifs[--k->noifs];
+			return;
+		}
+	}
+}
+
+static int kent_sync(const struct kent *k)
+{
+	return k_route_set(k->src, k->grp, k->iif, k->oifs, k->noifs);
+}
+
+/* forget an entry (the kernel route is gone already) */
+static void kent_free_at(int i)
+{
+	free(kents[i].oifs);
+	kents[i] = kents[--nkent];
+}
+
+static void kent_remove_at(int i)
+{
+	k_route_del(kents[i].src, kents[i].grp);
+	kent_free_at(i);
+}
+
+/* does rule @r cover (S,G) from @iif, as smcrouted's is_match() */
+static bool rule_match(const struct rule *r, uint32_t src, uint32_t grp,
+		       uint32_t iif)
+{
+	char name[IF_NAMESIZE];
+
+	if (!in_prefix(grp, r->grp, r->glen) ||
+	    (r->src && !in_prefix(src, r->src, r->slen)))
+		return false;
+	return if_indextoname(iif, name) && if_match(r->iif, name);
+}
+
+static bool rule_match_kent(const struct rule *r, const struct kent *k)
+{
+	return rule_match(r, k->src, k->grp, k->iif);
+}
+
+/* an exact (S,G) rule, installed as it is: not a template */
+static bool rule_is_sg(const struct rule *r)
+{
+	return r->src && !rule_is_template(r);
+}
+
+/* the exact (S,G) rules (but @skip) for @k give it their outputs */
+static void kent_readd_sg(struct kent *k, const struct rule *skip)
+{
+	uint32_t oifs[MAX_OIFS];
+	int i, j, n;
+
+	for (i = 0; i < nrule; i++) {
+		if (&rules[i] == skip || !rule_is_sg(&rules[i]) ||
+		    !rule_match_kent(&rules[i], k))
+			continue;
+		n = rule_oifs(&rules[i], k->iif, oifs);
+		for (j = 0; j < n; j++)
+			kent_add_oif(k, oifs[j]);
+	}
+}
+
+/* an entry that an exact (S,G) rule keeps: it does not expire */
+static bool kent_has_rule(const struct kent *k)
+{
+	int i;
+
+	for (i = 0; i < nrule; i++) {
+		if (rule_is_sg(&rules[i]) && rule_match_kent(&rules[i], k))
+			return true;
+	}
+	return false;
+}
+
+/* an exact (*,G) rule is an mfwd (*,G) route with the rule's outputs */
+static int starg_set(struct rule *r, uint32_t iif)
+{
+	uint32_t oifs[MAX_OIFS];
+	int n = rule_oifs(r, iif, oifs);
+
+	return k_route_set(0, r->grp, iif, oifs, n);
+}
+
+/*
+ * Install a rule, as smcrouted's mfc_install(): an exact (S,G) rule gets
+ * its route, or adds its outputs to ours for that (S,G) and inbound
+ * interface; an exact (*,G) rule gets an mfwd (*,G) route. A (*,G) rule
+ * and a template give their outputs to every (S,G) route of ours they
+ * match - dynamic routes of other rules and stop filters included - so
+ * that such a route does not hide them.
+ */
+static int rule_install(struct rule *r)
+{
+	uint32_t oifs[MAX_OIFS], iif;
+	char sg[64], s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	bool changed, fresh = false;
+	struct kent *k;
+	int i, j, n, err;
+
+	sg_str(r->src, r->slen, r->grp, r->glen, sg, sizeof(sg));
+	if (!rule_is_template(r)) {
+		iif = if_nametoindex(r->iif);
+		if (!iif) {
+			logit(LOG_ERR, "inbound interface %s not found",
+			      r->iif);
+			return ENODEV;
+		}
+		if (r->src) {
+			k = kent_find(r->src, r->grp);
+			if (k && k->iif != iif) {
+				/* one (S,G) route: the rule's inbound wins */
+				k->iif = iif;
+				k->noifs = 0;
+			}
+			if (!k) {
+				k = kent_new(r->src, r->grp, iif);
+				fresh = true;
+			}
+			n = rule_oifs(r, iif, oifs);
+			for (j = 0; j < n; j++)
+				kent_add_oif(k, oifs[j]);
+			err = kent_sync(k);
+			if (err && fresh)
+				kent_free_at(k - kents);
+		} else {
+			err = starg_set(r, iif);
+		}
+		if (err) {
+			logit(LOG_ERR, "cannot add route %s from %s: %s", sg,
+			      r->iif, strerror(err));
+			return err;
+		}
+		if (!r->installed)
+			logit(LOG_INFO, "route %s from %s installed", sg,
+			      r->iif);
+		r->installed = true;
+		if (r->src)
+			return 0;
+	}
+	for (i = 0; i < nkent; i++) {
+		k = &kents[i];
+		if (!rule_match_kent(r, k))
+			continue;
+		n = rule_oifs(r, k->iif, oifs);
+		changed = false;
+		for (j = 0; j < n; j++)
+			changed |= kent_add_oif(k, oifs[j]);
+		if (changed && !kent_sync(k))
+			logit(LOG_INFO, "route (%s, %s) gets the outputs of %s",
+			      ip(k->src, s), ip(k->grp, g), sg);
+	}
+	return 0;
+}
+
+/*
+ * Take a rule's outputs off the routes it matches, as smcrouted's
+ * mfc_uninstall(): all of them when the rule goes (@del NULL), else the
+ * @ndel in @del. The outputs of exact (S,G) rules for a route stay; a
+ * route a going rule leaves with no output is removed (the next packet
+ * makes a new one), one that loses some outputs keeps the others, none
+ * maybe. A rule a reload drops (@purge) takes the routes it matches with
+ * it.
+ */
+static void rule_uninstall(struct rule *r, const uint32_t *del, int ndel,
+			   bool purge)
+{
+	bool removal = !del;
+	uint32_t iif;
+	struct kent *k;
+	int i, j;
+
+	if (!r->src && !rule_is_template(r) && r->installed) {
+		iif = if_nametoindex(r->iif);
+		if (removal || !iif)
+			k_route_del(0, r->grp);
+		else
+			starg_set(r, iif);
+	}
+	if (removal)
+		r->installed = false;
+	for (i = nkent - 1; i >= 0; i--) {
+		k = &kents[i];
+		if (!rule_match_kent(r, k))
+			continue;
+		if (purge) {
+			kent_remove_at(i);
+			continue;
+		}
+		if (removal)
+			k->noifs = 0;
+		for (j = 0; j < ndel; j++)
+			kent_del_oif(k, del[j]);
+		kent_readd_sg(k, removal ? r : NULL);
+		if (k->noifs || !removal)
+			kent_sync(k);
+		else
+			kent_remove_at(i);
 	}
 }
 
@@ -551,6 +764,8 @@ static struct rule *rule_find(const char *iif, uint32_t src, int slen,
 {
 	int i;
 
+	if (!src)
+		slen = 0; /* "0.0.0.0 GROUP" is (*,G), as rule_new() has it */
 	for (i = 0; i < nrule; i++) {
 		struct rule *r = &rules[i];
 
@@ -623,6 +838,8 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[MFWD_A_MAX + 1];
 	char name[IF_NAMESIZE], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	uint32_t src, grp, iif, oifs[MAX_OIFS];
+	struct rule *r = NULL;
+	struct kent *k;
 	int i, n;
 
 	(void)data;
@@ -634,34 +851,38 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	if (!if_indextoname(iif, name))
 		return 0;
 	/* made before, but the kernel lost it (its VIF went away): anew */
-	for (i = ndyn - 1; i >= 0; i--) {
-		if (dyns[i].src == src && dyns[i].grp == grp)
-			dyns[i] = dyns[--ndyn];
+	for (i = nkent - 1; i >= 0; i--) {
+		if (kents[i].src == src && kents[i].grp == grp)
+			kent_free_at(i);
 	}
-	for (i = 0; i < nrule; i++) {
-		struct rule *r = &rules[i];
-
-		if (!rule_is_template(r) || !if_match(r->iif, name) ||
-		    !in_prefix(grp, r->grp, r->glen) ||
-		    (r->src && !in_prefix(src, r->src, r->slen)))
-			continue;
-		n = rule_oifs(r, iif, oifs);
-		if (k_route_set(src, grp, iif, oifs, n))
-			return 0;
-		logit(LOG_INFO,
-		      "route (%s, %s) from %s installed for a template",
-		      ip(src, a), ip(grp, b), name);
-		dyns = grow(dyns, ndyn, sizeof(*dyns));
-		dyns[ndyn].src = src;
-		dyns[ndyn].grp = grp;
-		dyns[ndyn].iif = iif;
-		dyns[ndyn].rule_id = r->id;
-		ndyn++;
-		run_script("install", src, grp);
+	/* the first (*,G) rule or template that matches */
+	for (i = 0; i < nrule && !r; i++) {
+		if (!rule_is_sg(&rules[i]) &&
+		    rule_match(&rules[i], src, grp, iif))
+			r = &rules[i];
+	}
+	/*
+	 * None: a route with no outputs all the same, a stop filter, as
+	 * smcrouted does - the packets queued for it are dropped, and the
+	 * next ones raise no event, until the route expires (-c).
+	 */
+	k = kent_new(src, grp, iif);
+	n = r ? rule_oifs(r, iif, oifs) : 0;
+	for (i = 0; i < n; i++)
+		kent_add_oif(k, oifs[i]);
+	if (kent_sync(k)) {
+		kent_free_at(k - kents);
 		return 0;
 	}
-	logit(LOG_DEBUG, "no rule for (%s, %s) from %s", ip(src, a), ip(grp, b),
-	      name);
+	if (!r) {
+		logit(LOG_INFO,
+		      "Multicast from %s, group %s, on %s does not match any (*,G) rule, stop filter installed",
+		      ip(src, a), ip(grp, b), name);
+		return 0;
+	}
+	logit(LOG_INFO, "route (%s, %s) from %s installed for a template",
+	      ip(src, a), ip(grp, b), name);
+	run_script("install", src, grp);
 	return 0;
 }
 
@@ -675,24 +896,33 @@ static int idle_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* -c SEC: remove the dynamic routes unused for SEC seconds */
-static void expire_dyns(void)
+/*
+ * -c SEC: remove the dynamic routes and stop filters unused for SEC
+ * seconds (all of them when @all: "flush"); not those of (S,G) rules
+ */
+static void expire_dyns(bool all)
 {
 	uint64_t idle;
 	int i;
 
-	for (i = ndyn - 1; i >= 0; i--) {
-		struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
+	for (i = nkent - 1; i >= 0; i--) {
+		struct nlmsghdr *nlh;
 
-		nl_put_u32(nlh, MFWD_A_GROUP, dyns[i].grp);
-		if (dyns[i].src)
-			nl_put_u32(nlh, MFWD_A_SOURCE, dyns[i].src);
+		if (kent_has_rule(&kents[i]))
+			continue;
+		if (all) {
+			kent_remove_at(i);
+			continue;
+		}
+		nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
+		nl_put_u32(nlh, MFWD_A_GROUP, kents[i].grp);
+		nl_put_u32(nlh, MFWD_A_SOURCE, kents[i].src);
 		idle = UINT64_MAX;
 		nl_ignore_errno = ENOENT;
 		nl_query(nlh, idle_cb, &idle);
 		nl_ignore_errno = 0;
 		if (idle >= (uint64_t)cache_timeout * 1000)
-			dyn_remove_at(i);
+			kent_remove_at(i);
 	}
 }
 
@@ -791,19 +1021,28 @@ static int join_range(bool join, const char *iif, uint32_t src, int slen,
 
 /* ---- the configuration ---- */
 
+static void leave_all(void)
+{
+	int i;
+
+	for (i = 0; i < njoin; i++)
+		close(joins[i].fd);
+	njoin = 0;
+}
+
 static void teardown_routes_joins(void)
 {
 	int i;
 
-	for (i = 0; i < nrule; i++)
-		rule_uninstall(&rules[i]);
+	for (i = 0; i < nrule; i++) {
+		if (!rules[i].src && rules[i].installed)
+			k_route_del(0, rules[i].grp);
+	}
 	while (nrule)
 		rule_free_at(nrule - 1);
-	while (ndyn)
-		dyn_remove_at(ndyn - 1);
-	for (i = 0; i < njoin; i++)
-		close(joins[i].fd);
-	njoin = 0;
+	while (nkent)
+		kent_remove_at(nkent - 1);
+	leave_all();
 }
 
 static bool multicast_if(const char *name)
@@ -832,7 +1071,15 @@ static int load_config(void)
 	int i, errors = 0;
 	struct stat st;
 
-	teardown_routes_joins();
+	/*
+	 * As smcrouted: the rules are marked, those in the file again are
+	 * kept (with the outputs the file gives them now), the others are
+	 * removed with the routes they match; the dynamic routes and stop
+	 * filters the others match stay, and get the outputs of new rules.
+	 */
+	for (i = 0; i < nrule; i++)
+		rules[i].unused = true;
+	leave_all();
 	for (i = 0; i < nvif; i++)
 		vifs[i].wanted = false;
 	vif_sync();
@@ -874,8 +1121,13 @@ static int load_config(void)
 		struct rule *r;
 		int j;
 
-		r = rule_new(m->iif, m->src, m->slen, m->grp, m->glen);
+		r = rule_find(m->iif, m->src, m->slen, m->grp, m->glen);
+		if (r && r->unused)
+			r->noifs = 0;
+		if (!r)
+			r = rule_new(m->iif, m->src, m->slen, m->grp, m->glen);
 		r->from_conf = true;
+		r->unused = false;
 		for (j = 0; j < m->noifs; j++)
 			rule_add_oif(r, m->oifs[j]);
 		if (!rule_vifs(r, &c) || rule_install(r)) {
@@ -883,6 +1135,18 @@ static int load_config(void)
 			      m->line);
 			errors++;
 		}
+	}
+	/* rules not in the file (any more): over IPC, or taken out */
+	for (i = nrule - 1; i >= 0; i--) {
+		if (!rules[i].unused)
+			continue;
+		rule_uninstall(&rules[i], NULL, 0, true);
+		rule_free_at(i);
+	}
+	/* again: what those took with them */
+	for (i = 0; i < nrule; i++) {
+		if (rules[i].installed || rule_is_template(&rules[i]))
+			rule_install(&rules[i]);
 	}
 	for (i = 0; i < c.nmgroup; i++) {
 		struct sc_rule *m = &c.mgroups[i];
@@ -975,7 +1239,7 @@ static int ipc_add(int argc, char **argv)
 	fresh = !r;
 	if (r && strcmp(r->iif, argv[0])) {
 		/* another inbound interface: a new route */
-		rule_uninstall(r);
+		rule_uninstall(r, NULL, 0, false);
 		snprintf(r->iif, sizeof(r->iif), "%s", argv[0]);
 		r->noifs = 0;
 	}
@@ -983,23 +1247,19 @@ static int ipc_add(int argc, char **argv)
 		r = rule_new(argv[0], src, slen, grp, glen);
 	for (; i < argc; i++)
 		rule_add_oif(r, argv[i]);
+	/* the routes the rule matches get the new outputs too */
 	if (!rule_vifs(r, NULL) || rule_install(r)) {
 		if (fresh)
 			rule_free_at(r - rules);
 		return 1;
-	}
-	/* a template's dynamic routes get the new outputs too */
-	for (i = ndyn - 1; i >= 0; i--) {
-		if (dyns[i].rule_id == r->id)
-			dyn_remove_at(i);
 	}
 	return 0;
 }
 
 static int ipc_remove(int argc, char **argv)
 {
-	uint32_t src, grp;
-	int slen, glen, i, j;
+	uint32_t src, grp, del[MAX_OIFS], idx;
+	int slen, glen, i, j, ndel = 0;
 	struct rule *r;
 	char sg[64];
 
@@ -1012,20 +1272,38 @@ static int ipc_remove(int argc, char **argv)
 		/* not ours: smcrouted removes kernel routes all the same */
 		if (glen == 32 && (!src || slen == 32) && i >= argc) {
 			reply_err = NULL; /* one message is enough */
-			if (!k_route_del2(src, grp, false))
+			if (!k_route_del2(src, grp, false)) {
+				struct kent *k = kent_find(src, grp);
+
+				if (src && k)
+					kent_free_at(k - kents);
 				return 0;
+			}
 		}
 		logit(LOG_ERR, "mroute: no route %s from %s", sg, argv[0]);
 		return 1;
 	}
 	if (i >= argc) {
-		rule_uninstall(r);
+		rule_uninstall(r, NULL, 0, false);
 		rule_free_at(r - rules);
 		logit(LOG_INFO, "route %s from %s removed", sg, argv[0]);
 		return 0;
 	}
-	/* remove these outputs; the route stays, maybe with none */
+	/*
+	 * Remove these outputs from the rule and from the routes it
+	 * matches; they stay, maybe with none.
+	 */
 	for (; i < argc; i++) {
+		if (is_wildcard(argv[i])) {
+			for (j = 0; j < nvif && ndel < MAX_OIFS; j++) {
+				if (if_match(argv[i], vifs[j].name))
+					del[ndel++] = vifs[j].ifindex;
+			}
+		} else {
+			idx = if_nametoindex(argv[i]);
+			if (idx && ndel < MAX_OIFS)
+				del[ndel++] = idx;
+		}
 		for (j = 0; j < r->noifs; j++) {
 			if (!strcmp(r->oifs[j], argv[i])) {
 				memmove(&r->oifs[j], &r->oifs[j + 1],
@@ -1035,11 +1313,8 @@ static int ipc_remove(int argc, char **argv)
 			}
 		}
 	}
-	for (j = ndyn - 1; j >= 0; j--) {
-		if (dyns[j].rule_id == r->id)
-			dyn_remove_at(j);
-	}
-	return rule_install(r) ? 1 : 0;
+	rule_uninstall(r, del, ndel, false);
+	return 0;
 }
 
 static int ipc_join(int argc, char **argv, bool join)
@@ -1185,11 +1460,15 @@ static void show_routes(struct buf *o, const char *flags)
 				   oifs);
 		}
 	}
+	/* routes with outputs first, then stop filters, as smcrouted */
 	heading(o, flags, "Kernel MFC Table", cols);
-	for (i = 0; i < nkroute; i++) {
-		struct kroute *k = &kroutes[i];
+	for (i = 0; i < 2 * nkroute; i++) {
+		struct kroute *k = &kroutes[i % nkroute];
+		bool stop_filters = i >= nkroute;
 		size_t len = 0;
 
+		if (!k->noifs != stop_filters)
+			continue;
 		oifs[0] = 0;
 		for (j = 0; j < k->noifs; j++)
 			len += snprintf(
@@ -1268,8 +1547,7 @@ static int ipc_command(int argc, char **argv, const char *flags, struct buf *o)
 	if (!strcmp(cmd, "leave"))
 		return ipc_join(argc, argv, false);
 	if (!strcmp(cmd, "flush")) {
-		while (ndyn)
-			dyn_remove_at(ndyn - 1);
+		expire_dyns(true);
 		return 0;
 	}
 	if (!strcmp(cmd, "kill")) {
@@ -1673,7 +1951,7 @@ bad_arg:
 	while (!want_exit) {
 		int timeout = -1;
 
-		if (cache_timeout && ndyn) {
+		if (cache_timeout && nkent) {
 			time_t now = time(NULL);
 
 			timeout = now >= next_expire ?
@@ -1709,7 +1987,7 @@ bad_arg:
 			load_config();
 		}
 		if (cache_timeout && time(NULL) >= next_expire) {
-			expire_dyns();
+			expire_dyns(false);
 			next_expire = time(NULL) + cache_timeout;
 		}
 	}
