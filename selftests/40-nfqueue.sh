@@ -27,17 +27,14 @@
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-require_cmd cc iptables
+require_cmd iptables
 [[ -f /usr/include/libnetfilter_queue/libnetfilter_queue.h ]] ||
 	skip "libnetfilter-queue-dev not installed"
 modprobe nfnetlink_queue 2>/dev/null || skip "nfnetlink_queue not available"
 
 G1=239.8.1.1 G2=239.8.2.2 S=10.0.0.2 N=100 SIZE=200
 LEN=$((SIZE + 28))
-NFQ=$TOPO_DIR/nfq_accept
-
-cc -O2 -Wall -o "$NFQ" "$TOPO_HELPERS/nfq_accept.c" -lnetfilter_queue ||
-	fail "cannot build helpers/nfq_accept.c"
+NFQ=$(helper_bin nfq_accept "$TOPO_DIR" -lnetfilter_queue)
 
 nfq_field() { awk -v k="$1" '$1 == k && NF == 2 { n = $2 } END { print n + 0 }' "$TOPO_DIR/nfq.cnt"; }
 nfq_group() { awk -v g="$1" '$1 == "group" && $2 == g { n = $3 } END { print n + 0 }' "$TOPO_DIR/nfq.cnt"; }

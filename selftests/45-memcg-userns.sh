@@ -91,10 +91,7 @@ EOS
 UNS=(setpriv --reuid=65534 --regid=65534 --clear-groups unshare -Urn)
 if ! out=$("${UNS[@]}" true 2>&1); then
 	log "'${UNS[*]}' refused ($out): using helpers/userns_exec"
-	command -v cc >/dev/null || skip "no user namespace here and no cc for helpers/userns_exec.c"
-	cc -static -O2 -o "$D/userns_exec" "$(dirname "$0")/helpers/userns_exec.c" ||
-		fail "cannot build helpers/userns_exec.c"
-	UNS=("$D/userns_exec" 65534)
+	UNS=("$(helper_bin userns_exec "$D" -static)" 65534)
 fi
 
 sync

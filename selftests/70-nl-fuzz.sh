@@ -26,11 +26,10 @@
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-require_cmd cc python3
+require_cmd python3
 require_mfwdctl
 python3 -c 'import yaml' 2>/dev/null || skip "python3-yaml not installed"
 
-debug_kernel() { [[ -r /proc/config.gz ]] && zgrep -q '^CONFIG_KASAN=y' /proc/config.gz; }
 if debug_kernel; then
 	MSGS=${FUZZ_MESSAGES:-100000}
 else
@@ -39,13 +38,11 @@ fi
 DUR=${FUZZ_DURATION:-}
 PROCS=${FUZZ_PROCS:-4}
 SEED=${FUZZ_SEED:-0}
-FUZZ=$TOPO_DIR/nlfuzz
 REPO=$(cd "$TOPO_HELPERS/../.." && pwd)
-
+# (the model is needed only where nlfuzz is built here, but is cheap)
 python3 "$TOPO_HELPERS/fuzz_model.py" -o "$TOPO_DIR/fuzz_model.h" ||
 	fail "fuzz_model.py failed"
-cc -O2 -Wall -I "$TOPO_DIR" -I "$REPO/uapi" -o "$FUZZ" "$TOPO_HELPERS/nlfuzz.c" ||
-	fail "cannot build helpers/nlfuzz.c"
+FUZZ=$(helper_bin nlfuzz "$TOPO_DIR" -I "$TOPO_DIR" -I "$REPO/uapi")
 
 topo_init 3
 topo_mfwd

@@ -23,6 +23,16 @@
 #                              after SECS (default 10) without it succeeding
 #   require_cmd CMD...         skip unless every CMD is in PATH
 #   require_mfwdctl            skip unless $MFWDCTL is executable
+#   debug_kernel               true on a kernel with KASAN (the debug kernel
+#                              of "make debug-kernel"), where every exec is
+#                              5-10x slower: tests scale their waits there
+#   helper_bin NAME DIR [CC-ARGS...]
+#                              print the path of the helper helpers/NAME.c
+#                              built by "make -C selftests" on the host
+#                              ($MFWD_HELPERS, set by selftests/run) if it
+#                              is newer than its source, else build it into
+#                              DIR with "cc -O2 -Wall CC-ARGS" (fails the test
+#                              if that fails)
 #   load_mfwd                  insmod $MFWD_KO, check it is live
 #   load_mfwd_params PARAM=V...  same, with module parameters
 #   unload_mfwd                rmmod mfwd, check it is gone
@@ -149,16 +159,24 @@ check_fail() {
 	((rc != 0)) || fail "'$*' succeeded but should have failed; output:"$'\n'"$out"
 }
 
+# An exec costs 0.1-0.3 s under TCG and up to 1 s on the debug kernel:
+# polling loops sleep and read the clock without one.
+__lib_sleep_fd=
+lib_sleep() {
+	[[ -n $__lib_sleep_fd ]] || exec {__lib_sleep_fd}<> <(:)
+	read -rt "$1" -u "$__lib_sleep_fd" || true
+}
+
 wait_for() {
 	local secs=10 deadline
 	if [[ ${1:-} == -t ]]; then secs=$2; shift 2; fi
-	deadline=$(($(date +%s%N) + secs * 1000000000))
+	deadline=$((${EPOCHREALTIME/./} + secs * 1000000))
 	until "$@" >/dev/null 2>&1; do
-		if (($(date +%s%N) >= deadline)); then
+		if ((${EPOCHREALTIME/./} >= deadline)); then
 			echo "# wait_for: '$*' still false after ${secs}s" >&2
 			return 1
 		fi
-		sleep 0.1
+		lib_sleep 0.1
 	done
 }
 
@@ -167,6 +185,24 @@ require_cmd() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip "$c not installed"
 	done
+}
+
+debug_kernel() {
+	[[ -r /proc/config.gz ]] && zgrep -q '^CONFIG_KASAN=y' /proc/config.gz
+}
+
+helper_bin() {
+	local name=$1 dir=$2 src bin
+	shift 2
+	src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/helpers/$name.c
+	bin=${MFWD_HELPERS:-/nonexistent}/$name
+	if [[ -x $bin && $bin -nt $src ]]; then
+		echo "$bin"
+		return 0
+	fi
+	require_cmd cc
+	cc -O2 -Wall -o "$dir/$name" "$src" "$@" >&2 || fail "cannot build helpers/$name.c"
+	echo "$dir/$name"
 }
 
 require_mfwdctl() {
@@ -226,23 +262,36 @@ ns_create() {
 ns_exec() {
 	local ns=$1
 	shift
-	if [[ -z $ns || $ns == - ]]; then "$@"; else ip netns exec "$ns" "$@"; fi
+	if [[ -z $ns || $ns == - ]]; then
+		"$@"
+	elif [[ $1 == ip ]]; then	# one exec, not two
+		shift
+		ip -n "$ns" "$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
 }
 
 veth_pair() {
 	(($# == 6)) || fail "usage: veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2"
-	local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6
-	ns_exec "$ns1" ip link add "$if1" type veth peer name "$if2" ||
-		fail "cannot create veth $if1/$if2"
-	if [[ -n $ns2 && $ns2 != - ]]; then
-		ns_exec "$ns1" ip link set "$if2" netns "$ns2"
-	elif [[ -n $ns1 && $ns1 != - ]]; then
-		ns_exec "$ns1" ip link set "$if2" netns 1
+	local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a2=$6 peer_ns=()
+	[[ -z $ns1 || $ns1 == - ]] && ns1=-
+	[[ -z $ns2 || $ns2 == - ]] && ns2=-
+	if [[ $ns2 != - ]]; then
+		peer_ns=(netns "$ns2")
+	elif [[ $ns1 != - ]]; then
+		peer_ns=(netns 1)
 	fi
-	[[ $a1 == - || -z $a1 ]] || ns_exec "$ns1" ip addr add "$a1" dev "$if1"
-	[[ $a2 == - || -z $a2 ]] || ns_exec "$ns2" ip addr add "$a2" dev "$if2"
-	ns_exec "$ns1" ip link set "$if1" up
-	ns_exec "$ns2" ip link set "$if2" up
+	ns_exec "$ns1" ip link add "$if1" type veth peer name "$if2" "${peer_ns[@]}" ||
+		fail "cannot create veth $if1/$if2"
+	{
+		[[ $a1 == - || -z $a1 ]] || echo "addr add $a1 dev $if1"
+		echo "link set $if1 up"
+	} | ns_exec "$ns1" ip -b - || fail "cannot set up $if1"
+	{
+		[[ $a2 == - || -z $a2 ]] || echo "addr add $a2 dev $if2"
+		echo "link set $if2 up"
+	} | ns_exec "$ns2" ip -b - || fail "cannot set up $if2"
 }
 
 # ---- kernel log --------------------------------------------------------------

@@ -77,7 +77,12 @@ RX_SYNC_ADDRS=
 RX_NOSYNC=
 
 # Timeouts (seconds) for waits under TCG; generous, the waits poll.
-TOPO_WAIT=${TOPO_WAIT:-30}
+# (the debug kernel: a receiver's python3 alone takes 10-20 s to start
+# when two such VMs share the host)
+if [[ -z ${TOPO_WAIT:-} ]]; then
+	TOPO_WAIT=30
+	debug_kernel && TOPO_WAIT=150
+fi
 
 jsel() { python3 "$TOPO_HELPERS/jsel.py" "$@"; }
 
@@ -88,13 +93,12 @@ mf() {
 	[[ -z $out ]] || printf '%s\n' "$out"
 }
 
+# (one exec: -e ignores the IPv6 keys where there is no IPv6)
 __topo_sysctls() {
-	local ns=$1
-	ns_exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
-	ns_exec "$ns" sysctl -qw net.ipv4.igmp_max_memberships=1024 >/dev/null
-	ns_exec "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 >/dev/null
+	ns_exec "$1" sysctl -qew net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.igmp_max_memberships=1024 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 >/dev/null
 }
 
 # bg_start LOG NS CMD...: run CMD in NS in the background, output to LOG;
@@ -207,22 +211,27 @@ rx_start_all() {
 }
 
 # __rx_field NAME KEY IF GROUP: column 4 of the matching line, 0 if none
+# (in bash: these are polled, and an exec costs up to 1 s on the debug kernel)
 __rx_field() {
-	awk -v k="$2" -v i="$3" -v g="$4" \
-		'$1 == k && $2 == i && $3 == g { n = $4 } END { print n + 0 }' \
-		"$TOPO_DIR/$1.cnt"
+	local k i g n r=0
+	while read -r k i g n _; do
+		[[ $k == "$2" && $i == "$3" && $g == "$4" ]] && r=$n
+	done <"$TOPO_DIR/$1.cnt"
+	echo "$r"
 }
 rx_count() { __rx_field "$1" count "$2" "$3"; }
 rx_bytes() { __rx_field "$1" bytes "$2" "$3"; }
 rx_bad() { __rx_field "$1" bad "$2" "$3"; }
-rx_ttls() {
-	awk -v i="$2" -v g="$3" '$1 == "ttl" && $2 == i && $3 == g { printf "%s%s:%s", s, $4, $5; s = " " }' \
-		"$TOPO_DIR/$1.cnt"
+# __rx_pairs NAME KEY IF GROUP: "c4:c5 c4:c5 ..." of the matching lines
+__rx_pairs() {
+	local k i g a b out=()
+	while read -r k i g a b _; do
+		[[ $k == "$2" && $i == "$3" && $g == "$4" ]] && out+=("$a:$b")
+	done <"$TOPO_DIR/$1.cnt"
+	echo "${out[*]}"
 }
-rx_srcs() {
-	awk -v i="$2" -v g="$3" '$1 == "src" && $2 == i && $3 == g { printf "%s%s:%s", s, $4, $5; s = " " }' \
-		"$TOPO_DIR/$1.cnt"
-}
+rx_ttls() { __rx_pairs "$1" ttl "$2" "$3"; }
+rx_srcs() { __rx_pairs "$1" src "$2" "$3"; }
 
 # send [NS] -- MCSEND-ARGS...
 send() {
@@ -240,12 +249,16 @@ send() {
 # __topo_synced N: every receiver has >= N sync packets on each interface
 # (one awk per receiver: processes are expensive under TCG)
 __topo_synced() {
-	local want=$1 name
+	local want=$1 name k i g n
+	local -A need
 	for name in "${TOPO_RX_NAMES[@]}"; do
-		awk -v ifs="${TOPO_RX_IFS[$name]}" -v g="$TOPO_SYNC_GROUP" -v w="$want" '
-			BEGIN { n = split(ifs, a, " "); for (i = 1; i <= n; i++) need[a[i]] = 1 }
-			$1 == "count" && $3 == g && ($2 in need) && $4 >= w { delete need[$2] }
-			END { for (i in need) exit 1 }' "$TOPO_DIR/$name.cnt" || return 1
+		need=()
+		for i in ${TOPO_RX_IFS[$name]}; do need[$i]=1; done
+		while read -r k i g n _; do
+			[[ $k == count && $g == "$TOPO_SYNC_GROUP" && -n ${need[$i]:-} ]] &&
+				((n >= want)) && unset "need[$i]"
+		done <"$TOPO_DIR/$name.cnt"
+		((${#need[@]} == 0)) || return 1
 	done
 }
 
