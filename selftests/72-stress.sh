@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 420
+# timeout: 600
 # Stress (issue 10 item 5), 2 vCPUs, for STRESS_DURATION seconds (default
 # 60), everything at once:
 #  - traffic into r0 from two senders pinned to CPU 0 (source 10.0.0.2) and
@@ -37,9 +37,12 @@ require_cmd taskset python3
 
 DUR=${STRESS_DURATION:-60}
 [[ $DUR =~ ^[1-9][0-9]*$ ]] || fail "STRESS_DURATION=$DUR is not a number of seconds"
-# sender pacing (seconds between rounds of the 5 groups), waits (polls)
+# sender pacing (seconds between rounds of the 5 groups), waits (polls):
+# on the debug kernel a module cycle (unload, reload, tables, forwarding
+# seen) takes minutes, not seconds
 IV=${STRESS_INTERVAL:-0.05}
 WAIT=${STRESS_WAIT:-90}
+debug_kernel && WAIT=${STRESS_WAIT:-300}
 S0=10.0.0.2 S1=10.0.0.3
 GA=239.7.1.1	# (S0,GA) and (S1,GA): base routes, verified every epoch
 GB=239.7.2.1	# (*,GB): base route
@@ -452,8 +455,11 @@ for k in 1 2; do
 done
 
 # ---- counts ----------------------------------------------------------------------
-cat "$W"/module.cnt "$W"/routes.cnt "$W"/bulk.cnt "$W"/dumps.cnt "$W"/vifs.cnt \
-	"$W"/devs.cnt "$W"/netns.cnt "$W"/holder.cnt 2>/dev/null |
+# (a worker that never finished an operation has no file: its counts are 0,
+# and the assertions below say which)
+for f in module routes bulk dumps vifs devs netns holder; do
+	[[ ! -e $W/$f.cnt ]] || cat "$W/$f.cnt"
+done |
 	awk '{ n[$1] += $2 } END { for (k in n) print k, n[k] }' | sort >"$W/total"
 get() { awk -v k="$1" '$1 == k { n = $2 } END { print n + 0 }' "$W/total"; }
 sent0=$(cat "$W/send0.sent") sent1=$(cat "$W/send1.sent")
@@ -478,10 +484,17 @@ check_eq "$(get epoch_verified)" "$(get reload)" "epochs with forwarding verifie
 # a cycle (unload while busy, reload, tables rebuilt, forwarding seen) takes
 # 30-60 s on a loaded TCG host: a 60-second run may get only one
 (($(get unload) >= 1)) || fail "the module was never unloaded in $DUR s"
+# Every kind of operation ran; on a loaded host a worker may get one round
+# in 60 s, which the one reload can race (a failure within an epoch fails
+# the test above): attempted is enough per kind, but route changes must
+# have succeeded.
 for k in route_add route_replace route_del bulk_add bulk_replace bulk_del dump stats \
 	vif_add vif_del; do
-	(($(get "$k.ok") > 0)) || fail "no successful $k in $DUR s; counts:"$'\n'"$(cat "$W/total")"
+	(($(get "$k.ok") + $(get "$k.raced") > 0)) ||
+		fail "no $k in $DUR s; counts:"$'\n'"$(cat "$W/total")"
 done
+(($(get route_add.ok) + $(get route_replace.ok) + $(get bulk_add.ok) > 0)) ||
+	fail "no route was added or replaced successfully in $DUR s"
 # a device's or a netns's forwarding check that a reload interrupted (raced)
 # counts as done: the reload is what the run is for
 for k in dev_fwd netns_fwd; do
