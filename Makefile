@@ -37,20 +37,21 @@ endif
 
 # Kernels "make check" tests on (short forms resolved by tools/vm/run -k;
 # "debug" is the debug kernel of mk/debug.mk, built while the others' tests
-# run if it is not built yet: selftests/check).  Not in the default yet:
-# its stress budgets and an early-boot qemu issue make it fail (README.md).
+# run if it is not built yet: selftests/check).  Not in the default: its
+# subset takes over an hour of VM time there, and 71-fail-nth's packet
+# path does not pass there yet (README.md "Tests").
 KERNELS ?= 6.1 6.12
 # Tests "make check" runs (default: all of selftests/[0-9]*.sh).
 TESTS ?=
 # The debug kernel's subset (globs over test names): what "make check" runs
 # there when debug is one of several KERNELS and no TESTS were named; every
-# test with KERNELS=debug.  (CI does not run the debug leg yet: .ci/run.)
+# test with KERNELS=debug.  CI does not run the debug leg (.ci/run says why).
 # Measured: a shell test that spawns a process per step (topologies, Python
-# senders/receivers) takes 5-10 minutes there, 10x Debian's kernels, so the
-# subset is the C-driven ones (fuzzer, API) and the stress test, plus one
+# senders/receivers) takes 10-20 minutes there, so the subset is the
+# fuzzer, fault injection and stress tests, the C API test and one
 # forwarding test; README.md "Tests" has the numbers.
-DEBUG_CI_TESTS ?= 10-fwd-sg 53-nl-strict 70-nl-fuzz 72-stress
-DEBUG_TESTS ?= $(if $(TESTS),,$(if $(filter-out debug,$(KERNELS)),$(DEBUG_CI_TESTS)))
+DEBUG_SUBSET ?= 10-fwd-sg 53-nl-strict 70-nl-fuzz 71-fail-nth 72-stress
+DEBUG_TESTS ?= $(if $(TESTS),,$(if $(filter-out debug,$(KERNELS)),$(DEBUG_SUBSET)))
 # Test VMs "make check" runs at once (each VM uses one host core).
 JOBS ?= 2
 

@@ -8,7 +8,7 @@
 #                     ~25 min of both cores once, then a no-op.  Prints the
 #                     cache directory.  Runs under nice 19.
 # make check KERNELS=debug         every selftest on the debug kernel
-# make check KERNELS="6.12 debug"  the debug kernel runs $(DEBUG_CI_TESTS)
+# make check KERNELS="6.12 debug"  the debug kernel runs $(DEBUG_SUBSET)
 #
 # tools/vm/run -k debug boots it; selftests/run -k debug builds mfwd.ko
 # against its tree and runs many tests per VM (it boots in 70-80 s).
