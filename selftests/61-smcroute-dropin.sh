@@ -16,10 +16,8 @@
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-require_mfwdctl
-tools=$(dirname "$MFWDCTL")
-[[ -x $tools/mfwd-smcrouted && -x $tools/mfwd-smcroutectl ]] ||
-	skip "mfwd-smcrouted/mfwd-smcroutectl not built"
+require_dropins
+tools=$SMC_TOOLS
 GROUPS_ALL="239.1.1.1 239.2.0.5 239.3.3.3 239.6.0.7"
 SYNC_ADDRS="10.0.1.1 10.0.2.1 10.0.3.1"
 

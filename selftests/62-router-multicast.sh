@@ -19,10 +19,8 @@
 
 CASES="mcast_v4 rpf_v4 unres_v4"
 
-require_mfwdctl
-tools=$(cd "$(dirname "$MFWDCTL")" && pwd)
-[[ -x $tools/mfwd-smcrouted && -x $tools/mfwd-smcroutectl ]] ||
-	skip "mfwd-smcrouted/mfwd-smcroutectl not built"
+require_dropins
+tools=$SMC_TOOLS
 require_cmd mausezahn jq tc
 repo=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d /tmp/rtmc.XXXXXX)

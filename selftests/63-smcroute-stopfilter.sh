@@ -20,10 +20,8 @@
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-require_mfwdctl
-tools=$(dirname "$MFWDCTL")
-[[ -x $tools/mfwd-smcrouted && -x $tools/mfwd-smcroutectl ]] ||
-	skip "mfwd-smcrouted/mfwd-smcroutectl not built"
+require_dropins
+tools=$SMC_TOOLS
 GROUPS_ALL="239.7.7.7 239.8.0.1 239.9.9.9"
 S=10.0.0.2
 

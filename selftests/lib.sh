@@ -23,6 +23,8 @@
 #                              after SECS (default 10) without it succeeding
 #   require_cmd CMD...         skip unless every CMD is in PATH
 #   require_mfwdctl            skip unless $MFWDCTL is executable
+#   require_dropins            also mfwd-smcrouted and mfwd-smcroutectl next
+#                              to it; sets SMC_TOOLS to their directory
 #   debug_kernel               true on a kernel with KASAN (the debug kernel
 #                              of "make debug-kernel"), where every exec is
 #                              5-10x slower: tests scale their waits there
@@ -189,6 +191,13 @@ require_cmd() {
 
 debug_kernel() {
 	[[ -r /proc/config.gz ]] && zgrep -q '^CONFIG_KASAN=y' /proc/config.gz
+}
+
+require_dropins() {
+	require_mfwdctl
+	SMC_TOOLS=$(cd "$(dirname "$MFWDCTL")" && pwd)
+	[[ -x $SMC_TOOLS/mfwd-smcrouted && -x $SMC_TOOLS/mfwd-smcroutectl ]] ||
+		skip "mfwd-smcrouted/mfwd-smcroutectl not built"
 }
 
 helper_bin() {
