@@ -344,10 +344,10 @@ w_netns() {
 			--ignore-errors --interval 0.02 --iface-addr 10.9.0.2 --group "$GN" \
 			--port "$TOPO_PORT" >/dev/null 2>&1 &
 		pid=$!
-		if wait_for -t 20 __ns_fwd "$ns"; then
+		if wait_for -t "$WAIT" __ns_fwd "$ns"; then
 			inc netns_fwd_seen
 		else
-			op_failed netns_fwd "$ns: nothing forwarded in 20 s: $("$MFWDCTL" -n "$ns" -j stats 2>&1)"
+			op_failed netns_fwd "$ns: nothing forwarded in $WAIT s: $("$MFWDCTL" -n "$ns" -j stats 2>&1)"
 		fi
 		# destroyed with its VIFs, routes and traffic
 		ip netns del "$ns"
