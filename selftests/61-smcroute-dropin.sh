@@ -120,13 +120,7 @@ exit 1
 EOF
 chmod +x "$d/traffic"
 
-counts() {
-	local g k out=
-	for g in $GROUPS_ALL; do
-		for k in 1 2 3; do out+="rx$k/$g=$(rx_count "rx$k" eth0 "$g") "; done
-	done
-	echo "${out% }"
-}
+counts() { rx_counts "$GROUPS_ALL" 3; }
 
 # run_demo IMPL: the receivers, the script, the counts in $d/IMPL.counts
 run_demo() {

@@ -76,13 +76,7 @@ check_routes() {	# EXPECTED WHAT (EXPECTED in any order)
 	log "$IMPL: routes $2: $want"
 }
 
-counts() {
-	local g k out=
-	for g in $GROUPS_ALL; do
-		for k in 1 2 3; do out+="rx$k/$g=$(rx_count "rx$k" eth0 "$g") "; done
-	done
-	echo "${out% }"
-}
+counts() { rx_counts "$GROUPS_ALL" 3; }
 check_counts() {	# EXPECTED WHAT
 	check_eq "$(counts)" "$1" "$IMPL: packets $2"
 	log "$IMPL: packets $2: $1"

@@ -49,6 +49,7 @@
 #   send [NS] -- ARGS...        run mcsend.py in NS (default src, from
 #                               10.0.0.2) with ARGS; waits for it to finish
 #   topo_sync                   see above
+#   rx_counts "GROUP..." N      "rx1/G=n rx2/G=n ..." of receivers rx1..rxN
 #   check_rx GROUP SPEC         after topo_sync: SPEC "1=10 2=0 3=10" is the
 #                               exact count every receiver rxK on eth0 must
 #                               have for GROUP (all started receivers must
@@ -220,6 +221,14 @@ __rx_field() {
 	echo "$r"
 }
 rx_count() { __rx_field "$1" count "$2" "$3"; }
+# rx_counts "GROUP..." N: "rx1/G=n rx2/G=n ..." for receivers rx1..rxN (eth0)
+rx_counts() {
+	local g k out=
+	for g in $1; do
+		for ((k = 1; k <= $2; k++)); do out+="rx$k/$g=$(rx_count "rx$k" eth0 "$g") "; done
+	done
+	echo "${out% }"
+}
 rx_bytes() { __rx_field "$1" bytes "$2" "$3"; }
 rx_bad() { __rx_field "$1" bad "$2" "$3"; }
 # __rx_pairs NAME KEY IF GROUP: "c4:c5 c4:c5 ..." of the matching lines
