@@ -12,8 +12,11 @@
 # decompressed over 9p) takes minutes, more than the whole test may: so the
 # test passes DKMS_FLAGS=--no-depmod to install and remove, and registers
 # the installed file with "depmod KVER FILE", which indexes that module
-# alone (a VM-only modules.dep: mfwd depends on no module). Everything else
-# is what "make dkms-install" does on a real machine.
+# alone. That rewrites modules.dep and the other indexes with mfwd as the
+# only module, so the test saves them first and puts them back on exit:
+# later tests in the same VM (selftests/run's batches) modprobe vrf,
+# sch_ingress and others through them. Everything else is what
+# "make dkms-install" does on a real machine.
 # Compiling under TCG takes 1-2 minutes on an idle host and 4 on a loaded
 # one; dkms add/build/install get DKMS_TEST_BUDGET seconds (default 600;
 # 244-290 s beside one other VM, 493 s beside three)
@@ -32,6 +35,10 @@ check_eq "$(modinfo -F version "$MFWD_KO")" "$ver" \
 	"dkms.conf PACKAGE_VERSION vs MODULE_VERSION of mfwd.ko"
 ! mfwd_loaded || fail "mfwd is loaded before the test"
 
+moddir=/lib/modules/$KVER
+idx=$(mktemp -d)
+cp -a "$moddir"/modules.* "$idx"/ || fail "cannot save $moddir/modules.*"
+on_exit "cp -a '$idx'/modules.* '$moddir'/; rm -rf '$idx'"
 log "make dkms-install KVER=$KVER (dkms add, build, install)"
 on_exit "rmmod mfwd; make -C '$repo' -s dkms-remove DKMS_FLAGS=--no-depmod"
 t0=$SECONDS
@@ -70,4 +77,7 @@ out=$(make -C "$repo" -s dkms-remove DKMS_FLAGS=--no-depmod 2>&1) || fail "make 
 [[ ! -e $path ]] || fail "$path still exists after dkms-remove"
 [[ ! -e /usr/src/mfwd-$ver ]] || fail "/usr/src/mfwd-$ver still exists after dkms-remove"
 ! dkms status -m mfwd | grep -q . || fail "dkms still knows mfwd: $(dkms status -m mfwd)"
+cp -a "$idx"/modules.* "$moddir"/ || fail "cannot restore $moddir/modules.*"
+# the kernel's own modules resolve again (not only mfwd)
+check_ok modinfo -n vrf
 pass "dkms built and installed mfwd $ver for $KVER; modprobe loaded it from $(dirname "$path")"

@@ -14,7 +14,8 @@
 #   - kills what the test left running (cgroup.kill) and puts the VM back
 #     as it was at the start: named netns deleted, new links in the initial
 #     netns deleted, mfwd and pktgen unloaded, nftables ruleset flushed,
-#     changed net.* sysctls written back,
+#     changed net.* sysctls written back (a test that changed modprobe's
+#     index, modules.dep, fails and ends the batch),
 #   - kmemleak: two scans once the test's objects are old enough, and the
 #     reports that involve mfwd (see kmemleak_check),
 #   - marker "mfwd-batch: end INDEX NAME", the kernel log between the
@@ -64,6 +65,10 @@ base_links=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')
 base_mods=$(awk '{ print $1 }' /proc/modules)
 base_sysctl=$(sysctl -a 2>/dev/null | grep -E '^net\.(core|ipv4|ipv6)\.' | grep -v '\.mc_forwarding = ')
 base_taint=$(bad_taint)
+# modprobe's indexes: a test that rewrites them (depmod) breaks the
+# modprobes of every later test in this VM
+moddep() { cat "/lib/modules/$(uname -r)"/modules.dep{,.bin} 2>/dev/null | cksum; }
+base_moddep=$(moddep)
 dmesg >"$out/boot.dmesg" 2>/dev/null
 # "clear" only forgets what a scan reported: scan once first, so that the
 # boot's own leak suspects are not blamed on the first test.
@@ -236,6 +241,11 @@ while read -r i tmo path; do
 	restore_state >>"$out/$i.log" 2>&1
 	t2=$(uptime_s)
 	kmemleak_check "$i" "$t_unload"
+	moddep_ok=1
+	if [[ $(moddep) != "$base_moddep" ]]; then
+		echo "the test changed /lib/modules/$(uname -r)/modules.dep (modprobe's index)" >>"$out/$i.fail"
+		moddep_ok=0
+	fi
 	kmsg "end $i $name"
 	note "after the test: unload and cleanup $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%d", b - a + 0.5 }')s," \
 		"kmemleak $(awk -v a="$t2" '{ printf "%d", $1 - a + 0.5 }' /proc/uptime)s" >>"$out/$i.log"
@@ -250,6 +260,7 @@ while read -r i tmo path; do
 	grep -qE "$splat_re" "$out/$i.dmesg" && stop "$i" "kernel splat"
 	[[ $(bad_taint) == "$base_taint" ]] || stop "$i" "kernel tainted ($(cat /proc/sys/kernel/tainted))"
 	lockdep_on || stop "$i" "lockdep turned itself off"
+	((moddep_ok)) || stop "$i" "modules.dep changed"
 done <"$out/tests"
 exit 0
 }
