@@ -22,7 +22,7 @@
 
 #include "mfwd.h"
 
-static void mfwd_vif_count(struct mfwd_vif *vif, unsigned int len, bool out)
+void mfwd_vif_count(struct mfwd_vif *vif, unsigned int len, bool out)
 {
 	struct mfwd_vif_stats *s = this_cpu_ptr(vif->stats);
 
@@ -50,9 +50,24 @@ static void mfwd_route_count(struct mfwd_route *r, unsigned int len)
 		WRITE_ONCE(r->lastuse, jiffies);
 }
 
+/* The (S,G) of a packet: its source and group. */
+static void mfwd_skb_key(const struct sk_buff *skb, u8 family,
+			 union mfwd_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	if (family == AF_INET6) {
+		key->v6.src = ipv6_hdr(skb)->saddr;
+		key->v6.grp = ipv6_hdr(skb)->daddr;
+	} else {
+		key->v4.src = ip_hdr(skb)->saddr;
+		key->v4.grp = ip_hdr(skb)->daddr;
+	}
+}
+
 static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 			  const struct mfwd_vif *in, const struct sk_buff *skb)
 {
+	union mfwd_key key;
 	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
 	u64 last = READ_ONCE(r->last_wrongvif);
 	u64 now = get_jiffies_64();
@@ -70,8 +85,8 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 		return;
 	if (cmpxchg64(&r->last_wrongvif, last, now) != last)
 		return;
-	mfwd_nl_event(mn, MFWD_CMD_WRONGVIF, ip_hdr(skb)->saddr,
-		      ip_hdr(skb)->daddr, in, r, NULL);
+	mfwd_skb_key(skb, r->family, &key);
+	mfwd_nl_event(mn, MFWD_CMD_WRONGVIF, r->family, &key, in, r, NULL);
 }
 
 /**
@@ -111,8 +126,7 @@ static bool mfwd_joined(const struct net_device *dev, __be32 grp)
 	return false;
 }
 
-static int mfwd_xmit_finish(struct net *net, struct sock *sk,
-			    struct sk_buff *skb)
+int mfwd_xmit_finish(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	struct mfwd_net *mn = mfwd_pernet(net);
 	struct mfwd_vif *vif = mfwd_vif_find(mn, skb->dev->ifindex);
@@ -168,12 +182,6 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 	struct net_device *dev = out->dev;
 	struct sk_buff *nskb;
 
-	if (unlikely(out->flags & MFWD_VIF_F_REGISTER)) {
-		mfwd_nl_event(mn, MFWD_CMD_WHOLEPKT, ip_hdr(skb)->saddr,
-			      ip_hdr(skb)->daddr, in, NULL, skb);
-		mfwd_vif_count(out, skb->len, true);
-		goto consume;
-	}
 	/* ipmr's route lookup fails for a device that is down. */
 	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP)))
 		goto consume;
@@ -212,6 +220,39 @@ consume:
 		consume_skb(skb);
 }
 
+/* A PIM-SM register VIF: the packet goes whole to the controller. */
+static void mfwd_register(struct mfwd_net *mn, const struct mfwd_route *r,
+			  const struct mfwd_vif *in, struct mfwd_vif *out,
+			  struct sk_buff *skb, bool copy)
+{
+	union mfwd_key key;
+
+	mfwd_skb_key(skb, r->family, &key);
+	mfwd_nl_event(mn, MFWD_CMD_WHOLEPKT, r->family, &key, in, NULL, skb);
+	mfwd_vif_count(out, skb->len, true);
+	if (!copy)
+		consume_skb(skb);
+}
+
+static void mfwd_send(struct mfwd_net *mn, const struct mfwd_route *r,
+		      const struct mfwd_vif *in, struct mfwd_vif *out,
+		      struct sk_buff *skb, bool copy)
+{
+	if (unlikely(out->flags & MFWD_VIF_F_REGISTER))
+		mfwd_register(mn, r, in, out, skb, copy);
+	else if (r->family == AF_INET6)
+		mfwd_xmit6(mn, in, out, skb, copy);
+	else
+		mfwd_xmit(mn, in, out, skb, copy);
+}
+
+/* TTL, or hop limit */
+static u8 mfwd_ttl(const struct sk_buff *skb, u8 family)
+{
+	return family == AF_INET6 ? ipv6_hdr(skb)->hop_limit :
+				    ip_hdr(skb)->ttl;
+}
+
 /**
  * mfwd_forward() - forward a packet along a route
  * @mn: netns state
@@ -220,7 +261,8 @@ consume:
  * @skb: the packet, network header at skb->data
  * @keep: the caller keeps @skb (local delivery, bridging); send only copies
  *
- * Checks RPF and the TTL thresholds and sends a copy out of every output.
+ * Checks RPF and the TTL (hop limit) thresholds and sends a copy out of
+ * every output.
  * Unless @keep, @skb is consumed: the last output gets it. A packet this
  * host sent itself (looped back) that fails RPF is not counted and raises
  * no event, as in ipmr.
@@ -232,7 +274,7 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 {
 	const struct mfwd_fwd *fwd = rcu_dereference(r->fwd);
 	struct mfwd_vif *prev = NULL, *vif;
-	u8 ttl = ip_hdr(skb)->ttl;
+	u8 ttl = mfwd_ttl(skb, r->family);
 	unsigned int i;
 
 	if (unlikely(fwd->iif != in)) {
@@ -255,11 +297,11 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 			continue;
 		}
 		if (prev)
-			mfwd_xmit(mn, in, prev, skb, true);
+			mfwd_send(mn, r, in, prev, skb, true);
 		prev = vif;
 	}
 	if (prev) {
-		mfwd_xmit(mn, in, prev, skb, keep);
+		mfwd_send(mn, r, in, prev, skb, keep);
 		return;
 	}
 out:
@@ -276,13 +318,14 @@ static bool mfwd_martian(__be32 saddr)
 	       ipv4_is_lbcast(saddr) || ipv4_is_loopback(saddr);
 }
 
-/* br_netfilter runs the IPv4 hooks on frames the bridge is forwarding
+/* br_netfilter runs the IPv4 hooks (and the IPv6 ones, with
+ * bridge-nf-call-ip6tables) on frames the bridge is forwarding
  * (in_prerouting), and the frame passed up to the bridge device skips
  * them (ip_sabotage_in) unless the bridge is an L3 slave. Route in the
  * first pass, never take the frame from the bridge, and let the second
  * pass go.
  */
-static int mfwd_bridged(const struct sk_buff *skb)
+int mfwd_bridged(const struct sk_buff *skb)
 {
 #if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
 	const struct nf_bridge_info *nb = nf_bridge_info_get(skb);
@@ -326,8 +369,13 @@ static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
 		mfwd_vif_count(in, skb->len, false);
 	keep = bridged || loop || mfwd_joined(dev, iph->daddr);
 	r = mfwd_route_lookup(mn, iph->saddr, iph->daddr);
-	if (!r || unlikely(READ_ONCE(r->resolving)))
-		return mfwd_unres_queue(mn, in, skb, keep);
+	if (!r || unlikely(READ_ONCE(r->resolving))) {
+		union mfwd_key key = {
+			.v4 = { .src = iph->saddr, .grp = iph->daddr },
+		};
+
+		return mfwd_unres_queue(mn, in, skb, keep, AF_INET, &key);
+	}
 	mfwd_forward(mn, r, in, skb, keep);
 	return keep ? NF_ACCEPT : NF_STOLEN;
 }

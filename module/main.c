@@ -72,7 +72,7 @@ err_stats:
 static void __net_exit mfwd_net_teardown(struct mfwd_net *mn)
 {
 	mutex_lock(&mn->lock);
-	mfwd_routes_flush(mn);
+	mfwd_routes_flush(mn, AF_UNSPEC);
 	mutex_unlock(&mn->lock);
 	cancel_work_sync(&mn->gc_work);
 	if (!xa_empty(&mn->vifs))
@@ -158,7 +158,7 @@ module_init(mfwd_init);
 module_exit(mfwd_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("IPv4 multicast forwarding cache with a generic-netlink control plane");
+MODULE_DESCRIPTION("IPv4 and IPv6 multicast forwarding cache with a generic-netlink control plane");
 MODULE_AUTHOR("mfwd developers");
 MODULE_VERSION("0.1");
 MODULE_ALIAS_GENL_FAMILY(MFWD_GENL_NAME);

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mfwd: an IPv4 multicast forwarding cache.
+ * mfwd: an IPv4 and IPv6 multicast forwarding cache.
  *
  * Locking: every writer (VIF, route, config changes) holds mfwd_net.lock.
  * Adding and removing a VIF also holds RTNL, taken first (the netdevice
  * notifier runs under RTNL and takes mfwd_net.lock); what removal does to
  * the routes (a walk of all of them) runs after RTNL is dropped, see
- * mfwd_vif_gc(). Route changes never take RTNL. The fast path (fwd.c) only
- * reads, under RCU with BH disabled: VIFs by ifindex from an xarray, routes
- * from an rhashtable, a route's forwarding set from one RCU pointer.
+ * mfwd_vif_gc(). Route changes never take RTNL. The fast path (fwd.c,
+ * fwd6.c) only reads, under RCU with BH disabled: VIFs by ifindex from an
+ * xarray, routes from an rhashtable per family, a route's forwarding set
+ * from one RCU pointer.
  */
 #ifndef _MFWD_H
 #define _MFWD_H
@@ -26,6 +27,7 @@
 #include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include <linux/mfwd.h>
@@ -55,11 +57,14 @@ struct mfwd_vif_stats {
  *	that a copy costs no route lookup and no dst allocation
  * @local_rt: input route for local delivery on @dev: IGMP for the
  *	controller, copies looped back to sockets that joined the group
+ * @rt6: IPv6 output route of copies leaving on @dev, as @rt; NULL if
+ *	@dev had no IPv6 when it became a VIF
  * @stats: per-CPU counters
  * @ifindex: of @dev, readable after @dev is gone
  * @flags: MFWD_VIF_F_*
  * @threshold: default TTL threshold of outputs on this VIF
  * @mc_forwarding: this VIF turned mc_forwarding on for @dev
+ * @idev6: the IPv6 device whose mc_forwarding this VIF turned on, held
  * @dead: removed; readers skip it, routes still point to it until
  *	mfwd_vif_gc() has run
  * @gc_node: in mfwd_net.dead_vifs while @dead
@@ -70,20 +75,48 @@ struct mfwd_vif {
 	netdevice_tracker dev_tracker;
 	struct rtable *rt;
 	struct rtable *local_rt;
+	struct dst_entry *rt6;
 	struct mfwd_vif_stats __percpu *stats;
 	int ifindex;
 	u32 flags;
 	u8 threshold;
 	bool mc_forwarding;
+	struct inet6_dev *idev6;
 	bool dead;
 	struct list_head gc_node;
 	struct rcu_head rcu;
 };
 
-struct mfwd_key {
-	__be32 src;	/* 0 for (*,G) */
-	__be32 grp;
+/* The hash key of a route: (S,G), S 0 or :: for (*,G). An IPv4 key is
+ * the first MFWD_KEY4_LEN bytes, so the IPv4 table hashes 8 bytes.
+ */
+union mfwd_key {
+	struct {
+		__be32 src;
+		__be32 grp;
+	} v4;
+	struct {
+		struct in6_addr src;
+		struct in6_addr grp;
+	} v6;
 };
+
+#define MFWD_KEY4_LEN	(2 * sizeof(__be32))
+#define MFWD_KEY6_LEN	(2 * sizeof(struct in6_addr))
+
+/* Index of per-family state: 0 IPv4, 1 IPv6. */
+enum { MFWD_V4, MFWD_V6, MFWD_NFAM };
+
+static inline int mfwd_fam(u8 family)
+{
+	return family == AF_INET6 ? MFWD_V6 : MFWD_V4;
+}
+
+static inline bool mfwd_key_wildcard(const union mfwd_key *key, u8 family)
+{
+	return family == AF_INET6 ? ipv6_addr_any(&key->v6.src) :
+				    !key->v4.src;
+}
 
 struct mfwd_oif {
 	struct mfwd_vif *vif;	/* NULL once the VIF is gone */
@@ -142,7 +175,8 @@ struct mfwd_ctr_block {
 /**
  * struct mfwd_route - one (S,G) or (*,G) entry
  * @node: in mfwd_net.routes
- * @key: source (0 for (*,G)) and group
+ * @key: source (0 or :: for (*,G)) and group
+ * @family: AF_INET or AF_INET6
  * @id: index in mfwd_net.route_ids, which orders dumps and walks
  * @ctr_slot: slot of @stats in @ctr_block
  * @fwd: forwarding set; first the one allocated with the route, after a
@@ -157,7 +191,8 @@ struct mfwd_ctr_block {
  */
 struct mfwd_route {
 	struct rhash_head node;
-	struct mfwd_key key;
+	union mfwd_key key;
+	u8 family;
 	u32 id;
 	u32 ctr_slot;
 	struct mfwd_fwd __rcu *fwd;
@@ -231,13 +266,15 @@ struct mfwd_unres {
  * @lock: serializes all writers
  * @vifs: ifindex -> struct mfwd_vif
  * @nr_vifs: number of VIFs
- * @routes: key -> struct mfwd_route
+ * @routes: key -> struct mfwd_route, one table per family (MFWD_V4, MFWD_V6)
  * @route_ids: id -> struct mfwd_route, for ordered walks and dumps
  * @next_id: next id to try for a new route
  * @nr_routes: number of routes
- * @nr_wildcard: number of (*,G) routes; 0 spares the fast path a lookup
- * @hook: PRE_ROUTING hook, registered while there is a VIF
- * @hook_on: @hook is registered
+ * @nr_wildcard: number of (*,G) routes per family; 0 spares the fast path
+ *	a lookup
+ * @hooks: PRE_ROUTING hooks (IPv4, IPv6) and IPv6's LOCAL_OUT hook,
+ *	registered while there is a VIF
+ * @hook_on: @hooks are registered
  * @cfg: settings
  * @stats: per-CPU counters
  * @ctrs: per-CPU counters of routes
@@ -246,19 +283,19 @@ struct mfwd_unres {
  * @dead_vifs: removed VIFs that routes may still point to
  * @gc_work: runs mfwd_vif_gc() after a device went away
  * @dump_seq: changes with every route and VIF change, for NLM_F_DUMP_INTR
- * @hook_used: @hook was registered at least once
+ * @hook_used: @hooks were registered at least once
  */
 struct mfwd_net {
 	struct net *net;
 	struct mutex lock;	/* all writers */
 	struct xarray vifs;
 	u32 nr_vifs;
-	struct rhashtable routes;
+	struct rhashtable routes[MFWD_NFAM];
 	struct xarray route_ids;
 	u32 next_id;
 	u32 nr_routes;
-	u32 nr_wildcard;
-	struct nf_hook_ops hook;
+	u32 nr_wildcard[MFWD_NFAM];
+	struct nf_hook_ops hooks[MFWD_NFAM + 1];
 	bool hook_on;
 	struct mfwd_config cfg;
 	struct mfwd_net_stats __percpu *stats;
@@ -310,15 +347,20 @@ void mfwd_vif_notifier_exit(void);
 /* route.c */
 int mfwd_routes_init(struct mfwd_net *mn);
 void mfwd_routes_destroy(struct mfwd_net *mn);
-struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
-				   const struct mfwd_key *key);
+struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
+				   const union mfwd_key *key);
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp);
-int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
+struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
+				      const struct in6_addr *src,
+				      const struct in6_addr *grp);
+struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
+				    const union mfwd_key *key);
+int mfwd_route_add(struct mfwd_net *mn, u8 family, const union mfwd_key *key,
 		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
-void mfwd_routes_flush(struct mfwd_net *mn);
+void mfwd_routes_flush(struct mfwd_net *mn, u8 family);
 void mfwd_routes_drop_dead(struct mfwd_net *mn);
 size_t mfwd_fwd_size(unsigned int n_oif);
 void mfwd_route_stats_read(const struct mfwd_route *r,
@@ -329,6 +371,45 @@ unsigned int mfwd_hook(void *priv, struct sk_buff *skb,
 		       const struct nf_hook_state *state);
 void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 		  struct mfwd_vif *in, struct sk_buff *skb, bool keep);
+void mfwd_vif_count(struct mfwd_vif *vif, unsigned int len, bool out);
+int mfwd_bridged(const struct sk_buff *skb);
+int mfwd_xmit_finish(struct net *net, struct sock *sk, struct sk_buff *skb);
+
+/* fwd6.c */
+#if IS_ENABLED(CONFIG_IPV6)
+unsigned int mfwd_hook6(void *priv, struct sk_buff *skb,
+			const struct nf_hook_state *state);
+unsigned int mfwd_hook6_local(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state);
+void mfwd_xmit6(struct mfwd_net *mn, const struct mfwd_vif *in,
+		struct mfwd_vif *out, struct sk_buff *skb, bool copy);
+int mfwd_vif_rt6_init(struct mfwd_vif *vif);
+void mfwd_vif_rt6_release(struct mfwd_vif *vif);
+void mfwd_vif_mc_forwarding6(struct mfwd_net *mn, struct mfwd_vif *vif,
+			     bool on);
+#else
+static inline void mfwd_xmit6(struct mfwd_net *mn, const struct mfwd_vif *in,
+			      struct mfwd_vif *out, struct sk_buff *skb,
+			      bool copy)
+{
+	if (!copy)
+		kfree_skb(skb);
+}
+
+static inline int mfwd_vif_rt6_init(struct mfwd_vif *vif)
+{
+	return 0;
+}
+
+static inline void mfwd_vif_rt6_release(struct mfwd_vif *vif)
+{
+}
+
+static inline void mfwd_vif_mc_forwarding6(struct mfwd_net *mn,
+					   struct mfwd_vif *vif, bool on)
+{
+}
+#endif
 
 /* unres.c */
 extern unsigned long mfwd_unres_bytes_max;
@@ -337,7 +418,8 @@ int mfwd_unres_init(struct mfwd_net *mn);
 int mfwd_unres_resize(struct mfwd_net *mn, u32 unres_max);
 void mfwd_unres_destroy(struct mfwd_net *mn);
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
-			      struct sk_buff *skb, bool keep);
+			      struct sk_buff *skb, bool keep, u8 family,
+			      const union mfwd_key *key);
 void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
 
@@ -348,8 +430,8 @@ int mfwd_genl_init(void);
 void mfwd_genl_exit(void);
 void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd);
 void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd);
-void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
-		   const struct mfwd_vif *in, const struct mfwd_route *r,
-		   const struct sk_buff *skb);
+void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
+		   const union mfwd_key *key, const struct mfwd_vif *in,
+		   const struct mfwd_route *r, const struct sk_buff *skb);
 
 #endif /* _MFWD_H */

@@ -76,7 +76,8 @@ static size_t mfwd_route_msg_size(const struct mfwd_fwd *fwd)
 	size_t oif = nla_total_size(nla_total_size(sizeof(u32)) +
 				    nla_total_size(sizeof(u8)));
 
-	return nla_total_size(sizeof(__be32)) * 2 +
+	return nla_total_size(sizeof(struct in6_addr)) * 2 +
+	       nla_total_size(sizeof(u8)) +
 	       nla_total_size(sizeof(u32)) +
 	       oif * fwd->n_oif +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
@@ -102,6 +103,19 @@ static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
 	return 0;
 }
 
+/* FAMILY and the addresses of a route or a packet. */
+static int mfwd_put_key(struct sk_buff *skb, u8 family,
+			const union mfwd_key *key)
+{
+	if (nla_put_u8(skb, MFWD_A_FAMILY, family))
+		return -EMSGSIZE;
+	if (family == AF_INET6)
+		return nla_put_in6_addr(skb, MFWD_A_SOURCE6, &key->v6.src) ?:
+		       nla_put_in6_addr(skb, MFWD_A_GROUP6, &key->v6.grp);
+	return nla_put_in_addr(skb, MFWD_A_SOURCE, key->v4.src) ?:
+	       nla_put_in_addr(skb, MFWD_A_GROUP, key->v4.grp);
+}
+
 static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 			   const struct mfwd_fwd *fwd, u32 portid, u32 seq,
 			   int flags, u8 cmd)
@@ -114,8 +128,7 @@ static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 	if (!hdr)
 		return -EMSGSIZE;
 	mfwd_route_stats_read(r, &st);
-	if (nla_put_in_addr(skb, MFWD_A_SOURCE, r->key.src) ||
-	    nla_put_in_addr(skb, MFWD_A_GROUP, r->key.grp) ||
+	if (mfwd_put_key(skb, r->family, &r->key) ||
 	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->ifindex) ||
 	    mfwd_put_oifs(skb, fwd) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
@@ -189,8 +202,9 @@ void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
 	mfwd_multicast(mn, msg, GFP_KERNEL);
 }
 
-static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, __be32 src,
-			   __be32 grp, const struct mfwd_vif *in,
+static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
+			   const union mfwd_key *key,
+			   const struct mfwd_vif *in,
 			   const struct mfwd_route *r,
 			   const struct sk_buff *skb)
 {
@@ -200,14 +214,14 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, __be32 src,
 
 	hdr = genlmsg_put(msg, 0, 0, &mfwd_genl_family, 0, cmd);
 	if (!hdr ||
-	    nla_put_in_addr(msg, MFWD_A_SOURCE, src) ||
-	    nla_put_in_addr(msg, MFWD_A_GROUP, grp) ||
+	    mfwd_put_key(msg, family, key) ||
 	    nla_put_u32(msg, MFWD_A_IIF, in->ifindex))
 		return -EMSGSIZE;
 	if (r) {
 		fwd = rcu_dereference(r->fwd);
 		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF, fwd->iif->ifindex) ||
-		    (!r->key.src && nla_put_flag(msg, MFWD_A_WILDCARD)))
+		    (mfwd_key_wildcard(&r->key, r->family) &&
+		     nla_put_flag(msg, MFWD_A_WILDCARD)))
 			return -EMSGSIZE;
 	}
 	if (skb) {
@@ -223,17 +237,17 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, __be32 src,
  * mfwd_nl_event() - tell the controller about a packet
  * @mn: netns state
  * @cmd: MFWD_CMD_NOCACHE, MFWD_CMD_WRONGVIF or MFWD_CMD_WHOLEPKT
- * @src: the packet's source
- * @grp: the packet's group
+ * @family: AF_INET or AF_INET6
+ * @key: the packet's source and group
  * @in: the VIF it arrived on
  * @r: WRONGVIF: the route it matched
  * @skb: WHOLEPKT: the packet, sent whole
  *
  * Context: RCU read side, any context; allocates atomically.
  */
-void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
-		   const struct mfwd_vif *in, const struct mfwd_route *r,
-		   const struct sk_buff *skb)
+void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
+		   const union mfwd_key *key, const struct mfwd_vif *in,
+		   const struct mfwd_route *r, const struct sk_buff *skb)
 {
 	size_t size = NLMSG_GOODSIZE;
 	struct sk_buff *msg;
@@ -249,7 +263,7 @@ void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, __be32 src, __be32 grp,
 		size = nla_total_size(skb->len) + 128;
 	}
 	msg = genlmsg_new(size, GFP_ATOMIC);
-	if (!msg || mfwd_fill_event(msg, cmd, src, grp, in, r, skb)) {
+	if (!msg || mfwd_fill_event(msg, cmd, family, key, in, r, skb)) {
 		nlmsg_free(msg);
 		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
 		return;
@@ -287,27 +301,108 @@ static struct mfwd_vif *mfwd_nl_vif(struct mfwd_net *mn,
 	return ERR_PTR(-ENOENT);
 }
 
-static int mfwd_nl_key(struct genl_info *info, struct mfwd_key *key)
+/* FAMILY, where a request has one: AF_INET or AF_INET6 (the policy
+ * bounds it to [AF_INET, AF_INET6]), else AF_UNSPEC.
+ */
+static int mfwd_nl_family(struct nlattr **tb, struct netlink_ext_ack *extack,
+			  u8 *family)
+{
+	struct nlattr *attr = tb[MFWD_A_FAMILY];
+
+	*family = attr ? nla_get_u8(attr) : AF_UNSPEC;
+	if (attr && *family != AF_INET && *family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "family is not AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* An IPv6 group of a scope wider than link-local. */
+static bool mfwd_group6_ok(const struct in6_addr *grp)
+{
+	return ipv6_addr_is_multicast(grp) &&
+	       IPV6_ADDR_MC_SCOPE(grp) > IPV6_ADDR_SCOPE_LINKLOCAL;
+}
+
+static int mfwd_nl_key6(struct genl_info *info, union mfwd_key *key)
+{
+	struct nlattr *src = info->attrs[MFWD_A_SOURCE6];
+	struct nlattr *grp = info->attrs[MFWD_A_GROUP6];
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP6))
+		return -EINVAL;
+	key->v6.grp = nla_get_in6_addr(grp);
+	key->v6.src = src ? nla_get_in6_addr(src) : in6addr_any;
+	if (!mfwd_group6_ok(&key->v6.grp)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, grp,
+				    "group is not a routable multicast address");
+		return -EINVAL;
+	}
+	if (ipv6_addr_is_multicast(&key->v6.src)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, src,
+				    "source is not a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mfwd_nl_key4(struct genl_info *info, union mfwd_key *key)
 {
 	struct nlattr *src = info->attrs[MFWD_A_SOURCE];
 	struct nlattr *grp = info->attrs[MFWD_A_GROUP];
 
 	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
 		return -EINVAL;
-	key->grp = nla_get_in_addr(grp);
-	key->src = src ? nla_get_in_addr(src) : 0;
-	if (!ipv4_is_multicast(key->grp) ||
-	    ipv4_is_local_multicast(key->grp)) {
+	key->v4.grp = nla_get_in_addr(grp);
+	key->v4.src = src ? nla_get_in_addr(src) : 0;
+	if (!ipv4_is_multicast(key->v4.grp) ||
+	    ipv4_is_local_multicast(key->v4.grp)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, grp,
 				    "group is not a routable multicast address");
 		return -EINVAL;
 	}
-	if (ipv4_is_multicast(key->src) || ipv4_is_lbcast(key->src)) {
+	if (ipv4_is_multicast(key->v4.src) || ipv4_is_lbcast(key->v4.src)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, src,
 				    "source is not a unicast address");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The family and (S,G) of a route request. Its address attributes are of
+ * one family, which FAMILY, if present, names too.
+ */
+static int mfwd_nl_key(struct genl_info *info, u8 *family,
+		       union mfwd_key *key)
+{
+	struct nlattr **tb = info->attrs;
+	bool v4 = tb[MFWD_A_SOURCE] || tb[MFWD_A_GROUP];
+	bool v6 = tb[MFWD_A_SOURCE6] || tb[MFWD_A_GROUP6];
+	u8 want;
+	int err;
+
+	err = mfwd_nl_family(tb, info->extack, &want);
+	if (err)
+		return err;
+	if (v4 && v6) {
+		NL_SET_ERR_MSG(info->extack,
+			       "IPv4 and IPv6 addresses in one request");
+		return -EINVAL;
+	}
+	*family = v6 || (!v4 && want == AF_INET6) ? AF_INET6 : AF_INET;
+	if (want != AF_UNSPEC && want != *family) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_FAMILY],
+				    "family does not match the addresses");
+		return -EINVAL;
+	}
+	if (*family == AF_INET6 && !IS_ENABLED(CONFIG_IPV6)) {
+		NL_SET_ERR_MSG(info->extack, "kernel without IPv6");
+		return -EAFNOSUPPORT;
+	}
+	memset(key, 0, sizeof(*key));
+	return *family == AF_INET6 ? mfwd_nl_key6(info, key) :
+				     mfwd_nl_key4(info, key);
 }
 
 static int mfwd_cmp_ptr(const void *a, const void *b)
@@ -509,12 +604,13 @@ static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
  */
 struct mfwd_dump_ctx {
 	unsigned long pos;
-	__be32 src;
-	__be32 grp;
+	union mfwd_key key;
 	u32 ifindex;
+	u8 family;
 	u8 has_src:1;
 	u8 has_grp:1;
 	u8 has_ifindex:1;
+	u8 none:1;
 };
 
 static struct mfwd_dump_ctx *mfwd_dump_ctx(struct netlink_callback *cb)
@@ -531,7 +627,48 @@ static const struct nla_policy mfwd_dump_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_IIF] = { .type = NLA_U32 },
+	[MFWD_A_FAMILY] = { .type = NLA_U8 },
+	[MFWD_A_SOURCE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MFWD_A_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 };
+
+/* The family and address filters of a route dump. Filters that no route
+ * can match (addresses of both families, FAMILY naming another family than
+ * the addresses', or neither AF_INET nor AF_INET6) give an empty dump, not
+ * an error: before Linux 6.2 a dump's start callback has no extack.
+ */
+static void mfwd_dump_keys(struct mfwd_dump_ctx *ctx, struct nlattr **tb)
+{
+	bool v4 = tb[MFWD_A_SOURCE] || tb[MFWD_A_GROUP];
+	bool v6 = tb[MFWD_A_SOURCE6] || tb[MFWD_A_GROUP6];
+
+	if (tb[MFWD_A_FAMILY])
+		ctx->family = nla_get_u8(tb[MFWD_A_FAMILY]);
+	if ((ctx->family && ctx->family != AF_INET &&
+	     ctx->family != AF_INET6) || (v4 && v6) ||
+	    (v4 && ctx->family == AF_INET6) ||
+	    (v6 && ctx->family == AF_INET)) {
+		ctx->none = 1;
+		return;
+	}
+	if (v4) {
+		ctx->family = AF_INET;
+		ctx->has_src = !!tb[MFWD_A_SOURCE];
+		ctx->has_grp = !!tb[MFWD_A_GROUP];
+		if (ctx->has_src)
+			ctx->key.v4.src = nla_get_in_addr(tb[MFWD_A_SOURCE]);
+		if (ctx->has_grp)
+			ctx->key.v4.grp = nla_get_in_addr(tb[MFWD_A_GROUP]);
+	} else if (v6) {
+		ctx->family = AF_INET6;
+		ctx->has_src = !!tb[MFWD_A_SOURCE6];
+		ctx->has_grp = !!tb[MFWD_A_GROUP6];
+		if (ctx->has_src)
+			ctx->key.v6.src = nla_get_in6_addr(tb[MFWD_A_SOURCE6]);
+		if (ctx->has_grp)
+			ctx->key.v6.grp = nla_get_in6_addr(tb[MFWD_A_GROUP6]);
+	}
+}
 
 static int mfwd_nl_dump_start(struct netlink_callback *cb)
 {
@@ -544,14 +681,7 @@ static int mfwd_nl_dump_start(struct netlink_callback *cb)
 	if (err)
 		return err;
 	memset(ctx, 0, sizeof(*ctx));
-	if (tb[MFWD_A_SOURCE]) {
-		ctx->src = nla_get_in_addr(tb[MFWD_A_SOURCE]);
-		ctx->has_src = 1;
-	}
-	if (tb[MFWD_A_GROUP]) {
-		ctx->grp = nla_get_in_addr(tb[MFWD_A_GROUP]);
-		ctx->has_grp = 1;
-	}
+	mfwd_dump_keys(ctx, tb);
 	if (tb[MFWD_A_IIF] || tb[MFWD_A_IFINDEX]) {
 		ctx->ifindex = nla_get_u32(tb[MFWD_A_IIF] ?: tb[MFWD_A_IFINDEX]);
 		ctx->has_ifindex = 1;
@@ -561,7 +691,8 @@ static int mfwd_nl_dump_start(struct netlink_callback *cb)
 	 * anything (whose first buffer is NLMSG_GOODSIZE).
 	 */
 	cb->min_dump_alloc = NLMSG_HDRLEN + GENL_HDRLEN +
-			     nla_total_size(sizeof(__be32)) * 2 +
+			     nla_total_size(sizeof(struct in6_addr)) * 2 +
+			     nla_total_size(sizeof(u8)) +
 			     nla_total_size(sizeof(u32)) +
 			     nla_total_size(nla_total_size(sizeof(u32)) +
 					    nla_total_size(sizeof(u8))) *
@@ -603,11 +734,12 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
+	union mfwd_key key;
 	struct mfwd_fwd *fwd;
-	struct mfwd_key key;
+	u8 family;
 	int err;
 
-	err = mfwd_nl_key(info, &key);
+	err = mfwd_nl_key(info, &family, &key);
 	if (err)
 		return err;
 	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
@@ -615,7 +747,7 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	fwd = mfwd_nl_fwd(mn, info);
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
-	      mfwd_route_add(mn, &key, fwd, replace, info->extack);
+	      mfwd_route_add(mn, family, &key, fwd, replace, info->extack);
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -623,11 +755,12 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 					struct genl_info *info)
 {
+	union mfwd_key key;
 	struct mfwd_route *r;
-	struct mfwd_key key;
+	u8 family;
 	int err;
 
-	err = mfwd_nl_key(info, &key);
+	err = mfwd_nl_key(info, &family, &key);
 	if (err)
 		return ERR_PTR(err);
 	if (info->attrs[MFWD_A_IIF]) {
@@ -635,7 +768,7 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 				    "iif filters dumps only");
 		return ERR_PTR(-EINVAL);
 	}
-	r = mfwd_route_find(mn, &key);
+	r = mfwd_route_find(mn, family, &key);
 	if (!r) {
 		NL_SET_ERR_MSG(info->extack, "no such route");
 		return ERR_PTR(-ENOENT);
@@ -688,9 +821,19 @@ static bool mfwd_dump_match(const struct mfwd_dump_ctx *ctx,
 			    const struct mfwd_route *r,
 			    const struct mfwd_fwd *fwd)
 {
-	return (!ctx->has_grp || r->key.grp == ctx->grp) &&
-	       (!ctx->has_src || r->key.src == ctx->src) &&
-	       (!ctx->has_ifindex || fwd->iif->ifindex == ctx->ifindex);
+	const union mfwd_key *k = &r->key, *f = &ctx->key;
+
+	if (ctx->none || (ctx->family && r->family != ctx->family))
+		return false;
+	if (r->family == AF_INET6) {
+		if ((ctx->has_grp && !ipv6_addr_equal(&k->v6.grp, &f->v6.grp)) ||
+		    (ctx->has_src && !ipv6_addr_equal(&k->v6.src, &f->v6.src)))
+			return false;
+	} else if ((ctx->has_grp && k->v4.grp != f->v4.grp) ||
+		   (ctx->has_src && k->v4.src != f->v4.src)) {
+		return false;
+	}
+	return !ctx->has_ifindex || fwd->iif->ifindex == ctx->ifindex;
 }
 
 static int mfwd_nl_route_dump(struct sk_buff *skb,
@@ -729,9 +872,15 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	u8 family;
+	int err;
+
+	err = mfwd_nl_family(info->attrs, info->extack, &family);
+	if (err)
+		return err;
 	/* Routes never need RTNL; nor does what removing VIFs does to them. */
 	mutex_lock(&mn->lock);
-	mfwd_routes_flush(mn);
+	mfwd_routes_flush(mn, family);
 	mutex_unlock(&mn->lock);
 	if (nla_get_flag(info->attrs[MFWD_A_FLUSH_VIFS]))
 		mfwd_vifs_flush(mn);
@@ -925,28 +1074,41 @@ static const struct nla_policy mfwd_vif_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+#define MFWD_POLICY_FAMILY	NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)
+#define MFWD_POLICY_IN6		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
+
 static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_OIF] = NLA_POLICY_NESTED(mfwd_oif_policy),
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
 };
 
 /* ROUTE_GET: a dump takes IIF as a filter too (a do refuses it). */
 static const struct nla_policy mfwd_route_get_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FLUSH_VIFS] = { .type = NLA_FLAG },
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 };
 
 static const struct nla_policy mfwd_none_policy[MFWD_A_MAX + 1] = {

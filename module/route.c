@@ -2,9 +2,9 @@
 /*
  * mfwd: the route table.
  *
- * Routes live in an rhashtable keyed by (source, group) for the fast path,
- * and in an xarray keyed by a route id for walks: dumps resume at an id, and
- * flush and VIF removal visit every route once.
+ * Routes live in an rhashtable per family keyed by (source, group) for the
+ * fast path, and in one xarray keyed by a route id for walks: dumps resume
+ * at an id, and flush and VIF removal visit every route once.
  */
 #include <linux/slab.h>
 #include <net/netlink.h>
@@ -14,21 +14,37 @@
 static const struct rhashtable_params mfwd_route_params = {
 	.head_offset = offsetof(struct mfwd_route, node),
 	.key_offset = offsetof(struct mfwd_route, key),
-	.key_len = sizeof(struct mfwd_key),
+	.key_len = MFWD_KEY4_LEN,
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params mfwd_route6_params = {
+	.head_offset = offsetof(struct mfwd_route, node),
+	.key_offset = offsetof(struct mfwd_route, key),
+	.key_len = MFWD_KEY6_LEN,
 	.automatic_shrinking = true,
 };
 
 int mfwd_routes_init(struct mfwd_net *mn)
 {
+	int err;
+
 	spin_lock_init(&mn->ctrs.lock);
 	INIT_LIST_HEAD(&mn->ctrs.partial);
-	return rhashtable_init(&mn->routes, &mfwd_route_params);
+	err = rhashtable_init(&mn->routes[MFWD_V4], &mfwd_route_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&mn->routes[MFWD_V6], &mfwd_route6_params);
+	if (err)
+		rhashtable_destroy(&mn->routes[MFWD_V4]);
+	return err;
 }
 
 /* Context: after the last route's RCU callback (rcu_barrier). */
 void mfwd_routes_destroy(struct mfwd_net *mn)
 {
-	rhashtable_destroy(&mn->routes);
+	rhashtable_destroy(&mn->routes[MFWD_V4]);
+	rhashtable_destroy(&mn->routes[MFWD_V6]);
 	WARN_ON(!list_empty(&mn->ctrs.partial));
 }
 
@@ -144,10 +160,14 @@ void mfwd_route_stats_read(const struct mfwd_route *r,
 }
 
 /* Exact match, for the control plane. */
-struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
-				   const struct mfwd_key *key)
+struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
+				   const union mfwd_key *key)
 {
-	return rhashtable_lookup_fast(&mn->routes, key, mfwd_route_params);
+	if (family == AF_INET6)
+		return rhashtable_lookup_fast(&mn->routes[MFWD_V6], key,
+					      mfwd_route6_params);
+	return rhashtable_lookup_fast(&mn->routes[MFWD_V4], key,
+				      mfwd_route_params);
 }
 
 /**
@@ -162,14 +182,47 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn,
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp)
 {
-	struct mfwd_key key = { .src = src, .grp = grp };
+	union mfwd_key key = { .v4 = { .src = src, .grp = grp } };
 	struct mfwd_route *r;
 
-	r = rhashtable_lookup(&mn->routes, &key, mfwd_route_params);
-	if (r || !READ_ONCE(mn->nr_wildcard))
+	r = rhashtable_lookup(&mn->routes[MFWD_V4], &key, mfwd_route_params);
+	if (r || !READ_ONCE(mn->nr_wildcard[MFWD_V4]))
 		return r;
-	key.src = 0;
-	return rhashtable_lookup(&mn->routes, &key, mfwd_route_params);
+	key.v4.src = 0;
+	return rhashtable_lookup(&mn->routes[MFWD_V4], &key, mfwd_route_params);
+}
+
+/**
+ * mfwd_route_lookup6() - the route an IPv6 packet takes: (S,G), else (*,G)
+ * @mn: netns state
+ * @src: the packet's source
+ * @grp: the packet's destination group
+ *
+ * Context: RCU read side.
+ * Return: the route or NULL.
+ */
+struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
+				      const struct in6_addr *src,
+				      const struct in6_addr *grp)
+{
+	union mfwd_key key = { .v6 = { .src = *src, .grp = *grp } };
+	struct rhashtable *ht = &mn->routes[MFWD_V6];
+	struct mfwd_route *r;
+
+	r = rhashtable_lookup(ht, &key, mfwd_route6_params);
+	if (r || !READ_ONCE(mn->nr_wildcard[MFWD_V6]))
+		return r;
+	key.v6.src = in6addr_any;
+	return rhashtable_lookup(ht, &key, mfwd_route6_params);
+}
+
+/* mfwd_route_lookup() or mfwd_route_lookup6() for a key. */
+struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
+				    const union mfwd_key *key)
+{
+	if (family == AF_INET6)
+		return mfwd_route_lookup6(mn, &key->v6.src, &key->v6.grp);
+	return mfwd_route_lookup(mn, key->v4.src, key->v4.grp);
 }
 
 static void mfwd_route_free_rcu(struct rcu_head *head)
@@ -185,22 +238,47 @@ static void mfwd_route_free_rcu(struct rcu_head *head)
 
 static int mfwd_route_insert(struct mfwd_net *mn, struct mfwd_route *r)
 {
+	struct rhashtable *ht = &mn->routes[mfwd_fam(r->family)];
 	int err, tries = 0;
 
 	/* The table grows in a worker; a burst of inserts can get ahead of
 	 * it, and then an insert fails until the worker has run.
 	 */
 	do {
-		err = rhashtable_insert_fast(&mn->routes, &r->node,
-					     mfwd_route_params);
+		if (r->family == AF_INET6)
+			err = rhashtable_insert_fast(ht, &r->node,
+						     mfwd_route6_params);
+		else
+			err = rhashtable_insert_fast(ht, &r->node,
+						     mfwd_route_params);
 		if (err != -ENOMEM && err != -EBUSY)
 			break;
-		flush_work(&mn->routes.run_work);
+		flush_work(&ht->run_work);
 	} while (++tries < 3);
 	return err;
 }
 
-static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
+static void mfwd_route_unhash(struct mfwd_net *mn, struct mfwd_route *r)
+{
+	struct rhashtable *ht = &mn->routes[mfwd_fam(r->family)];
+
+	if (r->family == AF_INET6)
+		rhashtable_remove_fast(ht, &r->node, mfwd_route6_params);
+	else
+		rhashtable_remove_fast(ht, &r->node, mfwd_route_params);
+}
+
+static void mfwd_wildcard_count(struct mfwd_net *mn,
+				const struct mfwd_route *r, int d)
+{
+	u32 *n = &mn->nr_wildcard[mfwd_fam(r->family)];
+
+	if (mfwd_key_wildcard(&r->key, r->family))
+		WRITE_ONCE(*n, *n + d);
+}
+
+static int mfwd_route_create(struct mfwd_net *mn, u8 family,
+			     const union mfwd_key *key,
 			     const struct mfwd_fwd *fwd,
 			     struct netlink_ext_ack *extack)
 {
@@ -222,6 +300,7 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 	if (err)
 		goto err_free;
 	r->key = *key;
+	r->family = family;
 	r->lastuse = jiffies;
 	r->last_wrongvif = 0;		/* never */
 	r->resolving = true;		/* until its queued packets are out */
@@ -235,8 +314,7 @@ static int mfwd_route_create(struct mfwd_net *mn, const struct mfwd_key *key,
 		goto err_id;
 	mn->nr_routes++;
 	mn->dump_seq++;
-	if (!key->src)
-		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard + 1);
+	mfwd_wildcard_count(mn, r, 1);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	mfwd_unres_resolve(mn, r);
 	return 0;
@@ -256,7 +334,8 @@ err_free:
 /**
  * mfwd_route_add() - add or replace a route
  * @mn: netns state
- * @key: source (0 for (*,G)) and group
+ * @family: AF_INET or AF_INET6
+ * @key: source (0 or :: for (*,G)) and group
  * @fwd: forwarding set, copied
  * @replace: replace an existing route instead of failing with -EEXIST
  * @extack: error report
@@ -266,7 +345,7 @@ err_free:
  * Context: @mn->lock held.
  * Return: 0, -EEXIST, -ENOSPC, -ENOMEM.
  */
-int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
+int mfwd_route_add(struct mfwd_net *mn, u8 family, const union mfwd_key *key,
 		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack)
 {
@@ -275,9 +354,9 @@ int mfwd_route_add(struct mfwd_net *mn, const struct mfwd_key *key,
 
 	lockdep_assert_held(&mn->lock);
 
-	r = mfwd_route_find(mn, key);
+	r = mfwd_route_find(mn, family, key);
 	if (!r)
-		return mfwd_route_create(mn, key, fwd, extack);
+		return mfwd_route_create(mn, family, key, fwd, extack);
 	if (!replace) {
 		NL_SET_ERR_MSG(extack, "route exists");
 		return -EEXIST;
@@ -304,17 +383,17 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 {
 	lockdep_assert_held(&mn->lock);
 
-	rhashtable_remove_fast(&mn->routes, &r->node, mfwd_route_params);
+	mfwd_route_unhash(mn, r);
 	xa_erase(&mn->route_ids, r->id);
 	mn->nr_routes--;
 	mn->dump_seq++;
-	if (!r->key.src)
-		WRITE_ONCE(mn->nr_wildcard, mn->nr_wildcard - 1);
+	mfwd_wildcard_count(mn, r, -1);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 }
 
-void mfwd_routes_flush(struct mfwd_net *mn)
+/* Delete the routes of @family (AF_UNSPEC: all). Context: @mn->lock held. */
+void mfwd_routes_flush(struct mfwd_net *mn, u8 family)
 {
 	struct mfwd_route *r;
 	unsigned long id;
@@ -322,7 +401,8 @@ void mfwd_routes_flush(struct mfwd_net *mn)
 	lockdep_assert_held(&mn->lock);
 
 	xa_for_each(&mn->route_ids, id, r) {
-		mfwd_route_del(mn, r);
+		if (family == AF_UNSPEC || r->family == family)
+			mfwd_route_del(mn, r);
 		cond_resched();
 	}
 }

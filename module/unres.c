@@ -43,25 +43,42 @@ static atomic_long_t mfwd_unres_bytes = ATOMIC_LONG_INIT(0);
 struct mfwd_unres_entry {
 	struct hlist_node hnode;
 	struct list_head list;	/* u->list by expiry, or a resolver's list */
-	struct mfwd_key key;
+	union mfwd_key key;
+	u8 family;
 	unsigned long expires;
 	bool resolving;
 	struct sk_buff_head q;
 };
 
-static u32 mfwd_unres_hash(const struct mfwd_unres *u, __be32 src, __be32 grp)
+static size_t mfwd_key_len(u8 family)
 {
-	return hash_32(jhash_2words((__force u32)src, (__force u32)grp,
-				    u->seed), u->hash_bits);
+	return family == AF_INET6 ? MFWD_KEY6_LEN : MFWD_KEY4_LEN;
+}
+
+static u32 mfwd_unres_hash(const struct mfwd_unres *u, u8 family,
+			   const union mfwd_key *key)
+{
+	u32 h;
+
+	if (family == AF_INET6)
+		h = jhash2((const u32 *)&key->v6, MFWD_KEY6_LEN / sizeof(u32),
+			   u->seed);
+	else
+		h = jhash_2words((__force u32)key->v4.src,
+				 (__force u32)key->v4.grp, u->seed);
+	return hash_32(h, u->hash_bits);
 }
 
 static struct mfwd_unres_entry *mfwd_unres_find(struct mfwd_unres *u,
-						__be32 src, __be32 grp)
+						u8 family,
+						const union mfwd_key *key)
 {
+	struct hlist_head *head = &u->hash[mfwd_unres_hash(u, family, key)];
 	struct mfwd_unres_entry *e;
 
-	hlist_for_each_entry(e, &u->hash[mfwd_unres_hash(u, src, grp)], hnode)
-		if (e->key.src == src && e->key.grp == grp)
+	hlist_for_each_entry(e, head, hnode)
+		if (e->family == family &&
+		    !memcmp(&e->key, key, mfwd_key_len(family)))
 			return e;
 	return NULL;
 }
@@ -106,8 +123,8 @@ static void mfwd_unres_link(struct mfwd_unres *u, struct mfwd_unres_entry *e)
 			break;
 	}
 	list_add(&e->list, &pos->list);
-	hlist_add_head(&e->hnode, &u->hash[mfwd_unres_hash(u, e->key.src,
-							   e->key.grp)]);
+	hlist_add_head(&e->hnode,
+		       &u->hash[mfwd_unres_hash(u, e->family, &e->key)]);
 	u->entries++;
 	if (!timer_pending(&u->timer) ||
 	    time_before(e->expires, u->timer.expires))
@@ -209,7 +226,7 @@ int mfwd_unres_resize(struct mfwd_net *mn, u32 unres_max)
 	u->hash_bits = bits;
 	list_for_each_entry(e, &u->list, list)
 		hlist_add_head(&e->hnode,
-			       &new[mfwd_unres_hash(u, e->key.src, e->key.grp)]);
+			       &new[mfwd_unres_hash(u, e->family, &e->key)]);
 	spin_unlock_bh(&u->lock);
 	kvfree(old);
 	return 0;
@@ -260,7 +277,8 @@ static bool mfwd_unres_evict(struct mfwd_unres *u, struct sk_buff_head *dead,
  * ERR_PTR(-ENOMEM) if it could not be allocated.
  */
 static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
-					       const struct mfwd_key *key,
+					       u8 family,
+					       const union mfwd_key *key,
 					       struct sk_buff_head *dead,
 					       struct list_head *gone)
 {
@@ -276,6 +294,7 @@ static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
 	if (!e)
 		return ERR_PTR(-ENOMEM);
 	e->key = *key;
+	e->family = family;
 	e->expires = jiffies +
 		     msecs_to_jiffies(READ_ONCE(mn->cfg.unres_timeout_ms));
 	__skb_queue_head_init(&e->q);
@@ -309,6 +328,8 @@ static bool mfwd_unres_add(struct mfwd_net *mn, struct mfwd_unres_entry *e,
  * @skb: the packet
  * @keep: the stack keeps @skb (local delivery, bridging): queue a copy and
  *	let the original go on
+ * @family: AF_INET or AF_INET6
+ * @key: the packet's source and group
  *
  * Also takes the packets of a route whose queue is being released: those
  * of an (S,G) still queued go behind the queued ones.
@@ -317,10 +338,9 @@ static bool mfwd_unres_add(struct mfwd_net *mn, struct mfwd_unres_entry *e,
  * Return: the hook's verdict for @skb.
  */
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
-			      struct sk_buff *skb, bool keep)
+			      struct sk_buff *skb, bool keep, u8 family,
+			      const union mfwd_key *key)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct mfwd_key key = { .src = iph->saddr, .grp = iph->daddr };
 	unsigned int verdict = keep ? NF_ACCEPT : NF_DROP;
 	struct mfwd_unres *u = &mn->unres;
 	struct mfwd_unres_entry *e;
@@ -336,11 +356,11 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	why = MFWD_C_DROP_NO_VIF;
 	if (READ_ONCE(in->dead))	/* its packets were purged already */
 		goto drop;
-	e = mfwd_unres_find(u, key.src, key.grp);
+	e = mfwd_unres_find(u, family, key);
 	/* A route added since the caller's lookup: forward, unless packets
 	 * of this (S,G) still wait for it.
 	 */
-	r = mfwd_route_lookup(mn, key.src, key.grp);
+	r = mfwd_route_match(mn, family, key);
 	if (r && !e) {
 		spin_unlock(&u->lock);
 		mfwd_forward(mn, r, in, skb, keep);
@@ -348,7 +368,7 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	}
 	why = MFWD_C_DROP_QUEUE_FULL;
 	if (!e) {
-		e = mfwd_unres_new(mn, &key, &dead, &gone);
+		e = mfwd_unres_new(mn, family, key, &dead, &gone);
 		if (IS_ERR_OR_NULL(e)) {
 			if (e)
 				why = MFWD_C_DROP_NOMEM;
@@ -375,7 +395,7 @@ unlock:
 	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_QUEUE_FULL);
 	mfwd_unres_free(&gone);
 	if (created)
-		mfwd_nl_event(mn, MFWD_CMD_NOCACHE, key.src, key.grp, in, NULL,
+		mfwd_nl_event(mn, MFWD_CMD_NOCACHE, family, key, in, NULL,
 			      NULL);
 	return verdict;
 }
@@ -413,8 +433,8 @@ static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 {
 	struct mfwd_unres_entry *e, *tmp;
 
-	if (r->key.src) {
-		e = mfwd_unres_find(u, r->key.src, r->key.grp);
+	if (!mfwd_key_wildcard(&r->key, r->family)) {
+		e = mfwd_unres_find(u, r->family, &r->key);
 		if (e) {
 			e->resolving = true;
 			list_move_tail(&e->list, todo);
@@ -422,7 +442,10 @@ static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 		return;
 	}
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
-		if (e->key.grp != r->key.grp)
+		if (e->family != r->family ||
+		    (r->family == AF_INET6 ?
+		     !ipv6_addr_equal(&e->key.v6.grp, &r->key.v6.grp) :
+		     e->key.v4.grp != r->key.v4.grp))
 			continue;
 		e->resolving = true;
 		list_move_tail(&e->list, todo);

@@ -5,6 +5,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/rtnetlink.h>
 #include <net/dst.h>
 #include <net/route.h>
@@ -45,32 +46,51 @@ void mfwd_vif_stats_read(const struct mfwd_vif *vif,
 	u64_stats_set(&sum->bytes_out, bo);
 }
 
-/* The hook is registered while the netns has a VIF, so a netns that does
- * not use mfwd pays nothing per packet.
+/* The hooks are registered while the netns has a VIF, so a netns that does
+ * not use mfwd pays nothing per packet. After conntrack, mangle and DNAT:
+ * decide where the packet goes as routing would, last.
  */
 static int mfwd_hook_update(struct mfwd_net *mn, bool want)
 {
+	unsigned int n = IS_ENABLED(CONFIG_IPV6) ? MFWD_NFAM + 1 : 1;
 	int err;
 
 	if (want == mn->hook_on)
 		return 0;
 	if (want) {
-		mn->hook = (struct nf_hook_ops) {
+		mn->hooks[MFWD_V4] = (struct nf_hook_ops) {
 			.hook = mfwd_hook,
 			.priv = mn,
 			.pf = NFPROTO_IPV4,
 			.hooknum = NF_INET_PRE_ROUTING,
-			/* After conntrack, mangle and DNAT: decide where
-			 * the packet goes as routing would, last.
-			 */
 			.priority = NF_IP_PRI_LAST - 1,
 		};
-		err = nf_register_net_hook(mn->net, &mn->hook);
+#if IS_ENABLED(CONFIG_IPV6)
+		mn->hooks[MFWD_V6] = (struct nf_hook_ops) {
+			.hook = mfwd_hook6,
+			.priv = mn,
+			.pf = NFPROTO_IPV6,
+			.hooknum = NF_INET_PRE_ROUTING,
+			.priority = NF_IP6_PRI_LAST - 1,
+		};
+		/* IPv6 does not loop this host's multicast back to
+		 * PRE_ROUTING for a router as IPv4 does (only for an ip6mr
+		 * socket): take it where it leaves.
+		 */
+		mn->hooks[MFWD_NFAM] = (struct nf_hook_ops) {
+			.hook = mfwd_hook6_local,
+			.priv = mn,
+			.pf = NFPROTO_IPV6,
+			.hooknum = NF_INET_LOCAL_OUT,
+			.priority = NF_IP6_PRI_LAST - 1,
+		};
+#endif
+		err = nf_register_net_hooks(mn->net, mn->hooks, n);
 		if (err)
 			return err;
 		mn->hook_used = true;
 	} else {
-		nf_unregister_net_hook(mn->net, &mn->hook);
+		nf_unregister_net_hooks(mn->net, mn->hooks, n);
 	}
 	mn->hook_on = want;
 	return 0;
@@ -82,6 +102,7 @@ static void mfwd_vif_free_rcu(struct rcu_head *head)
 
 	dst_release(&vif->rt->dst);
 	dst_release(&vif->local_rt->dst);
+	mfwd_vif_rt6_release(vif);
 	netdev_put(vif->dev, &vif->dev_tracker);
 	free_percpu(vif->stats);
 	kfree(vif);
@@ -108,6 +129,7 @@ static void mfwd_vif_mc_forwarding(struct mfwd_net *mn, struct mfwd_vif *vif,
 		WRITE_ONCE(IPV4_DEVCONF_ALL(net, MC_FORWARDING),
 			   IPV4_DEVCONF_ALL(net, MC_FORWARDING) + d);
 	rt_genid_bump_ipv4(net);
+	mfwd_vif_mc_forwarding6(mn, vif, on);
 }
 
 static struct mfwd_vif *mfwd_vif_alloc(struct net_device *dev, u32 flags,
@@ -134,12 +156,16 @@ static struct mfwd_vif *mfwd_vif_alloc(struct net_device *dev, u32 flags,
 	if (!vif->local_rt)
 		goto err_rt;
 	vif->dev = dev;
+	if (mfwd_vif_rt6_init(vif))
+		goto err_local;
 	vif->ifindex = dev->ifindex;
 	vif->flags = flags;
 	vif->threshold = threshold;
 	netdev_hold(dev, &vif->dev_tracker, GFP_KERNEL);
 	return vif;
 
+err_local:
+	dst_release(&vif->local_rt->dst);
 err_rt:
 	dst_release(&vif->rt->dst);
 err_stats:
@@ -241,6 +267,8 @@ void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif)
 	/* Copies in flight or queued below keep the routes, not the device. */
 	dst_dev_put(&vif->rt->dst);
 	dst_dev_put(&vif->local_rt->dst);
+	if (vif->rt6)
+		dst_dev_put(vif->rt6);
 	mfwd_hook_update(mn, mn->nr_vifs > 0);
 	list_add_tail(&vif->gc_node, &mn->dead_vifs);
 }

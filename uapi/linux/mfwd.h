@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
- * mfwd: IPv4 multicast forwarding cache, generic-netlink API.
+ * mfwd: IPv4 and IPv6 multicast forwarding cache, generic-netlink API.
  *
  * Family "mfwd", version MFWD_GENL_VERSION. One attribute space (MFWD_A_*)
  * is shared by every command; each command has its own policy that accepts
@@ -9,9 +9,17 @@
  * Objects:
  *   VIF    a network device the controller enabled for multicast
  *          forwarding, named by ifindex.
- *   route  (S,G) or (*,G) (MFWD_A_SOURCE absent or 0.0.0.0): the input VIF
+ *   route  (S,G) or (*,G) (source absent, 0.0.0.0 or ::): the input VIF
  *          packets must arrive on (RPF) and the output VIFs they are copied
- *          to, each with a TTL threshold.
+ *          to, each with a TTL (IPv6: hop limit) threshold. A route is
+ *          IPv4 (MFWD_A_SOURCE, MFWD_A_GROUP) or IPv6 (MFWD_A_SOURCE6,
+ *          MFWD_A_GROUP6); one VIF serves both families.
+ *
+ * Families: a route request names its addresses with the attributes of
+ * one family; the optional MFWD_A_FAMILY (AF_INET or AF_INET6) must then
+ * agree with them. Without addresses (dumps, FLUSH) MFWD_A_FAMILY selects
+ * one family; absent, both. Replies, notifications and events about a
+ * route or a packet carry MFWD_A_FAMILY and the addresses of that family.
  *
  * Requests take the genetlink header checks of new families: the reserved
  * header field must be 0 and nlmsg_flags may hold only NLM_F_REQUEST,
@@ -22,7 +30,8 @@
  * (the genetlink core's check). Out-of-range integers get ERANGE, other
  * malformed input EINVAL; EOPNOTSUPP: no such command or dump (the core);
  * ENODEV: no such interface; ENOENT: the interface is not a VIF, or no such
- * route; EEXIST: exists already; ENOSPC: a limit is reached; EPERM: writes
+ * route; EEXIST: exists already; ENOSPC: a limit is reached; EAFNOSUPPORT:
+ * an IPv6 route on a kernel without IPv6; EPERM: writes
  * need CAP_NET_ADMIN in the netns's user namespace, and raising a limit
  * (CONFIG_SET) above both its default and its current value needs
  * CAP_NET_ADMIN in the initial user namespace.
@@ -50,25 +59,31 @@
  *	route, and routes whose input it was are deleted.
  * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
  *	the dump).
- * @MFWD_CMD_ROUTE_ADD: add a route: GROUP, IIF, optional SOURCE, any number
- *	of OIF nests. EEXIST if it exists, unless the request carries
- *	REPLACE, which replaces its VIFs and keeps its counters.
- * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE).
- * @MFWD_CMD_ROUTE_GET: get one route (GROUP, optional SOURCE), or dump all;
- *	a dump is filtered by any of GROUP, SOURCE (0.0.0.0: (*,G) routes
- *	only) and IIF it carries.
- * @MFWD_CMD_FLUSH: delete all routes; with FLUSH_VIFS all VIFs too.
+ * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), IIF, optional
+ *	SOURCE (SOURCE6), any number of OIF nests. EEXIST if it exists,
+ *	unless the request carries REPLACE, which replaces its VIFs and
+ *	keeps its counters.
+ * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE; or GROUP6,
+ *	optional SOURCE6).
+ * @MFWD_CMD_ROUTE_GET: get one route (as ROUTE_DEL), or dump all; a dump
+ *	is filtered by any of FAMILY, GROUP, SOURCE (0.0.0.0: (*,G) routes
+ *	only), GROUP6, SOURCE6 (:: likewise) and IIF it carries.
+ * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family;
+ *	with FLUSH_VIFS all VIFs too.
  * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
  * @MFWD_CMD_CONFIG_GET: per-netns settings.
  * @MFWD_CMD_CONFIG_SET: change per-netns settings (any of the CONFIG
  *	attributes).
- * @MFWD_CMD_NOCACHE: event: a packet matched no route (SOURCE, GROUP, IIF).
+ * @MFWD_CMD_NOCACHE: event: a packet matched no route (FAMILY, SOURCE and
+ *	GROUP or SOURCE6 and GROUP6, IIF).
  * @MFWD_CMD_WRONGVIF: event: a packet of a route arrived on another VIF
- *	than the route's input (SOURCE and GROUP of the packet, IIF where it
- *	arrived, EXPECTED_IIF the route's input, WILDCARD if a (*,G) route).
+ *	than the route's input (FAMILY, SOURCE and GROUP or SOURCE6 and
+ *	GROUP6 of the packet, IIF where it arrived, EXPECTED_IIF the
+ *	route's input, WILDCARD if a (*,G) route).
  * @MFWD_CMD_WHOLEPKT: event: a route sent a packet to a VIF flagged
  *	MFWD_VIF_F_REGISTER; the packet goes to the controller instead of
- *	the device (IIF where it arrived, SOURCE, GROUP, PACKET as received).
+ *	the device (IIF where it arrived, FAMILY, the packet's addresses,
+ *	PACKET: the IPv4 or IPv6 packet as received).
  */
 enum mfwd_cmd {
 	/* private: */
@@ -115,9 +130,10 @@ enum mfwd_vif_flags {
  * @MFWD_A_IFNAME: string, the VIF's device name (replies only).
  * @MFWD_A_VIF_FLAGS: u32, MFWD_VIF_F_*.
  * @MFWD_A_VIF_THRESHOLD: u8, default TTL threshold of outputs on this VIF
- *	(1 when absent): a copy leaves only if the packet's TTL is greater.
- * @MFWD_A_SOURCE: be32, the route's source; absent or 0 for (*,G).
- * @MFWD_A_GROUP: be32, the route's multicast group (not 224.0.0.0/24).
+ *	(1 when absent): a copy leaves only if the packet's TTL (IPv6: hop
+ *	limit) is greater.
+ * @MFWD_A_SOURCE: be32, an IPv4 route's source; absent or 0 for (*,G).
+ * @MFWD_A_GROUP: be32, an IPv4 route's multicast group (not 224.0.0.0/24).
  * @MFWD_A_IIF: u32, ifindex of the route's input VIF (in events: the VIF
  *	the packet arrived on).
  * @MFWD_A_OIF: nest (MFWD_OIF_A_*), one output VIF; repeated.
@@ -143,6 +159,13 @@ enum mfwd_vif_flags {
  * @MFWD_A_VIF_COUNT: u32, VIFs in this netns (CONFIG_GET).
  * @MFWD_A_ROUTE_COUNT: u32, routes in this netns (CONFIG_GET).
  * @MFWD_A_REPLACE: flag, ROUTE_ADD: replace the route if it exists.
+ * @MFWD_A_FAMILY: u8, AF_INET (2) or AF_INET6 (10): the family of a route
+ *	or an event; in dump and FLUSH requests, the family to act on.
+ * @MFWD_A_SOURCE6: binary (struct in6_addr), an IPv6 route's source;
+ *	absent or :: for (*,G).
+ * @MFWD_A_GROUP6: binary (struct in6_addr), an IPv6 route's multicast
+ *	group, of a scope wider than link-local (the scope nibble of its
+ *	second byte above 2: not ffX0::, ffX1:: or ffX2::).
  */
 enum mfwd_attr {
 	/* private: */
@@ -178,6 +201,9 @@ enum mfwd_attr {
 	MFWD_A_VIF_COUNT,
 	MFWD_A_ROUTE_COUNT,
 	MFWD_A_REPLACE,
+	MFWD_A_FAMILY,
+	MFWD_A_SOURCE6,
+	MFWD_A_GROUP6,
 
 	/* private: */
 	__MFWD_A_MAX,
@@ -213,8 +239,10 @@ enum mfwd_oif_attr {
  * @MFWD_STATS_A_DROP_EXPIRED: queued packets freed: entry expired.
  * @MFWD_STATS_A_DROP_NO_VIF: packets dropped: output VIF gone.
  * @MFWD_STATS_A_DROP_RPF: packets not forwarded: wrong input VIF.
- * @MFWD_STATS_A_DROP_TTL: copies not sent: TTL at or below threshold.
- * @MFWD_STATS_A_DROP_MTU: copies dropped: larger than MTU with DF.
+ * @MFWD_STATS_A_DROP_TTL: copies not sent: TTL (hop limit) at or below
+ *	threshold.
+ * @MFWD_STATS_A_DROP_MTU: copies dropped: larger than the output's MTU
+ *	with DF (IPv4), or at all (IPv6: the sender gets a Packet Too Big).
  * @MFWD_STATS_A_DROP_NOMEM: packets or copies dropped for lack of memory:
  *	an output's copy, a copy for local members of an output, an
  *	unresolved-queue entry or its copy of the packet.
