@@ -56,14 +56,21 @@ done <<'EOF'
 module/netlink.c@s/\[MFWD_A_VIF_THRESHOLD\] = NLA_POLICY_MIN(NLA_U8, 1)/[MFWD_A_VIF_THRESHOLD] = NLA_POLICY_MIN(NLA_U32, 1)/@type u32 is the spec's u8
 module/netlink.c@s/\.min = 100, \.max = 3600 \* 1000,/.min = 10, .max = 3600 * 1000,/@mfwd_config_policy[MFWD_A_UNRES_TIMEOUT_MS]: checks
 module/netlink.c@s/\[MFWD_A_FLUSH_VIFS\] = { \.type = NLA_FLAG },/&\n\t[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),/@flush: do request
-module/netlink.c@/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 },/{n;n;n;/MFWD_A_OIF/d}@route-add: do request
+module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy/,/^};/{/MFWD_A_OIF/d}@route-add: do request
 module/netlink.c@s/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 }/[MFWD_A_SOURCE] = { .type = NLA_U32 }/@type u32 is the spec's u32/big-endian
 # handlers and permissions
 module/netlink.c@s/mfwd_none_policy, 0),/mfwd_none_policy, GENL_UNS_ADMIN_PERM),/@stats-get: admin-perm
 module/netlink.c@s/mfwd_nl_vif_dump,/NULL,/@vif-get: dumpit present as in the spec
 # dump filters: route-get's policy without IIF; route-del's with it
-module/netlink.c@/^static const struct nla_policy mfwd_route_get_policy/,/^};/{/MFWD_A_IIF/d}@route-get: do request ['group', 'source'] + dump request ['group', 'iif', 'source']
-module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{s/^\t\[MFWD_A_GROUP\] = { \.type = NLA_BE32 },/&\n\t[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),/}@route-del: do request ['group', 'source']
+module/netlink.c@/^static const struct nla_policy mfwd_route_get_policy/,/^};/{/MFWD_A_IIF/d}@route-get: do request ['family', 'group', 'group6', 'source', 'source6'] + dump request ['family', 'group', 'group6', 'iif', 'source', 'source6']
+module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{s/^\t\[MFWD_A_GROUP\] = { \.type = NLA_BE32 },/&\n\t[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),/}@route-del: do request ['family', 'group', 'group6', 'source', 'source6']
+# IPv6: address lengths, the family's range, FLUSH's family, what a reply puts
+module/netlink.c@s/NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))/NLA_POLICY_EXACT_LEN(sizeof(__be32))/@checks {'exact-len': 4} are the spec's {'exact-len': 16}
+module/netlink.c@s/NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)/NLA_POLICY_MAX(NLA_U8, AF_INET6)/@mfwd_flush_policy[MFWD_A_FAMILY]: checks
+module/netlink.c@/^static const struct nla_policy mfwd_flush_policy/,/^};/{/MFWD_A_FAMILY/d}@flush: do request
+module/netlink.c@0,/nla_put_in6_addr(skb, MFWD_A_SOURCE6/s//nla_put_in6_addr(skb, MFWD_A_GROUP6/@reply
+Documentation/netlink/specs/mfwd.yaml@s/exact-len: 16/exact-len: 4/@display-hint ipv6 on a binary of exact-len 16
+Documentation/netlink/specs/mfwd.yaml@/^        name: source6/,/^      -/{s/type: binary/type: u32/}@mfwd_route_add_policy[MFWD_A_SOURCE6]: type binary is the spec's u32
 # the strict genetlink header checks: resv_start_op 0
 module/netlink.c@s/\.resv_start_op = 0,/.resv_start_op = MFWD_CMD_WHOLEPKT + 1,/@.resv_start_op is 0 or absent
 # the replace flag: gone from the policy, from the spec
@@ -74,7 +81,7 @@ module/netlink.c@s/nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||/&\n\
 module/netlink.c@s/nla_put_u32(msg, MFWD_A_EXPECTED_IIF,/nla_put_u32(msg, MFWD_A_IIF,/@mfwd_nl_event() puts
 module/fwd.c@s/MFWD_CMD_WRONGVIF/MFWD_CMD_FLUSH/@MFWD_CMD_FLUSH is multicast by mfwd_nl_event()
 # header: values, names, masks, docs
-uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 30
+uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 33
 uapi/linux/mfwd.h@s/MFWD_VIF_F_REGISTER\t= 1U << 1/MFWD_VIF_F_REGISTER\t= 1U << 2/@enum mfwd_vif_flags is
 uapi/linux/mfwd.h@s/#define MFWD_GENL_VERSION\t1/#define MFWD_GENL_VERSION\t2/@MFWD_GENL_VERSION is 1
 uapi/linux/mfwd.h@s/^ \* .MFWD_A_GROUP:/ * GROUP:/@MFWD_A_GROUP has kernel-doc

@@ -12,6 +12,14 @@
 # notifications of requests and NOCACHE, WRONGVIF and WHOLEPKT events
 # caused by real traffic. What it dumps must be what "mfwdctl -j vif/route
 # show" prints.
+# IPv6 likewise: (S,G) and (*,G) routes with group6/source6 (binary, 16
+# bytes: cli.py takes hex strings and prints them by the spec's
+# display-hint ipv6) and family, refused where the API says so (link-local
+# scope, both families' addresses, a family that disagrees, a wrong
+# length, a multicast source), read, dumped with filters (family, group6,
+# source6, iif; next to the IPv4 routes), deleted, flushed by family
+# (the IPv4 routes stay), their notifications, and a NOCACHE event of
+# IPv6 traffic (family, source6, group6).
 # (cli.py of 6.12 cannot combine --subscribe with --do or --dump: when a
 # notification arrives in its own datagram before the reply, it crashes on
 # "op.attr_set" of None. So a separate cli.py process listens.)
@@ -165,22 +173,155 @@ if bad:
 sys.exit(1 if bad else 0)
 EOF
 
+# ---- IPv6 routes. in6 ADDR...: each address as the hex string cli.py
+# wants for a binary attribute (16 bytes, struct in6_addr), one a line
+in6() {
+	$PY3 -c 'import ipaddress, sys
+for a in sys.argv[1:]:
+    print(ipaddress.IPv6Address(a).packed.hex())' "$@"
+}
+mapfile -t a6 < <(in6 2001:db8:1::2 ff0e::1:1 ff05::2:2 ff0e::3:3 ff02::5 ff0e::9:9 ff0e::1)
+[[ ${#a6[@]} == 7 ]] || fail "in6: ${a6[*]}"
+S6=${a6[0]} G61=${a6[1]} G62=${a6[2]} G63=${a6[3]} G6LL=${a6[4]} G6NX=${a6[5]} G6M=${a6[6]}
+# refused: a link-local scope group, both families' addresses, a family
+# that disagrees with the addresses, a group6 of 4 bytes (ERANGE), a multicast
+# source, and no such route
+ynl_fails "not a routable multicast address" --do route-add --json "{\"group6\": \"$G6LL\", \"iif\": $A}"
+ynl_fails "Invalid argument" --do route-add --json "{\"group6\": \"$G61\", \"group\": $G2, \"iif\": $A}"
+ynl_fails "Invalid argument" --do route-add --json "{\"family\": 2, \"group6\": \"$G61\", \"iif\": $A}"
+ynl_fails "Invalid argument" --do route-add --json "{\"family\": 10, \"group\": $G2, \"iif\": $A}"
+ynl_fails "Numerical result out of range" --do route-add --json "{\"group6\": \"ff0e0000\", \"iif\": $A}"
+ynl_fails "Invalid argument" --do route-add --json "{\"source6\": \"$G6M\", \"group6\": \"$G61\", \"iif\": $A}"
+ynl_fails "No such file or directory" --do route-get --json "{\"group6\": \"$G6NX\"}"
+# (S,G) and (*,G) routes, read back, dumped; deleted, and flushed by family
+subscribe ntf6 $((12 * per + 5))
+check_ok ynl --do route-add --json "{\"family\": 10, \"source6\": \"$S6\", \"group6\": \"$G61\",
+	\"iif\": $A, \"oif\": [{\"ifindex\": $B, \"ttl\": 4}, {\"ifindex\": $C}]}"
+check_ok ynl --do route-add --json "{\"group6\": \"$G62\", \"iif\": $B, \"oif\": [{\"ifindex\": $C}]}"
+ynl_fails "File exists" --do route-add --json "{\"source6\": \"$S6\", \"group6\": \"$G61\", \"iif\": $A}"
+out=$(ynl --do route-get --json "{\"source6\": \"$S6\", \"group6\": \"$G61\"}") ||
+	fail "route-get (2001:db8:1::2, ff0e::1:1): $out"
+GOT=$out $PY3 - "$A" "$B" "$C" <<'EOF' || fail "route-get (2001:db8:1::2, ff0e::1:1): $out"
+import json, os, sys
+a, b, c = map(int, sys.argv[1:])
+r = json.loads(os.environ["GOT"])
+assert r["family"] == 10 and r["source6"] == "2001:db8:1::2" and r["group6"] == "ff0e::1:1", r
+assert "source" not in r and "group" not in r and r["iif"] == a, r
+oifs = sorted((o["ifindex"], o.get("ttl")) for o in r["oif"])
+assert oifs == sorted([(b, 4), (c, 1)]), oifs
+EOF
+# dumps, through the YNL library in one process: FILTER (Python) -> the
+# routes it must return, "source,group" sorted (ERR: the errno and extack
+# message of a refused dump)
+YNL_LIB=$ksrc/tools/net/ynl $PY3 - "$spec" "$B" <<'EOF' || fail "IPv6 route dumps (above)"
+import ipaddress, os, sys
+sys.path.insert(0, os.environ["YNL_LIB"])
+from lib import YnlFamily, NlError
+ynl = YnlFamily(sys.argv[1], "")
+b = int(sys.argv[2])
+ip6 = lambda a: ipaddress.IPv6Address(a).packed
+v4 = "0.0.0.0,239.1.1.1 10.1.0.2,239.2.2.2 10.1.0.2,239.3.3.3"
+v6 = "2001:db8:1::2,ff0e::1:1 ::,ff05::2:2"
+cases = [
+    ({}, v4 + " " + v6),
+    ({"family": 10}, v6),
+    ({"family": 2}, v4),
+    ({"group6": ip6("ff0e::1:1")}, "2001:db8:1::2,ff0e::1:1"),
+    ({"family": 10, "group6": ip6("ff05::2:2")}, "::,ff05::2:2"),
+    ({"source6": ip6("::")}, "::,ff05::2:2"),
+    ({"source6": ip6("2001:db8:1::2")}, "2001:db8:1::2,ff0e::1:1"),
+    ({"iif": b}, "10.1.0.2,239.2.2.2 ::,ff05::2:2"),
+    ({"family": 10, "iif": b}, "::,ff05::2:2"),
+    ({"group6": ip6("ff0e::9:9")}, ""),
+    ({"family": 2, "group6": ip6("ff0e::1:1")}, ""),
+    ({"group": 0xef010101, "source6": ip6("::")}, ""),
+    ({"family": 5}, ""),
+    ({"family": 11}, "ERR Numerical result out of range: integer out of range"),
+]
+bad = 0
+for filt, want in cases:
+    try:
+        got, wrong = [], []
+        for r in ynl.dump("route-get", filt):
+            if r.get("family") == 10 and "group6" in r and "group" not in r and "source" not in r:
+                got.append(r.get("source6", "?") + "," + r["group6"])
+            elif r.get("family") == 2 and "group" in r and "group6" not in r and "source6" not in r:
+                got.append(r.get("source", "?") + "," + r["group"])
+            else:
+                wrong.append(r)
+        got = " ".join(sorted(got))
+        if wrong:
+            got += f" WRONG FAMILY/ADDRESSES {wrong}"
+    except NlError as e:
+        got = f"ERR {os.strerror(e.error)}: {(e.nl_msg.extack or {}).get('msg')}"
+    if not want.startswith("ERR"):
+        want = " ".join(sorted(want.split()))
+    ok = got == want
+    bad += not ok
+    shown = {k: (str(ipaddress.IPv6Address(v)) if isinstance(v, bytes) else v) for k, v in filt.items()}
+    print(f"{'ok' if ok else 'WRONG'}: dump route-get {shown}: {got!r}"
+          + ("" if ok else f", expected {want!r}"))
+sys.exit(1 if bad else 0)
+EOF
+check_ok ynl --do route-del --json "{\"family\": 10, \"source6\": \"$S6\", \"group6\": \"$G61\"}"
+ynl_fails "No such file or directory" --do route-del --json "{\"source6\": \"$S6\", \"group6\": \"$G61\"}"
+check_ok ynl --do route-add --json "{\"group6\": \"$G63\", \"iif\": $A, \"oif\": [{\"ifindex\": $B}]}"
+check_ok ynl --do flush --json '{"family": 10}'
+routes=$(ynl --dump route-get) || fail "dump route-get after flush of family 10: $routes"
+GOT=$routes $PY3 -c '
+import json, os
+rs = json.loads(os.environ["GOT"])
+assert sorted((r["family"], r["group"]) for r in rs) == \
+    [(2, "239.1.1.1"), (2, "239.2.2.2"), (2, "239.3.3.3")], rs
+' || fail "flush of family 10 did not leave exactly the IPv4 routes: $routes"
+log "IPv6 routes added, read, dumped with filters, refused, deleted and flushed by family as the API says"
+collect ntf6
+NTF=$out $PY3 - "$A" <<'EOF' || fail "notifications of the IPv6 requests: $out"
+import json, os, sys
+a = int(sys.argv[1])
+got = [(n["name"], n["msg"]) for n in json.loads(os.environ["NTF"])]
+def has(name, pred):
+    return any(n == name and pred(m) for n, m in got)
+def route(m, s, g):
+    return m.get("family") == 10 and m.get("source6") == s and m.get("group6") == g
+checks = [
+    ("route-add-ntf (2001:db8:1::2, ff0e::1:1) 2 outputs", has("route-add-ntf", lambda m: route(m, "2001:db8:1::2", "ff0e::1:1") and m["iif"] == a and len(m.get("oif", [])) == 2)),
+    ("route-add-ntf (::, ff05::2:2)", has("route-add-ntf", lambda m: route(m, "::", "ff05::2:2"))),
+    ("route-del-ntf (2001:db8:1::2, ff0e::1:1)", has("route-del-ntf", lambda m: route(m, "2001:db8:1::2", "ff0e::1:1"))),
+    ("route-del-ntf (::, ff05::2:2) by the flush", has("route-del-ntf", lambda m: route(m, "::", "ff05::2:2"))),
+    ("route-del-ntf (::, ff0e::3:3) by the flush", has("route-del-ntf", lambda m: route(m, "::", "ff0e::3:3"))),
+    ("no route-del-ntf of an IPv4 route", not has("route-del-ntf", lambda m: m.get("family") != 10)),
+]
+bad = [c for c, ok in checks if not ok]
+print("notifications:", [(n, m.get("group6", m.get("group"))) for n, m in got])
+if bad:
+    print("missing:", bad)
+sys.exit(1 if bad else 0)
+EOF
+
 # ---- events from traffic: NOCACHE (239.4.4.4, no route), WRONGVIF
 # (239.2.2.2 arrives on a0, its route wants b0), WHOLEPKT (239.3.3.3 is
-# routed to the register VIF r0). Short unres lifetime and no WRONGVIF rate
-# limit make the events recur, so the subscriber sees them whenever it has
-# joined.
+# routed to the register VIF r0), and an IPv6 NOCACHE (2001:db8:1::2,
+# ff0e::4:4). Short unres lifetime and no WRONGVIF rate limit make the
+# events recur, so the subscriber sees them whenever it has joined.
 check_ok ynl --do config-set --json '{"unres-timeout-ms": 100, "wrongvif-interval-ms": 0}'
+ns_exec mfwd-src ip addr add 2001:db8:1::2/64 dev a1 nodad ||
+	fail "cannot add 2001:db8:1::2 to a1"
 subscribe ev $((per + 8))
 ns_exec mfwd-src $PY3 - <<'EOF'
-import socket, time
+import socket, struct, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("10.1.0.2"))
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 16)
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF,
+              struct.pack("@I", socket.if_nametoindex("a1")))
+s6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 16)
 end = time.time() + 5
 while time.time() < end:
     for g in ("239.4.4.4", "239.2.2.2", "239.3.3.3"):
         s.sendto(b"mfwd-ynl-test", (g, 5000))
+    s6.sendto(b"mfwd-ynl-test", ("ff0e::4:4", 5000))
     time.sleep(0.4)
 EOF
 collect ev
@@ -199,11 +340,15 @@ def need(name, pred, what):
     if not any(pred(m) for m in by.get(name, [])):
         print(f"no {name} event with {what}; got {sorted(by)}")
         ok = False
-need("nocache", lambda m: m["group"] == "239.4.4.4" and m["source"] == "10.1.0.2"
-     and m["iif"] == a, "(10.1.0.2, 239.4.4.4) iif a0")
-need("wrongvif", lambda m: m["group"] == "239.2.2.2" and m["iif"] == a
+need("nocache", lambda m: m.get("group") == "239.4.4.4" and m["source"] == "10.1.0.2"
+     and m["iif"] == a and m["family"] == 2 and "group6" not in m,
+     "(10.1.0.2, 239.4.4.4) iif a0, family 2")
+need("nocache", lambda m: m.get("group6") == "ff0e::4:4" and m.get("source6") == "2001:db8:1::2"
+     and m["iif"] == a and m["family"] == 10 and "group" not in m,
+     "(2001:db8:1::2, ff0e::4:4) iif a0, family 10")
+need("wrongvif", lambda m: m.get("group") == "239.2.2.2" and m["iif"] == a
      and m["expected-iif"] == b and "wildcard" not in m, "239.2.2.2 iif a0 expected b0")
-need("wholepkt", lambda m: m["group"] == "239.3.3.3" and m["iif"] == a
+need("wholepkt", lambda m: m.get("group") == "239.3.3.3" and m["iif"] == a
      and bytes.fromhex(m["packet"]).endswith(b"mfwd-ynl-test")
      and bytes.fromhex(m["packet"])[0] >> 4 == 4, "the whole IPv4 packet")
 if not ok:

@@ -7,7 +7,10 @@ usage: fuzz_model.py [--spec YAML] [--rst RST] [--uapi H] [-o OUT.h]
 Reads everything from the documentation, nothing is listed here:
   - the YNL spec (Documentation/netlink/specs/mfwd.yaml): the family name and
     version, every attribute set (attribute values, types, byte order,
-    checks: min, max, flags-mask; nested-attributes, multi-attr), the
+    checks: min, max, flags-mask, and for binary and string attributes
+    exact-len, min-len, max-len; display-hint ipv4 / ipv6, which names the
+    address family of an address attribute; nested-attributes,
+    multi-attr), the
     definitions flags-masks refer to, and every operation that has a do or
     a dump: its value, its admin permission, and the attributes of its do
     and dump requests;
@@ -46,6 +49,12 @@ TYPES = {
     "binary": ("FZ_BINARY", 0),
     "nest": ("FZ_NEST", 0),
 }
+
+# display-hint -> the address family of the attribute (fz_attr.fam)
+FAMS = {"ipv4": 4, "ipv6": 6}
+
+# most attributes one request of a command lists (fz_cmd.do_attrs[])
+MAX_REQ_ATTRS = 16
 
 LIMITS = {"u8-max": 0xFF, "u16-max": 0xFFFF, "u32-max": 0xFFFFFFFF,
           "u64-max": 0xFFFFFFFFFFFFFFFF, "s32-max": 0x7FFFFFFF,
@@ -155,12 +164,24 @@ def main():
             has_max = "max" in ck
             mn = limit(ck["min"]) if has_min else 0
             mx = limit(ck["max"]) if has_max else 0
+            if at["type"] in ("binary", "string"):
+                # lengths: for these, min/max are the payload's length
+                # bounds and len an exact length (0: any)
+                if "exact-len" in ck:
+                    clen = limit(ck["exact-len"])
+                    has_min = has_max = True
+                    mn = mx = clen
+                if "min-len" in ck:
+                    has_min, mn = True, limit(ck["min-len"])
+                if "max-len" in ck:
+                    has_max, mx = True, limit(ck["max-len"])
+            fam = FAMS.get(at.get("display-hint"), 0)
             mask = flags_mask(spec, ck["flags-mask"]) if "flags-mask" in ck else 0
             nest = set_idx[at["nested-attributes"]] if at["type"] == "nest" else -1
             multi = 1 if at.get("multi-attr") else 0
             rows.append(f'\t[{v}] = {{ "{at["name"]}", {ctype}, {clen}, {be}, '
                         f'{int(has_min)}, {mn}LL, {int(has_max)}, {mx}ULL, '
-                        f'{int("flags-mask" in ck)}, {mask}U, {nest}, {multi} }},')
+                        f'{int("flags-mask" in ck)}, {mask}U, {nest}, {multi}, {fam} }},')
         p(f"static const struct fz_attr fz_set_{cident(s['name']).lower()}[{maxv + 1}] = {{")
         o.extend(rows)
         p("};")
@@ -192,7 +213,12 @@ def main():
             if kind not in op:
                 return None
             r = op[kind].get("request") or {}
-            return [setattrs[x] for x in r.get("attributes", [])]
+            attrs = [setattrs[x] for x in r.get("attributes", [])]
+            if len(attrs) > MAX_REQ_ATTRS:
+                sys.exit(f"fuzz_model: {op['name']} {kind} lists {len(attrs)} "
+                         f"attributes, nlfuzz.c takes {MAX_REQ_ATTRS} "
+                         "(MAX_REQ_ATTRS, fz_cmd.do_attrs[])")
+            return attrs
         cmds.append((op["name"], v, aset, "admin-perm" in op.get("flags", []),
                      req("do"), req("dump")))
     p("static const struct fz_cmd fz_cmds[] = {")

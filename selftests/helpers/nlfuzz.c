@@ -9,9 +9,18 @@
  *   nlfuzz -c            (consistency check of the current netns)
  *
  * The input model (commands, the attributes of their do and dump requests,
- * types, lengths, ranges, nests, multi-attrs) and the errnos a reply may
- * carry come from fuzz_model.h, which fuzz_model.py generates from the YNL
- * spec, Documentation/mfwd.rst and uapi/linux/mfwd.h.
+ * types, lengths, ranges, nests, multi-attrs, the address family of address
+ * attributes: display-hint ipv4 / ipv6) and the errnos a reply may carry
+ * come from fuzz_model.h, which fuzz_model.py generates from the YNL spec,
+ * Documentation/mfwd.rst and uapi/linux/mfwd.h.
+ *
+ * Each request is about one address family, IPv4 or IPv6: valid requests
+ * carry only that family's address attributes (the other family's are
+ * left out) and a "family" attribute that agrees (AF_INET / AF_INET6);
+ * boundary requests mostly do too, with odd addresses (scopes ffX0::,
+ * ffX1::, ffX2::, non-multicast groups, multicast, link-local, loopback
+ * and :: sources) and odd families; invalid ones mix the families' address
+ * attributes, send addresses of the wrong length and any family value.
  *
  * PROCS worker processes (fork) send MESSAGES requests in all (or for
  * SECONDS), worker i in netns NS[i % n] (/run/netns/NS; "-" or no -N: the
@@ -34,7 +43,9 @@
  * -k (keep going: count them all, show the first 5 per worker).
  *
  * -c: dumps the VIFs and the routes of the current netns and reads
- * CONFIG_GET; every route's IIF and OIFs must be VIFs of the dump, no (S,G)
+ * CONFIG_GET; every route's IIF and OIFs must be VIFs of the dump, every
+ * route carries FAMILY (AF_INET or AF_INET6), GROUP (AF_INET) or GROUP6
+ * (AF_INET6) and no address of the other family, no (S,G) of a family
  * twice, the counts equal CONFIG_GET's vif-count and route-count. Retried
  * (interrupted dumps, VIF removals that finish asynchronously) for up to
  * 10 s; exit 1 if it never holds.
@@ -79,6 +90,7 @@ struct fz_attr {
 	unsigned int mask;
 	int nest;
 	int multi;
+	int fam;	/* 4 or 6: an address of that family (display-hint) */
 };
 
 struct fz_set {
@@ -94,10 +106,10 @@ struct fz_cmd {
 	int admin;
 	int has_do;
 	int n_do;
-	unsigned char do_attrs[8];
+	unsigned char do_attrs[16];	/* MAX_REQ_ATTRS of fuzz_model.py */
 	int has_dump;
 	int n_dump;
-	unsigned char dump_attrs[8];
+	unsigned char dump_attrs[16];
 };
 
 struct fz_errno {
@@ -118,6 +130,7 @@ struct counts {
 	unsigned long sent, ok, errors, replies, dumps, dump_parts, dump_intr;
 	unsigned long abandoned, unread, hops, enobufs, noext_core, prose;
 	unsigned long miss_only;
+	unsigned long added4, added6;	/* ROUTE_ADD that succeeded */
 	unsigned long err[256];
 	unsigned long violation;
 };
@@ -199,6 +212,91 @@ static uint32_t pick_source(void)
 	if (chance(90))
 		return htonl(0x0a000002 + rnd(4));	/* 10.0.0.2-5 */
 	return htonl(odd[rnd(ARRAY_SIZE(odd))]);
+}
+
+/* IPv6 addresses, as the 16 bytes of a struct in6_addr */
+static void pick_group6(unsigned char *a)
+{
+	static const unsigned char odd[][16] = {
+		{ 0xff, 0x02, [15] = 1 },		/* link-local scope */
+		{ 0xff, 0x01, [15] = 1 },		/* interface-local */
+		{ 0xff, 0x00, [15] = 1 },		/* reserved scope 0 */
+		{ 0xff, 0x12, [15] = 1 },		/* transient, link */
+		{ 0xff, 0x32, [15] = 1 },		/* SSM, link scope */
+		{ 0xff, 0x03, [15] = 1 },		/* smallest routable */
+		{ 0xff, 0x0f, [15] = 1 },		/* reserved scope 15 */
+		{ 0xff, 0x3e, [15] = 1 },		/* SSM, global */
+		{ 0xfe, 0x80, [15] = 1 },		/* not multicast */
+		{ 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		{ [15] = 1 },				/* ::1 */
+		{ 0 },					/* :: */
+		{ [10] = 0xff, [11] = 0xff, 0xef, 1, 0, 1 },	/* ::ffff:239.1.0.1 */
+		{ 0xff, 0x0e },				/* ff0e:: */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+
+	if (chance(90)) {
+		/* ff0e::1:0-15 and ff05::1:0-15 */
+		memset(a, 0, 16);
+		a[0] = 0xff;
+		a[1] = chance(70) ? 0x0e : 0x05;
+		a[13] = 1;
+		a[15] = rnd(16);
+		return;
+	}
+	memcpy(a, odd[rnd(ARRAY_SIZE(odd))], 16);
+}
+
+static void pick_source6(unsigned char *a)
+{
+	static const unsigned char odd[][16] = {
+		{ 0xfe, 0x80, [15] = 2 },		/* link-local */
+		{ [15] = 1 },				/* ::1 */
+		{ 0xff, 0x0e, [15] = 1 },		/* multicast */
+		{ 0xff, 0x02, [15] = 1 },
+		{ [10] = 0xff, [11] = 0xff, 10, 0, 0, 2 },	/* ::ffff:10.0.0.2 */
+		{ 0xfc, 0x00, [15] = 2 },		/* unique local */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+	};
+
+	memset(a, 0, 16);
+	if (chance(40))
+		return;					/* :: */
+	if (chance(90)) {
+		/* 2001:db8::2-5 */
+		a[0] = 0x20;
+		a[1] = 0x01;
+		a[2] = 0x0d;
+		a[3] = 0xb8;
+		a[15] = 2 + rnd(4);
+		return;
+	}
+	memcpy(a, odd[rnd(ARRAY_SIZE(odd))], 16);
+}
+
+/*
+ * The address family of the request being built: 4 or 6. Valid requests
+ * carry only the address attributes of this family, and a "family"
+ * attribute that names it.
+ */
+static int msg_fam = 4;
+
+static unsigned char pick_family(int mode)
+{
+	static const unsigned char odd[] = {
+		0, 1, AF_INET, AF_INET6, 3, 9, 11, 0x7f, 0x80, 0xff,
+		AF_UNSPEC, AF_PACKET, AF_NETLINK,
+	};
+
+	if (mode == 2 && chance(50))
+		return rnd(256);
+	if (mode >= 1 && chance(30))
+		return odd[rnd(ARRAY_SIZE(odd))];
+	if (mode >= 1 && chance(5))	/* the other family */
+		return msg_fam == 6 ? AF_INET : AF_INET6;
+	return msg_fam == 6 ? AF_INET6 : AF_INET;
 }
 
 /* ---- message building ---- */
@@ -353,8 +451,36 @@ static void gen_attr(struct msg *m, int set, int type, int mode, int depth)
 		else
 			put(m, wire, NULL, 0);
 		return;
-	case FZ_STRING:
 	case FZ_BINARY:
+		if (a->fam == 6 && a->len == 16) {
+			/* an IPv6 address: mostly well-formed, odd ones in
+			 * boundary mode, wrong lengths when invalid */
+			unsigned char a6[16];
+			static const int badlen[] = { 15, 17, 4, 0, 32, 8 };
+
+			if (strstr(a->name, "group"))
+				pick_group6(a6);
+			else
+				pick_source6(a6);
+			if (mode == 2 && chance(30)) {
+				put_random_bytes(m, wire,
+						 badlen[rnd(ARRAY_SIZE(badlen))]);
+				return;
+			}
+			if (mode >= 1 && chance(10))
+				memset(a6, rnd(2) ? 0xff : 0, 16);
+			put(m, wire, a6, 16);
+			return;
+		}
+		if (a->len) {		/* exact length: right, or off by one */
+			i = a->len + (mode == 2 && chance(50) ?
+				      (rnd(2) ? 1 : -1) : 0);
+			put_random_bytes(m, wire, i);
+			return;
+		}
+		put_random_bytes(m, wire, rnd(40));
+		return;
+	case FZ_STRING:
 		put_random_bytes(m, wire, rnd(40));
 		return;
 	case FZ_NEST:
@@ -365,6 +491,12 @@ static void gen_attr(struct msg *m, int set, int type, int mode, int depth)
 	}
 	if (!strcmp(a->name, "ifindex") || !strcmp(a->name, "iif"))
 		v = pick_ifindex();
+	else if (!strcmp(a->name, "family")) {
+		/* its own odd values: no boundary() on top */
+		b[0] = pick_family(mode);
+		put(m, wire, b, a->len);
+		return;
+	}
 	else if (!strcmp(a->name, "group"))
 		v = pick_group();
 	else if (!strcmp(a->name, "source"))
@@ -482,6 +614,7 @@ static void gen_msg(struct msg *m, uint32_t seq, int *is_dump)
 
 	m->buf = sbuf;
 	m->core_noext = 0;
+	msg_fam = chance(50) ? 6 : 4;
 	dump = c->has_dump && (!c->has_do || chance(40));
 	flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
 	if (chance(10)) {
@@ -520,6 +653,12 @@ static void gen_msg(struct msg *m, uint32_t seq, int *is_dump)
 	for (i = 0; i < n; i++) {
 		const struct fz_attr *a = &fz_sets[c->set].attrs[list[i]];
 
+		/* the other family's addresses: only in invalid requests
+		 * (and a few boundary ones), where they mix the two */
+		if (a->fam && a->fam != msg_fam &&
+		    (mode == 0 || (mode == 1 && !chance(5)) ||
+		     (mode == 2 && !chance(40))))
+			continue;
 		if (a->multi) {
 			gen_oifs(m, c->set, list[i], mode);
 			continue;
@@ -832,6 +971,30 @@ static int send_msg(const struct msg *m)
 	return 0;
 }
 
+/* A ROUTE_ADD with GROUP6 (6) or GROUP (4); 0: another request */
+static int route_add_family(const struct msg *m)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)m->buf;
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	const struct nlattr *a;
+	int rem = (int)m->len - NLMSG_HDRLEN - GENL_HDRLEN, fam = 0;
+
+	if (rem < 0 || g->cmd != MFWD_CMD_ROUTE_ADD)
+		return 0;
+	a = (const struct nlattr *)((const char *)g + GENL_HDRLEN);
+	while (rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP6)
+			fam = 6;
+		else if ((a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP && !fam)
+			fam = 4;
+		rem -= NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a +
+					    NLA_ALIGN(a->nla_len));
+	}
+	return fam;
+}
+
 static void one_message(uint32_t *seq)
 {
 	struct nlmsghdr b = {
@@ -842,6 +1005,7 @@ static void one_message(uint32_t *seq)
 	struct msg m;
 	int dump, ack;
 	uint16_t flags;
+	unsigned long ok0;
 
 	gen_msg(&m, ++*seq, &dump);
 	flags = ((struct nlmsghdr *)m.buf)->nlmsg_flags;
@@ -877,8 +1041,19 @@ static void one_message(uint32_t *seq)
 			return;
 		}
 	}
+	ok0 = cnt->ok;
 	if (collect(fd, &m, ack ? *seq : *seq - 1, ack ? 0 : *seq, 0, -1) < 0)
 		reopen();
+	if (cnt->ok > ok0) {
+		switch (route_add_family(&m)) {
+		case 4:
+			cnt->added4++;
+			break;
+		case 6:
+			cnt->added6++;
+			break;
+		}
+	}
 }
 
 static int hop_back_fd = -1;
@@ -964,7 +1139,9 @@ static int worker(int id, unsigned long long seed, unsigned long n,
 
 /* ---- -c: consistency of the dumps ---- */
 struct route {
-	uint32_t src, grp, iif;
+	int fam;			/* AF_INET or AF_INET6 */
+	unsigned char src[16], grp[16];	/* IPv4: the first 4 bytes */
+	uint32_t iif;
 };
 
 static int dump(int sfd, int cmd, uint32_t seq,
@@ -1064,22 +1241,59 @@ static int vif_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/* "(S, G)" of a route, for messages */
+static const char *route_str(const struct route *r)
+{
+	static char b[2 * INET6_ADDRSTRLEN + 16];
+	char s[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
+	int af = r->fam == AF_INET6 ? AF_INET6 : AF_INET;
+
+	inet_ntop(af, r->src, s, sizeof(s));
+	inet_ntop(af, r->grp, g, sizeof(g));
+	snprintf(b, sizeof(b), "(%s, %s)", s, g);
+	return b;
+}
+
 static int route_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct nlattr *a, *o;
 	int len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	struct route r = { 0 };
 	uint32_t oifs[1100];
-	int n_oif = 0, i, olen;
+	int n_oif = 0, i, olen, fam = -1, has4 = 0, has6 = 0, grp = 0;
 
 	(void)arg;
 	for_each_attr(a, (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN, len) {
+		int alen = a->nla_len - NLA_HDRLEN;
+
 		switch (a->nla_type & NLA_TYPE_MASK) {
-		case MFWD_A_SOURCE:
-			r.src = *(uint32_t *)(a + 1);
+		case MFWD_A_FAMILY:
+			if (alen >= 1)
+				fam = *(uint8_t *)(a + 1);
 			break;
+		case MFWD_A_SOURCE:
 		case MFWD_A_GROUP:
-			r.grp = *(uint32_t *)(a + 1);
+			has4 = 1;
+			if (alen != 4) {
+				note("route attribute %d of %d bytes, not 4\n",
+				     a->nla_type & NLA_TYPE_MASK, alen);
+				break;
+			}
+			memcpy((a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP ?
+			       r.grp : r.src, a + 1, 4);
+			grp |= (a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP;
+			break;
+		case MFWD_A_SOURCE6:
+		case MFWD_A_GROUP6:
+			has6 = 1;
+			if (alen != 16) {
+				note("route attribute %d of %d bytes, not 16\n",
+				     a->nla_type & NLA_TYPE_MASK, alen);
+				break;
+			}
+			memcpy((a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP6 ?
+			       r.grp : r.src, a + 1, 16);
+			grp |= (a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP6;
 			break;
 		case MFWD_A_IIF:
 			r.iif = *(uint32_t *)(a + 1);
@@ -1093,17 +1307,25 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 			break;
 		}
 	}
+	r.fam = fam;
+	if (fam != AF_INET && fam != AF_INET6)
+		note("route %s: family %d, not AF_INET or AF_INET6\n",
+		     route_str(&r), fam);
+	else if (fam == AF_INET ? has6 || !grp : has4 || !grp)
+		note("route %s: family %d but %s\n", route_str(&r), fam,
+		     !grp ? "no group of that family" :
+		     "addresses of the other family");
 	if (!is_vif(r.iif))
-		note("route (%08x, %08x): iif %u is not a VIF\n",
-		     ntohl(r.src), ntohl(r.grp), r.iif);
+		note("route %s: iif %u is not a VIF\n", route_str(&r), r.iif);
 	for (i = 0; i < n_oif; i++)
 		if (!is_vif(oifs[i]))
-			note("route (%08x, %08x): oif %u is not a VIF\n",
-			     ntohl(r.src), ntohl(r.grp), oifs[i]);
+			note("route %s: oif %u is not a VIF\n", route_str(&r),
+			     oifs[i]);
 	for (i = 0; i < n_routes; i++)
-		if (routes[i].src == r.src && routes[i].grp == r.grp)
-			note("route (%08x, %08x) twice in the dump\n",
-			     ntohl(r.src), ntohl(r.grp));
+		if (routes[i].fam == r.fam &&
+		    !memcmp(routes[i].src, r.src, 16) &&
+		    !memcmp(routes[i].grp, r.grp, 16))
+			note("route %s twice in the dump\n", route_str(&r));
 	if (n_routes < 65536)
 		routes[n_routes++] = r;
 	return 0;
@@ -1283,6 +1505,8 @@ int main(int argc, char **argv)
 		sum.noext_core += shared[i].noext_core;
 		sum.prose += shared[i].prose;
 		sum.miss_only += shared[i].miss_only;
+		sum.added4 += shared[i].added4;
+		sum.added6 += shared[i].added6;
 		sum.violation += shared[i].violation;
 		for (e = 0; e < 256; e++)
 			sum.err[e] += shared[i].err[e];
@@ -1298,6 +1522,8 @@ int main(int argc, char **argv)
 			printf(" %s %lu", errname(i), sum.err[i]);
 	printf("\nnlfuzz: errors without extack from the genetlink core (short header, no such do/dump) or ENOMEM: %lu\n",
 	       sum.noext_core);
+	printf("nlfuzz: ROUTE_ADD that succeeded: IPv4 %lu, IPv6 %lu\n",
+	       sum.added4, sum.added6);
 	printf("nlfuzz: EINVAL naming a missing attribute (NLMSGERR_ATTR_MISS_TYPE) without a message: %lu\n",
 	       sum.miss_only);
 	if (sum.prose)

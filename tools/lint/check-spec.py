@@ -20,9 +20,11 @@ and this script proves they describe the same family:
                     per command: do/dump handlers, admin permission, the
                     attributes its policy accepts (= the union of the
                     spec's do and dump requests: genl_ops share one
-                    policy), their NLA types, ranges, masks (types only
-                    in a table no op validates with, such as a handler's
-                    own parse)
+                    policy), their NLA types, ranges, masks, binary
+                    lengths (exact-len = NLA_POLICY_EXACT_LEN(n), also
+                    of sizeof(struct in6_addr); min-len, max-len) (types
+                    only in a table no op validates with, such as a
+                    handler's own parse)
                     and nested policies; the attributes each reply puts
                     (nla_put_* in the handlers, followed through local
                     helpers) = the spec's reply; every notification/event
@@ -30,6 +32,9 @@ and this script proves they describe the same family:
                     sites in module/*.c) has a spec operation with the
                     same attributes, and the reverse; the multicast group
                     names and permissions.
+  spec itself       display hints fit their attributes: ipv4 on a
+                    big-endian u32 or a binary of exact-len 4, ipv6 on a
+                    binary of exact-len 16 (struct in6_addr).
   spec <-> schema   with --schema-dir (the kernel's Documentation/netlink),
                     the spec validates against genetlink-c.yaml, and,
                     without its C naming keys, against genetlink.yaml.
@@ -155,13 +160,31 @@ class Evaluator:
         "U64_MAX": 0xffffffffffffffff, "S8_MAX": 0x7f, "S16_MAX": 0x7fff,
         "S32_MAX": 0x7fffffff, "S64_MAX": 0x7fffffffffffffff,
         "INT_MAX": 0x7fffffff, "UINT_MAX": 0xffffffff,
+        # address families (linux/socket.h), as a FAMILY policy bounds them
+        "AF_UNSPEC": 0, "AF_INET": 2, "AF_INET6": 10,
+    }
+
+    # sizeof() of the types a policy or a length may name
+    SIZES = {
+        "u8": 1, "s8": 1, "__u8": 1, "__s8": 1, "char": 1,
+        "u16": 2, "s16": 2, "__u16": 2, "__be16": 2, "__le16": 2,
+        "u32": 4, "s32": 4, "__u32": 4, "__be32": 4, "__le32": 4, "int": 4,
+        "u64": 8, "s64": 8, "__u64": 8, "__be64": 8, "__le64": 8,
+        "struct in_addr": 4, "struct in6_addr": 16,
     }
 
     def __init__(self):
         self.names = dict(self.LIMITS)
 
+    def _sizeof(self, m):
+        t = re.sub(r"\s+", " ", m.group(1).strip())
+        if t not in self.SIZES:
+            raise ValueError(f"cannot evaluate sizeof({t})")
+        return f"({self.SIZES[t]})"
+
     def eval(self, expr):
         e = expr.strip()
+        e = re.sub(r"\bsizeof\s*\(\s*((?:struct\s+)?\w+)\s*\)", self._sizeof, e)
         e = re.sub(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b", r"\1", e)
         e = re.sub(r"\bBIT\(", "(1 << (", e)
         if "BIT" in expr:
@@ -272,6 +295,7 @@ PUTTERS = {
     "nla_put_be16": ("u16", "big-endian"), "nla_put_be32": ("u32", "big-endian"),
     "nla_put_net16": ("u16", "big-endian"), "nla_put_net32": ("u32", "big-endian"),
     "nla_put_in_addr": ("u32", "big-endian"),
+    "nla_put_in6_addr": ("binary", None),
     "nla_put_string": ("string", None), "nla_put_flag": ("flag", None),
     "nla_put": ("binary", None), "nla_reserve": ("binary", None),
     "nla_nest_start": ("nest", None), "nla_nest_start_noflag": ("nest", None),
@@ -420,6 +444,29 @@ def strip_c_keys(y):
     return d
 
 
+# ------------------------------------------------------------ spec itself ---
+
+def check_spec_hints(spec):
+    """Address display hints sit on attributes of the address's size."""
+    for s in spec.sets.values():
+        for name, a in s["attrs"].items():
+            hint = a.get("display-hint")
+            if hint not in ("ipv4", "ipv6"):
+                continue
+            where = spec.line_of(f"name: {name}\n")
+            exact = (a.get("checks") or {}).get("exact-len")
+            if hint == "ipv4":
+                ok = (a["type"] == "u32" and a.get("byte-order") == "big-endian") or \
+                     (a["type"] == "binary" and exact == 4)
+                check(ok, where, f"{s['name']}.{name}: display-hint ipv4 on a big-endian "
+                      f"u32 or a binary of exact-len 4 (is {a['type']}"
+                      f"{', exact-len ' + str(exact) if exact is not None else ''})")
+            else:
+                check(a["type"] == "binary" and exact == 16, where,
+                      f"{s['name']}.{name}: display-hint ipv6 on a binary of exact-len 16 "
+                      f"(is {a['type']}{', exact-len ' + str(exact) if exact is not None else ''})")
+
+
 # ------------------------------------------------------- spec <-> header ---
 
 def check_header(spec, hdr):
@@ -531,6 +578,7 @@ class Kernel:
                 self.others.append(CFile(os.path.join(mdir, fn), f"{MODULE_DIR}/{fn}"))
         self.ev = hdr.ev
         self.ranges = {}
+        self.macros = {}       # object-like #define NAME NLA_POLICY_...(...)
         self.policies = {}
         self.tables = {}
         self.functions = {}
@@ -543,8 +591,13 @@ class Kernel:
     def _parse(self):
         t = self.c.text
         for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+([^\n\\]*)$", t, re.M):
+            body = m.group(2).strip()
+            if re.match(r"NLA_POLICY_\w+\s*\(|\{", body):
+                # a policy entry by name: "[X] = MFWD_POLICY_IN6,"
+                self.macros[m.group(1)] = body
+                continue
             try:
-                self.ev.names.setdefault(m.group(1), self.ev.eval(m.group(2)))
+                self.ev.names.setdefault(m.group(1), self.ev.eval(body))
             except ValueError:
                 pass
         for m in re.finditer(r"\benum\s*\{([^}]*)\}", t):
@@ -668,14 +721,27 @@ class Kernel:
     # -- policies
     def policy_attr(self, expr):
         """(type, byte_order, checks, nested policy) of one policy entry."""
-        e = re.sub(r"\s+", " ", expr)
+        e = re.sub(r"\s+", " ", expr).strip()
+        for _ in range(8):              # macros naming macros
+            if e not in self.macros:
+                break
+            e = re.sub(r"\s+", " ", self.macros[e]).strip()
         checks, nested = {}, None
         m = re.fullmatch(r"\{ ?(.*?),? ?\}", e)
         if m:
             fields = dict(re.findall(r"\.(\w+) ?= ?([^,]+)", m.group(1)))
             t = fields.get("type", "NLA_UNSPEC").strip()
             if "len" in fields:
-                checks["len"] = self.ev.eval(fields["len"])
+                n = self.ev.eval(fields["len"])
+                if t in ("NLA_BINARY", "NLA_STRING", "NLA_NUL_STRING"):
+                    # .len of these is a maximum (nla_validate())
+                    checks["max-len"] = n
+                elif t == "NLA_UNSPEC":
+                    raise ValueError(f"'{expr}': .len without a type is a minimum "
+                                     f"length only (NLA_UNSPEC); an attribute of "
+                                     f"exactly {n} bytes is NLA_POLICY_EXACT_LEN({n})")
+                else:
+                    checks["len"] = n
             if "nested_policy" in fields:
                 nested = fields["nested_policy"].strip()
         else:
@@ -1050,6 +1116,7 @@ def main():
         return 2
     if args.schema_dir:
         check_schema(spec, args.schema_dir)
+    check_spec_hints(spec)
     check_header(spec, hdr)
     try:
         k = Kernel(root, hdr)
