@@ -20,8 +20,8 @@ static const char usage_top[] =
 	"where  OBJECT := { vif | route | flush | stats | config | monitor |\n"
 	"                   apply | help }\n"
 	"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
-	"                    -b[atch] FILE | -force | -f[ile] FILE | -V[ersion] |\n"
-	"                    -h[elp] }\n";
+	"                    -b[atch] FILE | -force | -f[ile] FILE | -4 | -6 |\n"
+	"                    -V[ersion] | -h[elp] }\n";
 
 static const char usage_vif[] =
 	"Usage: mfwdctl vif add dev IF [ttl-threshold N] [noallmulti] [register]\n"
@@ -33,14 +33,19 @@ static const char usage_route[] =
 	"                     [oif IF[/TTL] [ttl TTL]]...\n"
 	"       mfwdctl route del group G [source S]\n"
 	"       mfwdctl route show [group G] [source S] [iif IF] [dev IF]\n"
+	"                          [family { inet | inet6 }]\n"
 	"       mfwdctl route get group G [source S]\n"
-	"where  G is a multicast group outside 224.0.0.0/24, S a unicast source\n"
-	"       or \"*\" (any: a (*,G) route, also when source is left out);\n"
-	"       \"to\" and \"from\" are aliases of \"group\" and \"source\".\n";
+	"       mfwdctl route flush [family { inet | inet6 }]\n"
+	"where  G is an IPv4 multicast group outside 224.0.0.0/24 or an IPv6 one\n"
+	"       of a scope wider than link-local (not ffX0::-ffX2::), S a unicast\n"
+	"       source of the same family or \"*\" (any: a (*,G) route, also when\n"
+	"       source is left out); \"to\" and \"from\" are aliases of \"group\"\n"
+	"       and \"source\"; -4 and -6 are \"family inet\" and \"family inet6\".\n";
 
 static const char usage_flush[] =
-	"Usage: mfwdctl flush [ routes | all ]\n"
-	"       (routes: all routes, the default; all: routes and VIFs)\n";
+	"Usage: mfwdctl flush [ routes | all ] [family { inet | inet6 }]\n"
+	"       (routes: all routes, the default, or those of one family;\n"
+	"       all: routes and VIFs)\n";
 
 static const char usage_stats[] = "Usage: mfwdctl stats\n";
 
@@ -50,7 +55,8 @@ static const char usage_config[] =
 	"                          [wrongvif-interval MS] [max-routes N]\n";
 
 static const char usage_monitor[] =
-	"Usage: mfwdctl monitor [ all | vif | route | nocache | wrongvif | wholepkt ]...\n";
+	"Usage: mfwdctl monitor [ all | vif | route | nocache | wrongvif | wholepkt ]...\n"
+	"       (-4, -6: routes and packets of one family only)\n";
 
 void print_usage(const char *obj, bool to_stderr)
 {

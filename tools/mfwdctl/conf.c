@@ -8,6 +8,8 @@
  *	mgroup from IF [source S[/LEN]] group G[/LEN]
  *	include FILE		(glob patterns; relative to the file's folder)
  *
+ * S and G are IPv4 or IPv6 addresses, both of one family.
+ *
  * sc_conf_read() parses a file and what it includes into a struct sc_conf,
  * reporting errors as "FILE:LINE: ..."; mfwd-smcrouted uses it too.
  *
@@ -61,61 +63,88 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-/*
- * "A.B.C.D[/LEN]": a group (@group) or a source. A source of 0.0.0.0 or
- * "*" is any source (length 0). Host bits beyond LEN are cleared.
- */
-int sc_parse_addr(const char *s, bool group, uint32_t *addr, int *len)
+/* "/LEN" of @s (@slash), at least @min, at most the bits of @a */
+static int prefix_len(const char *s, const char *slash,
+		      const struct inet_addr *a, int min, int *len)
 {
-	char buf[INET_ADDRSTRLEN + 4], *slash;
-	struct in_addr a;
-	uint32_t l = 32, mask;
+	uint32_t l;
+
+	if (parse_u32(slash + 1, addr_bits(a), &l) || (int)l < min) {
+		err_msg("invalid prefix length in \"%s\" (%d-%d)", s, min,
+			addr_bits(a));
+		return EXIT_USAGE;
+	}
+	*len = l;
+	return 0;
+}
+
+/*
+ * "ADDRESS[/LEN]", IPv4 or IPv6: a group (@group) or a source. A source
+ * of 0.0.0.0, ::, "*" or "any" is any source (length 0; "*" and "any" of
+ * no family yet, see addr_set_family()). Host bits beyond LEN are
+ * cleared.
+ */
+int sc_parse_addr(const char *s, bool group, struct inet_addr *addr, int *len)
+{
+	char buf[INET6_ADDRSTRLEN + 4], *slash;
+	int min;
 
 	*len = 32;
-	if (group && strchr(s, '/') == NULL)
-		return parse_group(s, addr);
+	if (group && !strchr(s, '/')) {
+		if (parse_group(s, addr))
+			return EXIT_USAGE;
+		*len = addr_bits(addr);
+		return 0;
+	}
 	if (!group && (!strcmp(s, "*") || !strcmp(s, "any"))) {
-		*addr = 0;
+		memset(addr, 0, sizeof(*addr));
 		*len = 0;
 		return 0;
 	}
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
-	if (slash) {
+	if (slash)
 		*slash = 0;
-		if (parse_u32(slash + 1, 32, &l) || (group && l < 4)) {
-			err_msg("invalid prefix length in \"%s\" (%d-32)", s,
-				group ? 4 : 0);
-			return EXIT_USAGE;
-		}
-	}
-	if (inet_pton(AF_INET, buf, &a) != 1) {
+	if (addr_parse(buf, addr)) {
 		err_msg("invalid %s address \"%s\"", group ? "group" : "source",
 			s);
 		return EXIT_USAGE;
 	}
-	mask = l ? htonl(~0U << (32 - l)) : 0;
-	*addr = a.s_addr & mask;
-	*len = l;
+	*len = addr_bits(addr);
+	/* a group prefix within 224.0.0.0/4 or ff00::/8 */
+	min = !group ? 0 : addr->family == AF_INET6 ? 8 : 4;
+	if (slash && prefix_len(s, slash, addr, min, len))
+		return EXIT_USAGE;
+	addr_mask(addr, *len);
 	if (group) {
-		if ((ntohl(*addr) & 0xf0000000) != 0xe0000000) {
-			err_msg("\"%s\" is not a multicast group address (224.0.0.0/4)",
-				s);
+		if (!addr_is_multicast(addr)) {
+			err_msg("\"%s\" is not a multicast group address (%s)",
+				s,
+				addr->family == AF_INET6 ? "ff00::/8" :
+							   "224.0.0.0/4");
 			return EXIT_USAGE;
 		}
-		if (l == 32)
+		if (*len == addr_bits(addr))
 			return parse_group(buf, addr);
 		return 0;
 	}
-	if (!*addr) {
+	if (addr_is_any(addr)) {
 		*len = 0;
 		return 0;
 	}
-	if ((ntohl(*addr) & 0xf0000000) >= 0xe0000000) {
+	if (addr_is_multicast(addr) ||
+	    (addr->family == AF_INET && ntohl(addr->v4.s_addr) >= 0xf0000000)) {
 		err_msg("source \"%s\" is not a unicast address", s);
 		return EXIT_USAGE;
 	}
 	return 0;
+}
+
+/* an exact (S,G) or (*,G): no prefix, installed as it is */
+bool sc_rule_exact(const struct sc_rule *r)
+{
+	return r->glen == addr_bits(&r->grp) &&
+	       (addr_is_any(&r->src) || r->slen == addr_bits(&r->src));
 }
 
 static struct sc_phyint *phyint_get(struct sc_conf *c, const char *name)
@@ -205,6 +234,8 @@ static int parse_rule(struct sc_conf *c, int argc, char **argv, bool route)
 	ret = sc_parse_addr(group, true, &r.grp, &r.glen);
 	if (!ret && source)
 		ret = sc_parse_addr(source, false, &r.src, &r.slen);
+	if (!ret)
+		ret = addr_pair_check(&r.src, &r.grp);
 	if (ret)
 		return ret;
 	if (route && i >= argc)
@@ -455,7 +486,7 @@ int do_conf_file(const char *file)
 		cur_file = m->file;
 		cur_line = m->line;
 		r = 0;
-		if (m->glen < 32 || (m->src && m->slen < 32)) {
+		if (!sc_rule_exact(m)) {
 			err_msg("prefix routes need mfwd-smcrouted (it installs them when traffic arrives)");
 			r = EXIT_USAGE;
 		}
@@ -505,11 +536,11 @@ int do_conf_file(const char *file)
 	nl_ignore_errno = 0;
 	for (i = 0; i < c.nmroute; i++) {
 		struct sc_rule *m = &c.mroutes[i];
-		char src[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN];
+		char src[ADDR_BUF], grp[ADDR_BUF];
 		char **argv;
 		int n = 0;
 
-		if (m->glen < 32 || (m->src && m->slen < 32))
+		if (!sc_rule_exact(m))
 			continue;
 		argv = calloc(8 + 2 * m->noifs, sizeof(*argv));
 		if (!argv) {
@@ -519,15 +550,13 @@ int do_conf_file(const char *file)
 		}
 		cur_file = m->file;
 		cur_line = m->line;
-		inet_ntop(AF_INET, &m->grp, grp, sizeof(grp));
 		argv[n++] = "route";
 		argv[n++] = "replace";
 		argv[n++] = "group";
-		argv[n++] = grp;
-		if (m->src) {
-			inet_ntop(AF_INET, &m->src, src, sizeof(src));
+		argv[n++] = (char *)addr_ntop(&m->grp, grp);
+		if (!addr_is_any(&m->src)) {
 			argv[n++] = "source";
-			argv[n++] = src;
+			argv[n++] = (char *)addr_ntop(&m->src, src);
 		}
 		argv[n++] = "iif";
 		argv[n++] = m->iif;

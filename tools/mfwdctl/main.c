@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mfwdctl - control the mfwd IPv4 multicast forwarding module.
+ * mfwdctl - control the mfwd IPv4 and IPv6 multicast forwarding module.
  *
  * Command line parsing, dispatch and batch mode.
  */
@@ -104,6 +104,8 @@ enum {
 	OPT_FILE,
 	OPT_VERSION,
 	OPT_HELP,
+	OPT_INET,
+	OPT_INET6,
 };
 
 static const struct keyword options[] = {
@@ -118,7 +120,8 @@ static const struct keyword options[] = {
 static const struct keyword short_options[] = {
 	{ "j", OPT_JSON },    { "p", OPT_PRETTY }, { "s", OPT_STATS },
 	{ "n", OPT_NETNS },   { "b", OPT_BATCH },  { "f", OPT_FILE },
-	{ "V", OPT_VERSION }, { "h", OPT_HELP },
+	{ "V", OPT_VERSION }, { "h", OPT_HELP },   { "4", OPT_INET },
+	{ "6", OPT_INET6 },
 };
 
 int main(int argc, char **argv)
@@ -188,6 +191,12 @@ int main(int argc, char **argv)
 		case OPT_HELP:
 			print_usage(NULL, false);
 			return 0;
+		case OPT_INET:
+			opts.family = AF_INET;
+			break;
+		case OPT_INET6:
+			opts.family = AF_INET6;
+			break;
 		}
 		argc--;
 		argv++;

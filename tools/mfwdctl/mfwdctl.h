@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mfwdctl - control the mfwd IPv4 multicast forwarding module.
+ * mfwdctl - control the mfwd IPv4 and IPv6 multicast forwarding module.
  */
 #ifndef MFWDCTL_H
 #define MFWDCTL_H
@@ -29,6 +29,7 @@ struct opts {
 	const char *netns;
 	const char *batch;
 	const char *conf;
+	int family; /* -4, -6: AF_INET, AF_INET6; 0: both */
 };
 
 extern struct opts opts;
@@ -60,12 +61,38 @@ int ifname_to_index(const char *name, uint32_t *ifindex);
 const char *ifindex_name(uint32_t ifindex, char *buf, size_t len);
 #define IFNAME_BUF (IF_NAMESIZE + 16)
 int parse_u32(const char *s, uint32_t max, uint32_t *val);
-int parse_group(const char *s, uint32_t *addr);
-int parse_source(const char *s, uint32_t *addr);
-const char *addr_str(uint32_t addr, char *buf);
 void print_idle(uint64_t ms, char *buf, size_t len);
 int dev_arg(const char *name, uint32_t *ifindex);
 extern bool ifcache_off;
+
+/* addr.c: IPv4 and IPv6 addresses */
+struct inet_addr {
+	int family; /* AF_INET, AF_INET6; 0: "any" of no family yet */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+		uint8_t b[16];
+	};
+};
+
+#define ADDR_BUF INET6_ADDRSTRLEN
+int addr_parse(const char *s, struct inet_addr *a);
+size_t addr_size(const struct inet_addr *a);
+int addr_bits(const struct inet_addr *a);
+bool addr_is_any(const struct inet_addr *a);
+bool addr_is_multicast(const struct inet_addr *a);
+void addr_set_family(struct inet_addr *a, int family);
+bool addr_eq(const struct inet_addr *a, const struct inet_addr *b);
+void addr_mask(struct inet_addr *a, int len);
+bool addr_in_prefix(const struct inet_addr *a, const struct inet_addr *net,
+		    int len);
+const char *family_name(int family);
+const char *addr_str(const struct inet_addr *a, char *buf);
+const char *addr_ntop(const struct inet_addr *a, char *buf);
+int parse_group(const char *s, struct inet_addr *a);
+int parse_source(const char *s, struct inet_addr *a);
+int addr_pair_check(struct inet_addr *src, const struct inet_addr *grp);
+int parse_family(const char *obj, const char *s, int *family);
 
 /* json.c */
 void json_set_pretty(bool pretty);
@@ -110,7 +137,11 @@ size_t nl_hdrlen(void);
 /* parse a message's attributes into tb[MFWD_A_MAX + 1] */
 int nl_parse(const struct nlmsghdr *nlh, const struct nlattr **tb);
 uint64_t nl_get_uint(const struct nlattr *a);
-uint32_t nl_get_addr(const struct nlattr *a);
+void nl_put_addr(struct nlmsghdr *nlh, bool group, const struct inet_addr *a);
+void nl_put_sg(struct nlmsghdr *nlh, const struct inet_addr *src,
+	       const struct inet_addr *grp);
+int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
+	      struct inet_addr *grp);
 
 /* commands */
 int do_vif(int argc, char **argv);
@@ -130,12 +161,15 @@ struct sc_phyint {
 	int line;
 };
 
-/* an mroute, or an mgroup (no oifs); a length of 32 is an exact address */
+/*
+ * an mroute, or an mgroup (no oifs); a length of addr_bits() (32, 128) is
+ * an exact address
+ */
 struct sc_rule {
 	char *iif;
-	uint32_t src; /* 0: any source */
+	struct inet_addr src; /* all zeros: any source */
 	int slen;
-	uint32_t grp;
+	struct inet_addr grp;
 	int glen;
 	char **oifs;
 	int noifs;
@@ -156,7 +190,8 @@ struct sc_conf {
 	bool keep_going; /* go on after an error (the daemon) */
 };
 
-int sc_parse_addr(const char *s, bool group, uint32_t *addr, int *len);
+int sc_parse_addr(const char *s, bool group, struct inet_addr *addr, int *len);
+bool sc_rule_exact(const struct sc_rule *r);
 int sc_conf_read(const char *path, struct sc_conf *c);
 void sc_conf_free(struct sc_conf *c);
 const struct sc_phyint *sc_phyint_find(const struct sc_conf *c,

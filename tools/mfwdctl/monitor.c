@@ -37,18 +37,19 @@ static const struct event_kind events[] = {
 
 static void print_packet_event(int cmd, const struct nlattr **tb)
 {
-	char src[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN], name[IFNAME_BUF];
-	uint32_t saddr = nl_get_addr(tb[MFWD_A_SOURCE]);
-	uint32_t gaddr = nl_get_addr(tb[MFWD_A_GROUP]);
+	char src[ADDR_BUF], grp[ADDR_BUF], name[IFNAME_BUF];
 	uint32_t iif = nl_get_uint(tb[MFWD_A_IIF]);
+	struct inet_addr s, g;
+	int family = nl_get_sg(tb, &s, &g);
 
 	if (opts.json) {
-		json_str("source", addr_str(saddr, src));
-		json_str("group", addr_str(gaddr, grp));
+		json_str("family", family_name(family));
+		json_str("source", addr_str(&s, src));
+		json_str("group", addr_str(&g, grp));
 		json_str("iif", ifindex_name(iif, name, sizeof(name)));
 	} else {
 		printf("%s (%s, %s)  iif %s", events[cmd].text,
-		       addr_str(saddr, src), addr_str(gaddr, grp),
+		       addr_str(&s, src), addr_str(&g, grp),
 		       ifindex_name(iif, name, sizeof(name)));
 	}
 	if (cmd == MFWD_CMD_WRONGVIF) {
@@ -78,6 +79,15 @@ static void print_packet_event(int cmd, const struct nlattr **tb)
 		putchar('\n');
 }
 
+/* -4, -6: only routes and packets of that family (and every VIF event) */
+static bool family_wanted(const struct nlattr **tb)
+{
+	struct inet_addr s, g;
+	int family = nl_get_sg(tb, &s, &g);
+
+	return !opts.family || !family || family == opts.family;
+}
+
 static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
@@ -88,7 +98,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	if (cmd >= (int)ARRAY_SIZE(events) || !events[cmd].text ||
 	    !(*mask & (1U << events[cmd].kind)))
 		return 0;
-	if (nl_parse(nlh, tb))
+	if (nl_parse(nlh, tb) || !family_wanted(tb))
 		return 0;
 	if (opts.json) {
 		json_open_object(NULL);

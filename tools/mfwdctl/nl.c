@@ -181,13 +181,54 @@ uint64_t nl_get_uint(const struct nlattr *a)
 	return 0;
 }
 
-uint32_t nl_get_addr(const struct nlattr *a)
+/* an address of @a's family: "any" ones too (dump filters) */
+void nl_put_addr(struct nlmsghdr *nlh, bool group, const struct inet_addr *a)
 {
-	uint32_t v = 0;
+	uint16_t type;
 
-	if (a && mnl_attr_get_payload_len(a) == sizeof(v))
-		memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
-	return v;
+	if (a->family == AF_INET6)
+		type = group ? MFWD_A_GROUP6 : MFWD_A_SOURCE6;
+	else
+		type = group ? MFWD_A_GROUP : MFWD_A_SOURCE;
+	put(nlh, type, addr_size(a), a->b);
+}
+
+/* a route's group and, unless "any", its source */
+void nl_put_sg(struct nlmsghdr *nlh, const struct inet_addr *src,
+	       const struct inet_addr *grp)
+{
+	nl_put_addr(nlh, true, grp);
+	if (!addr_is_any(src))
+		nl_put_addr(nlh, false, src);
+}
+
+static void get_addr(const struct nlattr *a, int family, struct inet_addr *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->family = family;
+	if (a && mnl_attr_get_payload_len(a) == addr_size(v))
+		memcpy(v->b, mnl_attr_get_payload(a), addr_size(v));
+}
+
+/*
+ * The source and group of a route or event message (an absent source:
+ * "any"); returns their family, 0 if the message has no group.
+ */
+int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
+	      struct inet_addr *grp)
+{
+	int family = AF_INET;
+
+	if (tb[MFWD_A_GROUP6] ||
+	    (tb[MFWD_A_FAMILY] && nl_get_uint(tb[MFWD_A_FAMILY]) == AF_INET6))
+		family = AF_INET6;
+	get_addr(tb[family == AF_INET6 ? MFWD_A_SOURCE6 : MFWD_A_SOURCE],
+		 family, src);
+	get_addr(tb[family == AF_INET6 ? MFWD_A_GROUP6 : MFWD_A_GROUP], family,
+		 grp);
+	if (!tb[family == AF_INET6 ? MFWD_A_GROUP6 : MFWD_A_GROUP])
+		return 0;
+	return family;
 }
 
 /* ---- error reporting ---- */
@@ -208,6 +249,9 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_WRONGVIF_INTERVAL_MS] = "wrongvif-interval",
 	[MFWD_A_MAX_ROUTES] = "max-routes",
 	[MFWD_A_REPLACE] = "replace",
+	[MFWD_A_FAMILY] = "family",
+	[MFWD_A_SOURCE6] = "source",
+	[MFWD_A_GROUP6] = "group",
 };
 
 static const char *attr_name(unsigned int type)
@@ -221,8 +265,9 @@ static const char *attr_name(unsigned int type)
 static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 {
 	unsigned int type = mnl_attr_get_type(a);
-	char name[IFNAME_BUF], addr[INET_ADDRSTRLEN];
+	char name[IFNAME_BUF], addr[ADDR_BUF];
 	const char *word = attr_name(type);
+	struct inet_addr v;
 	const struct nlattr *n;
 	uint32_t ifindex = 0;
 	int ttl = -1;
@@ -235,8 +280,17 @@ static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 		break;
 	case MFWD_A_SOURCE:
 	case MFWD_A_GROUP:
-		snprintf(buf, len, "%s %s", word,
-			 addr_str(nl_get_addr(a), addr));
+	case MFWD_A_SOURCE6:
+	case MFWD_A_GROUP6:
+		get_addr(a,
+			 type == MFWD_A_SOURCE || type == MFWD_A_GROUP ?
+				 AF_INET :
+				 AF_INET6,
+			 &v);
+		snprintf(buf, len, "%s %s", word, addr_str(&v, addr));
+		break;
+	case MFWD_A_FAMILY:
+		snprintf(buf, len, "%s %s", word, family_name(nl_get_uint(a)));
 		break;
 	case MFWD_A_OIF:
 		mnl_attr_for_each_nested(n, a) {

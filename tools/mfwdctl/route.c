@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mfwdctl - "route": add, replace, delete, show and get (S,G)/(*,G) routes.
+ * mfwdctl - "route": add, replace, delete, show, get and flush (S,G)/(*,G)
+ * routes, IPv4 and IPv6.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,20 +12,21 @@
 
 #define MAX_OIFS 1024 /* the kernel's VIF limit per netns */
 
-enum { R_ADD, R_REPLACE, R_DEL, R_SHOW, R_GET, R_HELP };
+enum { R_ADD, R_REPLACE, R_DEL, R_SHOW, R_GET, R_FLUSH, R_HELP };
 
 static const struct keyword route_cmds[] = {
-	{ "add", R_ADD }, { "replace", R_REPLACE }, { "delete", R_DEL },
-	{ "del", R_DEL }, { "show", R_SHOW },	    { "list", R_SHOW },
-	{ "ls", R_SHOW }, { "get", R_GET },	    { "help", R_HELP },
+	{ "add", R_ADD },   { "replace", R_REPLACE }, { "delete", R_DEL },
+	{ "del", R_DEL },   { "show", R_SHOW },	      { "list", R_SHOW },
+	{ "ls", R_SHOW },   { "get", R_GET },	      { "flush", R_FLUSH },
+	{ "help", R_HELP },
 };
 
-enum { K_GROUP, K_SOURCE, K_IIF, K_OIF, K_TTL, K_DEV };
+enum { K_GROUP, K_SOURCE, K_IIF, K_OIF, K_TTL, K_DEV, K_FAMILY };
 
 static const struct keyword route_args[] = {
 	{ "group", K_GROUP }, { "to", K_GROUP }, { "source", K_SOURCE },
 	{ "from", K_SOURCE }, { "iif", K_IIF },	 { "oif", K_OIF },
-	{ "ttl", K_TTL },     { "dev", K_DEV },
+	{ "ttl", K_TTL },     { "dev", K_DEV },	 { "family", K_FAMILY },
 };
 
 struct oif {
@@ -35,7 +37,9 @@ struct oif {
 
 struct route_args {
 	bool has_group, has_source, has_iif, has_dev;
-	uint32_t group, source, iif, dev;
+	struct inet_addr group, source;
+	uint32_t iif, dev;
+	int family; /* "family", -4, -6; else that of the addresses; 0: any */
 	int noifs;
 	struct oif oifs[MAX_OIFS];
 };
@@ -65,14 +69,47 @@ static int parse_oif(const char *arg, struct oif *o)
 	return dev_arg(name, &o->ifindex);
 }
 
+static int family_err(const char *what, const struct inet_addr *a, int family)
+{
+	char buf[ADDR_BUF];
+
+	return usage_err("route", "%s %s is not an address of family %s", what,
+			 addr_ntop(a, buf), family_name(family));
+}
+
 /*
- * Parse "group G source S iif IF oif IF[/TTL] [ttl N] dev IF" in any order;
- * @allowed is a bit mask of the keywords the command takes.
+ * One family for the route: that of "family", -4 or -6, of the group and
+ * of the source (an "any" source takes the group's family).
+ */
+static int route_family(struct route_args *r, int family)
+{
+	if (r->has_group && r->has_source &&
+	    addr_pair_check(&r->source, &r->group))
+		return EXIT_USAGE;
+	if (!family)
+		family = opts.family;
+	if (family && r->has_group && r->group.family != family)
+		return family_err("group", &r->group, family);
+	if (family && r->has_source && r->source.family &&
+	    r->source.family != family)
+		return family_err("source", &r->source, family);
+	if (!family && r->has_group)
+		family = r->group.family;
+	if (!family && r->has_source)
+		family = r->source.family;
+	addr_set_family(&r->source, family);
+	r->family = family;
+	return 0;
+}
+
+/*
+ * Parse "group G source S iif IF oif IF[/TTL] [ttl N] dev IF family F" in
+ * any order; @allowed is a bit mask of the keywords the command takes.
  */
 static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			    struct route_args *r)
 {
-	int i, kw, ret;
+	int i, kw, ret, family = 0;
 	uint32_t v;
 
 	/* oifs[] is large and filled as parsed: clear only the head */
@@ -157,9 +194,16 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 					val);
 			r->oifs[r->noifs - 1].ttl = v;
 			break;
+		case K_FAMILY:
+			if (family)
+				return usage_err("route", "family given twice");
+			ret = parse_family("route", val, &family);
+			if (ret)
+				return ret;
+			break;
 		}
 	}
-	return 0;
+	return route_family(r, family);
 }
 
 static int route_add(int argc, char **argv, bool replace)
@@ -184,9 +228,7 @@ static int route_add(int argc, char **argv, bool replace)
 	nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
 	if (replace)
 		nl_put_flag(nlh, MFWD_A_REPLACE);
-	nl_put_u32(nlh, MFWD_A_GROUP, r.group);
-	if (r.source)
-		nl_put_u32(nlh, MFWD_A_SOURCE, r.source);
+	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_u32(nlh, MFWD_A_IIF, r.iif);
 	for (i = 0; i < r.noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
@@ -214,9 +256,7 @@ static int route_del(int argc, char **argv)
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
-	nl_put_u32(nlh, MFWD_A_GROUP, r.group);
-	if (r.source)
-		nl_put_u32(nlh, MFWD_A_SOURCE, r.source);
+	nl_put_sg(nlh, &r.source, &r.group);
 	return nl_request(nlh);
 }
 
@@ -261,16 +301,15 @@ static const struct nlattr *next_oif(const struct nlmsghdr *nlh,
 void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		 const char *prefix)
 {
-	char src[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN], name[IFNAME_BUF];
-	char idle[32];
+	char src[ADDR_BUF], grp[ADDR_BUF], name[IFNAME_BUF], idle[32];
+	struct inet_addr s, g;
 	const struct nlattr *o = NULL;
 	uint32_t ifindex;
 	uint64_t c[4];
 	int ttl;
 
-	printf("%s(%s, %s)", prefix,
-	       addr_str(nl_get_addr(tb[MFWD_A_SOURCE]), src),
-	       addr_str(nl_get_addr(tb[MFWD_A_GROUP]), grp));
+	nl_get_sg(tb, &s, &g);
+	printf("%s(%s, %s)", prefix, addr_str(&s, src), addr_str(&g, grp));
 	if (tb[MFWD_A_IIF])
 		printf("  iif %s", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]),
 						name, sizeof(name)));
@@ -293,14 +332,16 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 /* the route's fields into the currently open JSON object */
 void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
-	char src[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN], name[IFNAME_BUF];
+	char src[ADDR_BUF], grp[ADDR_BUF], name[IFNAME_BUF];
 	const struct nlattr *o = NULL;
+	struct inet_addr s, g;
 	uint32_t ifindex;
 	uint64_t c[4];
 	int ttl;
 
-	json_str("group", addr_str(nl_get_addr(tb[MFWD_A_GROUP]), grp));
-	json_str("source", addr_str(nl_get_addr(tb[MFWD_A_SOURCE]), src));
+	json_str("family", family_name(nl_get_sg(tb, &s, &g)));
+	json_str("group", addr_str(&g, grp));
+	json_str("source", addr_str(&s, src));
 	if (tb[MFWD_A_IIF])
 		json_str("iif", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]), name,
 					     sizeof(name)));
@@ -335,12 +376,17 @@ static bool route_matches(const struct nlmsghdr *nlh, const struct nlattr **tb,
 			  const struct route_args *f)
 {
 	const struct nlattr *o = NULL;
+	struct inet_addr s, g;
 	uint32_t ifindex;
-	int ttl;
+	int ttl, family = nl_get_sg(tb, &s, &g);
 
-	if (f->has_group && nl_get_addr(tb[MFWD_A_GROUP]) != f->group)
+	if (f->family && family != f->family)
 		return false;
-	if (f->has_source && nl_get_addr(tb[MFWD_A_SOURCE]) != f->source)
+	if (f->has_group && !addr_eq(&g, &f->group))
+		return false;
+	/* "source *" without a family: (*,G) routes of both */
+	if (f->has_source &&
+	    !(f->source.family ? addr_eq(&s, &f->source) : addr_is_any(&s)))
 		return false;
 	if (f->has_iif && nl_get_uint(tb[MFWD_A_IIF]) != f->iif)
 		return false;
@@ -357,8 +403,9 @@ static int route_show_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MFWD_A_MAX + 1];
 	const struct route_args *f = data;
+	struct inet_addr s, g;
 
-	if (nl_parse(nlh, tb) || !tb[MFWD_A_GROUP])
+	if (nl_parse(nlh, tb) || !nl_get_sg(tb, &s, &g))
 		return 0;
 	if (f && !route_matches(nlh, tb, f))
 		return 0;
@@ -375,24 +422,27 @@ static int route_show(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(
-		argc, argv,
-		1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF | 1U << K_DEV, &f);
+	ret = parse_route_args(argc, argv,
+			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
+				       1U << K_DEV | 1U << K_FAMILY,
+			       &f);
 	if (ret)
 		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	/*
-	 * The kernel filters the dump by group, source (0.0.0.0: (*,G) only)
-	 * and input; "dev" (input or output) is matched here, and so, again,
-	 * is the rest, which costs nothing.
+	 * The kernel filters the dump by family, group, source (0.0.0.0 or
+	 * :: for (*,G) only) and input; "dev" (input or output) is matched
+	 * here, and so, again, is the rest, which costs nothing.
 	 */
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP);
 	if (f.has_group)
-		nl_put_u32(nlh, MFWD_A_GROUP, f.group);
-	if (f.has_source)
-		nl_put_u32(nlh, MFWD_A_SOURCE, f.source);
+		nl_put_addr(nlh, true, &f.group);
+	if (f.has_source && f.source.family)
+		nl_put_addr(nlh, false, &f.source);
+	else if (f.family && !f.has_group)
+		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
 	if (f.has_iif)
 		nl_put_u32(nlh, MFWD_A_IIF, f.iif);
 	return nl_show(nlh, route_show_cb, &f);
@@ -413,13 +463,30 @@ static int route_get(int argc, char **argv)
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
-	nl_put_u32(nlh, MFWD_A_GROUP, r.group);
-	if (r.source)
-		nl_put_u32(nlh, MFWD_A_SOURCE, r.source);
+	nl_put_sg(nlh, &r.source, &r.group);
 	ret = nl_query(nlh, route_show_cb, NULL);
 	if (opts.json && !ret)
 		json_end();
 	return ret;
+}
+
+/* the routes of one family, or all */
+static int route_flush(int argc, char **argv)
+{
+	struct route_args f;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ret = parse_route_args(argc, argv, 1U << K_FAMILY, &f);
+	if (ret)
+		return ret;
+	ret = nl_open();
+	if (ret)
+		return ret;
+	nlh = nl_msg(MFWD_CMD_FLUSH, 0);
+	if (f.family)
+		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
+	return nl_request(nlh);
 }
 
 int do_route(int argc, char **argv)
@@ -445,6 +512,8 @@ int do_route(int argc, char **argv)
 		return route_show(argc, argv);
 	case R_GET:
 		return route_get(argc, argv);
+	case R_FLUSH:
+		return route_flush(argc, argv);
 	default:
 		print_usage("route", false);
 		return 0;

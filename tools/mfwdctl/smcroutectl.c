@@ -98,6 +98,8 @@ static void usage(FILE *f)
 	      "Note:\n"
 	      "  Inbound (IIF) and outbound (OIF) interfaces can be either an interface\n"
 	      "  name or a wildcard.  E.g., \"eth+\" matches eth0, eth15, etc.\n"
+	      "  SOURCE-IP and GROUP are IPv4 or IPv6 addresses of one family, e.g.,\n"
+	      "  \"add eth0 2001:db8:1::2 ff0e::3 eth1\".\n"
 	      "  This smcroutectl drives mfwd-smcrouted, the smcroute of the mfwd module.\n",
 	      f);
 }

@@ -13,7 +13,8 @@
  * with no outputs. An exact (*,G) rule is installed as an mfwd (*,G)
  * route. Its (S,G) routes are kept as smcrouted 2.5's kernel MFC list
  * (mroute.c): a rule added gives its outputs to those it matches, one
- * removed takes them away.
+ * removed takes them away. All of this for IPv4 and IPv6 alike: a rule,
+ * route or join is of the family of its group.
  *
  * What it installed - VIFs, routes, joins - it removes when it exits
  * (SIGTERM, SIGINT, "kill"); VIFs and routes that were there before it are
@@ -48,6 +49,8 @@
 #include "smcroute-ipc.h"
 
 #define MAX_OIFS 256
+/* "(S/LEN, G/LEN)" of IPv6 addresses */
+#define SG_BUF (2 * (ADDR_BUF + 4) + 8)
 
 static const char *prog = "mfwd-smcrouted";
 static const char *ident = SMC_DEFAULT_IDENT;
@@ -169,7 +172,7 @@ struct vif {
 struct rule {
 	unsigned int id;
 	char iif[IF_NAMESIZE];
-	uint32_t src, grp;
+	struct inet_addr src, grp; /* src all zeros: any source */
 	int slen, glen;
 	char (*oifs)[IF_NAMESIZE];
 	int noifs;
@@ -185,14 +188,15 @@ struct rule {
  * filter, when none does. Rules added later give it their outputs.
  */
 struct kent {
-	uint32_t src, grp, iif;
+	struct inet_addr src, grp;
+	uint32_t iif;
 	uint32_t *oifs;
 	int noifs;
 };
 
 struct join {
 	char iif[IF_NAMESIZE];
-	uint32_t src, grp;
+	struct inet_addr src, grp;
 	int fd;
 };
 
@@ -218,28 +222,23 @@ static void *grow(void *arr, int n, size_t size)
 	return p;
 }
 
-static const char *ip(uint32_t a, char *buf)
-{
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
-}
-
 /* "(S, G)" or "(*, G/LEN)" as smcroutectl shows it */
-static const char *sg_str(uint32_t src, int slen, uint32_t grp, int glen,
-			  char *buf, size_t len)
+static const char *sg_str(const struct inet_addr *src, int slen,
+			  const struct inet_addr *grp, int glen, char *buf,
+			  size_t len)
 {
-	char s[INET_ADDRSTRLEN + 4], g[INET_ADDRSTRLEN + 4];
-	char a[INET_ADDRSTRLEN];
+	char s[ADDR_BUF + 4], g[ADDR_BUF + 4], a[ADDR_BUF];
 
-	if (!src)
+	if (addr_is_any(src))
 		snprintf(s, sizeof(s), "*");
-	else if (slen < 32)
-		snprintf(s, sizeof(s), "%s/%d", ip(src, a), slen);
+	else if (slen < addr_bits(src))
+		snprintf(s, sizeof(s), "%s/%d", addr_ntop(src, a), slen);
 	else
-		snprintf(s, sizeof(s), "%s", ip(src, a));
-	if (glen < 32)
-		snprintf(g, sizeof(g), "%s/%d", ip(grp, a), glen);
+		snprintf(s, sizeof(s), "%s", addr_ntop(src, a));
+	if (glen < addr_bits(grp))
+		snprintf(g, sizeof(g), "%s/%d", addr_ntop(grp, a), glen);
 	else
-		snprintf(g, sizeof(g), "%s", ip(grp, a));
+		snprintf(g, sizeof(g), "%s", addr_ntop(grp, a));
 	snprintf(buf, len, "(%s, %s)", s, g);
 	return buf;
 }
@@ -258,16 +257,16 @@ static bool if_match(const char *pattern, const char *name)
 	return !strcmp(pattern, name);
 }
 
-static bool in_prefix(uint32_t addr, uint32_t net, int len)
+static bool rule_has_src(const struct rule *r)
 {
-	uint32_t mask = len ? htonl(~0U << (32 - len)) : 0;
-
-	return (addr & mask) == net;
+	return !addr_is_any(&r->src);
 }
 
 static bool rule_is_template(const struct rule *r)
 {
-	return r->glen < 32 || (r->src && r->slen < 32) || is_wildcard(r->iif);
+	return r->glen < addr_bits(&r->grp) ||
+	       (rule_has_src(r) && r->slen < addr_bits(&r->src)) ||
+	       is_wildcard(r->iif);
 }
 
 /* ---- netlink requests, one at a time ---- */
@@ -296,16 +295,14 @@ static int k_vif_del(uint32_t ifindex)
 	return nl_last_errno;
 }
 
-static int k_route_set(uint32_t src, uint32_t grp, uint32_t iif,
-		       const uint32_t *oifs, int noifs)
+static int k_route_set(const struct inet_addr *src, const struct inet_addr *grp,
+		       uint32_t iif, const uint32_t *oifs, int noifs)
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
 	int i;
 
 	nl_put_flag(nlh, MFWD_A_REPLACE);
-	nl_put_u32(nlh, MFWD_A_GROUP, grp);
-	if (src)
-		nl_put_u32(nlh, MFWD_A_SOURCE, src);
+	nl_put_sg(nlh, src, grp);
 	nl_put_u32(nlh, MFWD_A_IIF, iif);
 	for (i = 0; i < noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
@@ -317,20 +314,19 @@ static int k_route_set(uint32_t src, uint32_t grp, uint32_t iif,
 	return nl_last_errno;
 }
 
-static int k_route_del2(uint32_t src, uint32_t grp, bool quiet)
+static int k_route_del2(const struct inet_addr *src,
+			const struct inet_addr *grp, bool quiet)
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
 
-	nl_put_u32(nlh, MFWD_A_GROUP, grp);
-	if (src)
-		nl_put_u32(nlh, MFWD_A_SOURCE, src);
+	nl_put_sg(nlh, src, grp);
 	nl_ignore_errno = quiet ? ENOENT : 0;
 	nl_request(nlh);
 	nl_ignore_errno = 0;
 	return nl_last_errno;
 }
 
-static int k_route_del(uint32_t src, uint32_t grp)
+static int k_route_del(const struct inet_addr *src, const struct inet_addr *grp)
 {
 	return k_route_del2(src, grp, true);
 }
@@ -513,25 +509,33 @@ static bool rule_vifs(const struct rule *r, const struct sc_conf *c)
 
 /* ---- kernel (S,G) entries ---- */
 
-static struct kent *kent_find(uint32_t src, uint32_t grp)
+static bool kent_is(const struct kent *k, const struct inet_addr *src,
+		    const struct inet_addr *grp)
+{
+	return addr_eq(&k->src, src) && addr_eq(&k->grp, grp);
+}
+
+static struct kent *kent_find(const struct inet_addr *src,
+			      const struct inet_addr *grp)
 {
 	int i;
 
 	for (i = 0; i < nkent; i++) {
-		if (kents[i].src == src && kents[i].grp == grp)
+		if (kent_is(&kents[i], src, grp))
 			return &kents[i];
 	}
 	return NULL;
 }
 
-static struct kent *kent_new(uint32_t src, uint32_t grp, uint32_t iif)
+static struct kent *kent_new(const struct inet_addr *src,
+			     const struct inet_addr *grp, uint32_t iif)
 {
 	struct kent *k;
 
 	kents = grow(kents, nkent, sizeof(*kents));
 	k = &kents[nkent++];
-	k->src = src;
-	k->grp = grp;
+	k->src = *src;
+	k->grp = *grp;
 	k->iif = iif;
 	return k;
 }
@@ -566,7 +570,7 @@ static void kent_del_oif(struct kent *k, uint32_t oif)
 
 static int kent_sync(const struct kent *k)
 {
-	return k_route_set(k->src, k->grp, k->iif, k->oifs, k->noifs);
+	return k_route_set(&k->src, &k->grp, k->iif, k->oifs, k->noifs);
 }
 
 /* forget an entry (the kernel route is gone already) */
@@ -578,31 +582,31 @@ static void kent_free_at(int i)
 
 static void kent_remove_at(int i)
 {
-	k_route_del(kents[i].src, kents[i].grp);
+	k_route_del(&kents[i].src, &kents[i].grp);
 	kent_free_at(i);
 }
 
 /* does rule @r cover (S,G) from @iif, as smcrouted's is_match() */
-static bool rule_match(const struct rule *r, uint32_t src, uint32_t grp,
-		       uint32_t iif)
+static bool rule_match(const struct rule *r, const struct inet_addr *src,
+		       const struct inet_addr *grp, uint32_t iif)
 {
 	char name[IF_NAMESIZE];
 
-	if (!in_prefix(grp, r->grp, r->glen) ||
-	    (r->src && !in_prefix(src, r->src, r->slen)))
+	if (!addr_in_prefix(grp, &r->grp, r->glen) ||
+	    (rule_has_src(r) && !addr_in_prefix(src, &r->src, r->slen)))
 		return false;
 	return if_indextoname(iif, name) && if_match(r->iif, name);
 }
 
 static bool rule_match_kent(const struct rule *r, const struct kent *k)
 {
-	return rule_match(r, k->src, k->grp, k->iif);
+	return rule_match(r, &k->src, &k->grp, k->iif);
 }
 
 /* an exact (S,G) rule, installed as it is: not a template */
 static bool rule_is_sg(const struct rule *r)
 {
-	return r->src && !rule_is_template(r);
+	return rule_has_src(r) && !rule_is_template(r);
 }
 
 /* the exact (S,G) rules (but @skip) for @k give it their outputs */
@@ -639,7 +643,7 @@ static int starg_set(struct rule *r, uint32_t iif)
 	uint32_t oifs[MAX_OIFS];
 	int n = rule_oifs(r, iif, oifs);
 
-	return k_route_set(0, r->grp, iif, oifs, n);
+	return k_route_set(&r->src, &r->grp, iif, oifs, n);
 }
 
 /*
@@ -652,13 +656,13 @@ static int starg_set(struct rule *r, uint32_t iif)
  */
 static int rule_install(struct rule *r)
 {
+	char sg[SG_BUF], s[ADDR_BUF], g[ADDR_BUF];
 	uint32_t oifs[MAX_OIFS], iif;
-	char sg[64], s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	bool changed, fresh = false;
 	struct kent *k;
 	int i, j, n, err;
 
-	sg_str(r->src, r->slen, r->grp, r->glen, sg, sizeof(sg));
+	sg_str(&r->src, r->slen, &r->grp, r->glen, sg, sizeof(sg));
 	if (!rule_is_template(r)) {
 		iif = if_nametoindex(r->iif);
 		if (!iif) {
@@ -666,15 +670,15 @@ static int rule_install(struct rule *r)
 			      r->iif);
 			return ENODEV;
 		}
-		if (r->src) {
-			k = kent_find(r->src, r->grp);
+		if (rule_has_src(r)) {
+			k = kent_find(&r->src, &r->grp);
 			if (k && k->iif != iif) {
 				/* one (S,G) route: the rule's inbound wins */
 				k->iif = iif;
 				k->noifs = 0;
 			}
 			if (!k) {
-				k = kent_new(r->src, r->grp, iif);
+				k = kent_new(&r->src, &r->grp, iif);
 				fresh = true;
 			}
 			n = rule_oifs(r, iif, oifs);
@@ -695,7 +699,7 @@ static int rule_install(struct rule *r)
 			logit(LOG_INFO, "route %s from %s installed", sg,
 			      r->iif);
 		r->installed = true;
-		if (r->src)
+		if (rule_has_src(r))
 			return 0;
 	}
 	for (i = 0; i < nkent; i++) {
@@ -708,7 +712,7 @@ static int rule_install(struct rule *r)
 			changed |= kent_add_oif(k, oifs[j]);
 		if (changed && !kent_sync(k))
 			logit(LOG_INFO, "route (%s, %s) gets the outputs of %s",
-			      ip(k->src, s), ip(k->grp, g), sg);
+			      addr_ntop(&k->src, s), addr_ntop(&k->grp, g), sg);
 	}
 	return 0;
 }
@@ -730,10 +734,10 @@ static void rule_uninstall(struct rule *r, const uint32_t *del, int ndel,
 	struct kent *k;
 	int i, j;
 
-	if (!r->src && !rule_is_template(r) && r->installed) {
+	if (!rule_has_src(r) && !rule_is_template(r) && r->installed) {
 		iif = if_nametoindex(r->iif);
 		if (removal || !iif)
-			k_route_del(0, r->grp);
+			k_route_del(&r->src, &r->grp);
 		else
 			starg_set(r, iif);
 	}
@@ -759,18 +763,19 @@ static void rule_uninstall(struct rule *r, const uint32_t *del, int ndel,
 	}
 }
 
-static struct rule *rule_find(const char *iif, uint32_t src, int slen,
-			      uint32_t grp, int glen)
+static struct rule *rule_find(const char *iif, const struct inet_addr *src,
+			      int slen, const struct inet_addr *grp, int glen)
 {
 	int i;
 
-	if (!src)
+	if (addr_is_any(src))
 		slen = 0; /* "0.0.0.0 GROUP" is (*,G), as rule_new() has it */
 	for (i = 0; i < nrule; i++) {
 		struct rule *r = &rules[i];
 
-		if (r->src == src && r->slen == slen && r->grp == grp &&
-		    r->glen == glen && (!iif || !strcmp(r->iif, iif)))
+		if (addr_eq(&r->src, src) && r->slen == slen &&
+		    addr_eq(&r->grp, grp) && r->glen == glen &&
+		    (!iif || !strcmp(r->iif, iif)))
 			return r;
 	}
 	return NULL;
@@ -783,8 +788,8 @@ static void rule_free_at(int i)
 	nrule--;
 }
 
-static struct rule *rule_new(const char *iif, uint32_t src, int slen,
-			     uint32_t grp, int glen)
+static struct rule *rule_new(const char *iif, const struct inet_addr *src,
+			     int slen, const struct inet_addr *grp, int glen)
 {
 	struct rule *r;
 
@@ -792,9 +797,9 @@ static struct rule *rule_new(const char *iif, uint32_t src, int slen,
 	r = &rules[nrule++];
 	r->id = next_rule_id++;
 	snprintf(r->iif, sizeof(r->iif), "%s", iif);
-	r->src = src;
-	r->slen = src ? slen : 0;
-	r->grp = grp;
+	r->src = *src;
+	r->slen = addr_is_any(src) ? 0 : slen;
+	r->grp = *grp;
 	r->glen = glen;
 	return r;
 }
@@ -813,9 +818,11 @@ static void rule_add_oif(struct rule *r, const char *name)
 
 /* ---- templates: NOCACHE events ---- */
 
-static void run_script(const char *what, uint32_t src, uint32_t grp)
+/* @src and @grp: the route installed, NULL for a reload */
+static void run_script(const char *what, const struct inet_addr *src,
+		       const struct inet_addr *grp)
 {
-	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	char s[ADDR_BUF], g[ADDR_BUF];
 	pid_t pid;
 
 	if (!script)
@@ -824,9 +831,9 @@ static void run_script(const char *what, uint32_t src, uint32_t grp)
 	if (pid)
 		return;
 	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
-	if (src || grp) {
-		setenv("source", ip(src, s), 1);
-		setenv("group", ip(grp, g), 1);
+	if (src && grp) {
+		setenv("source", addr_ntop(src, s), 1);
+		setenv("group", addr_ntop(grp, g), 1);
 	}
 	execl(script, script, what, (char *)NULL);
 	_exit(127);
@@ -836,29 +843,29 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[MFWD_A_MAX + 1];
-	char name[IF_NAMESIZE], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	uint32_t src, grp, iif, oifs[MAX_OIFS];
+	char name[IF_NAMESIZE], a[ADDR_BUF], b[ADDR_BUF];
+	uint32_t iif, oifs[MAX_OIFS];
+	struct inet_addr src, grp;
 	struct rule *r = NULL;
 	struct kent *k;
 	int i, n;
 
 	(void)data;
-	if (genl->cmd != MFWD_CMD_NOCACHE || nl_parse(nlh, tb))
+	if (genl->cmd != MFWD_CMD_NOCACHE || nl_parse(nlh, tb) ||
+	    !nl_get_sg(tb, &src, &grp))
 		return 0;
-	src = nl_get_addr(tb[MFWD_A_SOURCE]);
-	grp = nl_get_addr(tb[MFWD_A_GROUP]);
 	iif = nl_get_uint(tb[MFWD_A_IIF]);
 	if (!if_indextoname(iif, name))
 		return 0;
 	/* made before, but the kernel lost it (its VIF went away): anew */
 	for (i = nkent - 1; i >= 0; i--) {
-		if (kents[i].src == src && kents[i].grp == grp)
+		if (kent_is(&kents[i], &src, &grp))
 			kent_free_at(i);
 	}
 	/* the first (*,G) rule or template that matches */
 	for (i = 0; i < nrule && !r; i++) {
 		if (!rule_is_sg(&rules[i]) &&
-		    rule_match(&rules[i], src, grp, iif))
+		    rule_match(&rules[i], &src, &grp, iif))
 			r = &rules[i];
 	}
 	/*
@@ -866,7 +873,7 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	 * smcrouted does - the packets queued for it are dropped, and the
 	 * next ones raise no event, until the route expires (-c).
 	 */
-	k = kent_new(src, grp, iif);
+	k = kent_new(&src, &grp, iif);
 	n = r ? rule_oifs(r, iif, oifs) : 0;
 	for (i = 0; i < n; i++)
 		kent_add_oif(k, oifs[i]);
@@ -877,12 +884,12 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	if (!r) {
 		logit(LOG_INFO,
 		      "Multicast from %s, group %s, on %s does not match any (*,G) rule, stop filter installed",
-		      ip(src, a), ip(grp, b), name);
+		      addr_ntop(&src, a), addr_ntop(&grp, b), name);
 		return 0;
 	}
 	logit(LOG_INFO, "route (%s, %s) from %s installed for a template",
-	      ip(src, a), ip(grp, b), name);
-	run_script("install", src, grp);
+	      addr_ntop(&src, a), addr_ntop(&grp, b), name);
+	run_script("install", &src, &grp);
 	return 0;
 }
 
@@ -915,8 +922,7 @@ static void expire_dyns(bool all)
 			continue;
 		}
 		nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
-		nl_put_u32(nlh, MFWD_A_GROUP, kents[i].grp);
-		nl_put_u32(nlh, MFWD_A_SOURCE, kents[i].src);
+		nl_put_sg(nlh, &kents[i].src, &kents[i].grp);
 		idle = UINT64_MAX;
 		nl_ignore_errno = ENOENT;
 		nl_query(nlh, idle_cb, &idle);
@@ -928,35 +934,59 @@ static void expire_dyns(bool all)
 
 /* ---- group joins ---- */
 
-static int join_add(const char *iif, uint32_t src, uint32_t grp)
+static bool join_is(const struct join *j, const char *iif,
+		    const struct inet_addr *src, const struct inet_addr *grp)
 {
+	return !strcmp(j->iif, iif) && addr_eq(&j->src, src) &&
+	       addr_eq(&j->grp, grp);
+}
+
+/* @a as an address of a group_source_req */
+static void join_sockaddr(const struct inet_addr *a,
+			  struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	if (a->family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->v6;
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->v4;
+	}
+}
+
+/*
+ * Join (S,G) or (*,G) on @iif with a socket of the group's family, held
+ * until the leave: MCAST_JOIN_GROUP (as IP_ADD_MEMBERSHIP, IPV6_JOIN_GROUP)
+ * or MCAST_JOIN_SOURCE_GROUP, at level IPPROTO_IP or IPPROTO_IPV6.
+ */
+static int join_add(const char *iif, const struct inet_addr *src,
+		    const struct inet_addr *grp)
+{
+	bool v6 = grp->family == AF_INET6, ssm = !addr_is_any(src);
 	struct group_source_req gsr = { 0 };
-	struct sockaddr_in *sin;
-	char sg[64];
+	char sg[SG_BUF];
 	int fd, i;
 
 	for (i = 0; i < njoin; i++) {
-		if (!strcmp(joins[i].iif, iif) && joins[i].src == src &&
-		    joins[i].grp == grp)
+		if (join_is(&joins[i], iif, src, grp))
 			return 0;
 	}
-	sg_str(src, 32, grp, 32, sg, sizeof(sg));
+	sg_str(src, addr_bits(src), grp, addr_bits(grp), sg, sizeof(sg));
 	gsr.gsr_interface = if_nametoindex(iif);
 	if (!gsr.gsr_interface) {
 		logit(LOG_ERR, "join %s: no interface %s", sg, iif);
 		return ENODEV;
 	}
-	sin = (struct sockaddr_in *)&gsr.gsr_group;
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = grp;
-	sin = (struct sockaddr_in *)&gsr.gsr_source;
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = src;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	join_sockaddr(grp, &gsr.gsr_group);
+	join_sockaddr(src, &gsr.gsr_source);
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 ||
-	    setsockopt(fd, IPPROTO_IP,
-		       src ? MCAST_JOIN_SOURCE_GROUP : MCAST_JOIN_GROUP, &gsr,
-		       src ? sizeof(gsr) : sizeof(struct group_req))) {
+	    setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       ssm ? MCAST_JOIN_SOURCE_GROUP : MCAST_JOIN_GROUP, &gsr,
+		       ssm ? sizeof(gsr) : sizeof(struct group_req))) {
 		int err = errno;
 
 		logit(LOG_ERR, "join %s on %s: %s", sg, iif, strerror(err));
@@ -967,20 +997,20 @@ static int join_add(const char *iif, uint32_t src, uint32_t grp)
 	logit(LOG_INFO, "joined %s on %s", sg, iif);
 	joins = grow(joins, njoin, sizeof(*joins));
 	snprintf(joins[njoin].iif, IF_NAMESIZE, "%s", iif);
-	joins[njoin].src = src;
-	joins[njoin].grp = grp;
+	joins[njoin].src = *src;
+	joins[njoin].grp = *grp;
 	joins[njoin].fd = fd;
 	njoin++;
 	return 0;
 }
 
-static int join_del(const char *iif, uint32_t src, uint32_t grp)
+static int join_del(const char *iif, const struct inet_addr *src,
+		    const struct inet_addr *grp)
 {
 	int i;
 
 	for (i = 0; i < njoin; i++) {
-		if (!strcmp(joins[i].iif, iif) && joins[i].src == src &&
-		    joins[i].grp == grp) {
+		if (join_is(&joins[i], iif, src, grp)) {
 			close(joins[i].fd);
 			joins[i] = joins[--njoin];
 			return 0;
@@ -990,29 +1020,42 @@ static int join_del(const char *iif, uint32_t src, uint32_t grp)
 }
 
 /* a group range joins every group in it, as smcrouted does */
-#define MAX_RANGE_JOIN 1024
+#define MAX_RANGE_BITS 10
+#define MAX_RANGE_JOIN (1 << MAX_RANGE_BITS)
 
-static int join_range(bool join, const char *iif, uint32_t src, int slen,
-		      uint32_t grp, int glen)
+/* the @i-th group of a range: @i added to the address's last 32 bits */
+static void range_nth(const struct inet_addr *base, uint32_t i,
+		      struct inet_addr *g)
 {
-	uint32_t n, i, base = ntohl(grp);
-	int err = 0, e;
+	size_t off = addr_size(base) - sizeof(uint32_t);
+	uint32_t v;
 
-	if (src && slen < 32) {
+	*g = *base;
+	memcpy(&v, g->b + off, sizeof(v));
+	v = htonl(ntohl(v) + i);
+	memcpy(g->b + off, &v, sizeof(v));
+}
+
+static int join_range(bool join, const char *iif, const struct inet_addr *src,
+		      int slen, const struct inet_addr *grp, int glen)
+{
+	int err = 0, e, bits = addr_bits(grp) - glen;
+	struct inet_addr g;
+	uint32_t i;
+
+	if (!addr_is_any(src) && slen < addr_bits(src)) {
 		logit(LOG_ERR, "a join needs one source, not a range");
 		return EINVAL;
 	}
-	if (32 - glen > 10) {
+	if (bits > MAX_RANGE_BITS) {
 		logit(LOG_ERR,
 		      "group range /%d too large to join (at most %d groups)",
 		      glen, MAX_RANGE_JOIN);
 		return EINVAL;
 	}
-	n = 1U << (32 - glen);
-	for (i = 0; i < n; i++) {
-		uint32_t g = htonl(base + i);
-
-		e = join ? join_add(iif, src, g) : join_del(iif, src, g);
+	for (i = 0; i < 1U << bits; i++) {
+		range_nth(grp, i, &g);
+		e = join ? join_add(iif, src, &g) : join_del(iif, src, &g);
 		if (e && !err)
 			err = e;
 	}
@@ -1035,8 +1078,8 @@ static void teardown_routes_joins(void)
 	int i;
 
 	for (i = 0; i < nrule; i++) {
-		if (!rules[i].src && rules[i].installed)
-			k_route_del(0, rules[i].grp);
+		if (!rule_has_src(&rules[i]) && rules[i].installed)
+			k_route_del(&rules[i].src, &rules[i].grp);
 	}
 	while (nrule)
 		rule_free_at(nrule - 1);
@@ -1121,11 +1164,12 @@ static int load_config(void)
 		struct rule *r;
 		int j;
 
-		r = rule_find(m->iif, m->src, m->slen, m->grp, m->glen);
+		r = rule_find(m->iif, &m->src, m->slen, &m->grp, m->glen);
 		if (r && r->unused)
 			r->noifs = 0;
 		if (!r)
-			r = rule_new(m->iif, m->src, m->slen, m->grp, m->glen);
+			r = rule_new(m->iif, &m->src, m->slen, &m->grp,
+				     m->glen);
 		r->from_conf = true;
 		r->unused = false;
 		for (j = 0; j < m->noifs; j++)
@@ -1151,7 +1195,7 @@ static int load_config(void)
 	for (i = 0; i < c.nmgroup; i++) {
 		struct sc_rule *m = &c.mgroups[i];
 
-		if (join_range(true, m->iif, m->src, m->slen, m->grp,
+		if (join_range(true, m->iif, &m->src, m->slen, &m->grp,
 			       m->glen)) {
 			logit(LOG_ERR, "%s:%d: mgroup not joined", m->file,
 			      m->line);
@@ -1160,7 +1204,7 @@ static int load_config(void)
 	}
 	vifs_prune(false);
 	sc_conf_free(&c);
-	run_script("reload", 0, 0);
+	run_script("reload", NULL, NULL);
 	return errors;
 }
 
@@ -1174,26 +1218,29 @@ static void shutdown_all(void)
 
 static bool want_exit, want_reload;
 
+/* an IPv4 or IPv6 multicast address, with a prefix length maybe */
 static bool looks_like_group(const char *s)
 {
-	char buf[INET_ADDRSTRLEN + 4], *slash;
-	struct in_addr a;
+	char buf[INET6_ADDRSTRLEN + 4], *slash;
+	struct inet_addr a;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
 	if (slash)
 		*slash = 0;
-	return inet_pton(AF_INET, buf, &a) == 1 &&
-	       (ntohl(a.s_addr) & 0xf0000000) == 0xe0000000;
+	return !addr_parse(buf, &a) && addr_is_multicast(&a);
 }
 
-/* "IIF [SOURCE[/LEN]] GROUP[/LEN] ...": returns the index after GROUP */
-static int parse_sg(int argc, char **argv, uint32_t *src, int *slen,
-		    uint32_t *grp, int *glen)
+/*
+ * "IIF [SOURCE[/LEN]] GROUP[/LEN] ...", IPv4 or IPv6: returns the index
+ * after GROUP
+ */
+static int parse_sg(int argc, char **argv, struct inet_addr *src, int *slen,
+		    struct inet_addr *grp, int *glen)
 {
 	int i = 1;
 
-	*src = 0;
+	memset(src, 0, sizeof(*src));
 	*slen = 0;
 	if (argc < 2)
 		return -1;
@@ -1206,14 +1253,15 @@ static int parse_sg(int argc, char **argv, uint32_t *src, int *slen,
 		logit(LOG_ERR, "missing multicast group");
 		return -1;
 	}
-	if (sc_parse_addr(argv[i], true, grp, glen))
+	if (sc_parse_addr(argv[i], true, grp, glen) ||
+	    addr_pair_check(src, grp))
 		return -1;
 	return i + 1;
 }
 
 static int ipc_add(int argc, char **argv)
 {
-	uint32_t src, grp;
+	struct inet_addr src, grp;
 	int slen, glen, i, j;
 	struct rule *r;
 	bool fresh;
@@ -1235,7 +1283,7 @@ static int ipc_add(int argc, char **argv)
 			return 1;
 		}
 	}
-	r = rule_find(NULL, src, slen, grp, glen);
+	r = rule_find(NULL, &src, slen, &grp, glen);
 	fresh = !r;
 	if (r && strcmp(r->iif, argv[0])) {
 		/* another inbound interface: a new route */
@@ -1244,7 +1292,7 @@ static int ipc_add(int argc, char **argv)
 		r->noifs = 0;
 	}
 	if (!r)
-		r = rule_new(argv[0], src, slen, grp, glen);
+		r = rule_new(argv[0], &src, slen, &grp, glen);
 	for (; i < argc; i++)
 		rule_add_oif(r, argv[i]);
 	/* the routes the rule matches get the new outputs too */
@@ -1258,24 +1306,27 @@ static int ipc_add(int argc, char **argv)
 
 static int ipc_remove(int argc, char **argv)
 {
-	uint32_t src, grp, del[MAX_OIFS], idx;
+	struct inet_addr src, grp;
+	uint32_t del[MAX_OIFS], idx;
 	int slen, glen, i, j, ndel = 0;
 	struct rule *r;
-	char sg[64];
+	char sg[SG_BUF];
 
 	i = parse_sg(argc, argv, &src, &slen, &grp, &glen);
 	if (i < 0)
 		return 1;
-	r = rule_find(argv[0], src, slen, grp, glen);
-	sg_str(src, slen, grp, glen, sg, sizeof(sg));
+	r = rule_find(argv[0], &src, slen, &grp, glen);
+	sg_str(&src, slen, &grp, glen, sg, sizeof(sg));
 	if (!r) {
 		/* not ours: smcrouted removes kernel routes all the same */
-		if (glen == 32 && (!src || slen == 32) && i >= argc) {
+		if (glen == addr_bits(&grp) &&
+		    (addr_is_any(&src) || slen == addr_bits(&src)) &&
+		    i >= argc) {
 			reply_err = NULL; /* one message is enough */
-			if (!k_route_del2(src, grp, false)) {
-				struct kent *k = kent_find(src, grp);
+			if (!k_route_del2(&src, &grp, false)) {
+				struct kent *k = kent_find(&src, &grp);
 
-				if (src && k)
+				if (!addr_is_any(&src) && k)
 					kent_free_at(k - kents);
 				return 0;
 			}
@@ -1319,7 +1370,7 @@ static int ipc_remove(int argc, char **argv)
 
 static int ipc_join(int argc, char **argv, bool join)
 {
-	uint32_t src, grp;
+	struct inet_addr src, grp;
 	int slen, glen, i;
 
 	i = parse_sg(argc, argv, &src, &slen, &grp, &glen);
@@ -1329,7 +1380,7 @@ static int ipc_join(int argc, char **argv, bool join)
 		logit(LOG_ERR, "unexpected argument %s", argv[i]);
 		return 1;
 	}
-	if (join_range(join, argv[0], src, slen, grp, glen)) {
+	if (join_range(join, argv[0], &src, slen, &grp, glen)) {
 		if (!join)
 			logit(LOG_ERR, "not joined: %s", argv[argc - 1]);
 		return 1;
@@ -1342,7 +1393,8 @@ static int ipc_join(int argc, char **argv, bool join)
 #define LINE_WIDTH 79
 
 struct kroute {
-	uint32_t src, grp, iif;
+	struct inet_addr src, grp;
+	uint32_t iif;
 	uint64_t packets, bytes;
 	uint32_t oifs[MAX_OIFS];
 	int noifs;
@@ -1356,13 +1408,15 @@ static int kroute_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[MFWD_A_MAX + 1], *a, *n;
 	struct kroute *k;
 
+	struct inet_addr src, grp;
+
 	(void)data;
-	if (nl_parse(nlh, tb) || !tb[MFWD_A_GROUP])
+	if (nl_parse(nlh, tb) || !nl_get_sg(tb, &src, &grp))
 		return 0;
 	kroutes = grow(kroutes, nkroute, sizeof(*kroutes));
 	k = &kroutes[nkroute++];
-	k->src = nl_get_addr(tb[MFWD_A_SOURCE]);
-	k->grp = nl_get_addr(tb[MFWD_A_GROUP]);
+	k->src = src;
+	k->grp = grp;
 	k->iif = nl_get_uint(tb[MFWD_A_IIF]);
 	k->packets = nl_get_uint(tb[MFWD_A_PACKETS]);
 	k->bytes = nl_get_uint(tb[MFWD_A_BYTES]);
@@ -1377,12 +1431,14 @@ static int kroute_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static struct kroute *kroute_find(uint32_t src, uint32_t grp)
+static struct kroute *kroute_find(const struct inet_addr *src,
+				  const struct inet_addr *grp)
 {
 	int i;
 
 	for (i = 0; i < nkroute; i++) {
-		if (kroutes[i].src == src && kroutes[i].grp == grp)
+		if (addr_eq(&kroutes[i].src, src) &&
+		    addr_eq(&kroutes[i].grp, grp))
 			return &kroutes[i];
 	}
 	return NULL;
@@ -1410,11 +1466,11 @@ static void route_line(struct buf *o, bool detail, const char *sg,
 		       const char *oifs)
 {
 	if (detail)
-		buf_add(o, "%-43s%-4s%10llu %10llu  %s\n", sg, iif,
+		buf_add(o, "%-42s %-4s%10llu %10llu  %s\n", sg, iif,
 			(unsigned long long)(k ? k->packets : 0),
 			(unsigned long long)(k ? k->bytes : 0), oifs);
 	else
-		buf_add(o, "%-43s%-4s %s\n", sg, iif, oifs);
+		buf_add(o, "%-42s %-4s %s\n", sg, iif, oifs);
 }
 
 static void show_routes(struct buf *o, const char *flags)
@@ -1424,7 +1480,7 @@ static void show_routes(struct buf *o, const char *flags)
 		detail ?
 			"ROUTE (S,G)                                IIF    PACKETS      BYTES  OIFS" :
 			"ROUTE (S,G)                                IIF  OIFS";
-	char sg[64], oifs[1024], name[IFNAME_BUF];
+	char sg[SG_BUF], oifs[1024], name[IFNAME_BUF];
 	int i, j, pass;
 
 	free(kroutes);
@@ -1438,7 +1494,7 @@ static void show_routes(struct buf *o, const char *flags)
 			cols);
 		for (i = 0; i < nrule; i++) {
 			struct rule *r = &rules[i];
-			bool star = !r->src || rule_is_template(r);
+			bool star = !rule_has_src(r) || rule_is_template(r);
 			size_t len = 0;
 
 			if (star != !pass)
@@ -1451,12 +1507,12 @@ static void show_routes(struct buf *o, const char *flags)
 							0,
 						"%s%s", j ? " " : "",
 						r->oifs[j]);
-			sg_str(r->src, r->slen, r->grp, r->glen, sg,
+			sg_str(&r->src, r->slen, &r->grp, r->glen, sg,
 			       sizeof(sg));
 			route_line(o, detail, sg, r->iif,
 				   rule_is_template(r) ?
 					   NULL :
-					   kroute_find(r->src, r->grp),
+					   kroute_find(&r->src, &r->grp),
 				   oifs);
 		}
 	}
@@ -1476,7 +1532,8 @@ static void show_routes(struct buf *o, const char *flags)
 				len < sizeof(oifs) ? sizeof(oifs) - len : 0,
 				"%s%s", j ? " " : "",
 				ifindex_name(k->oifs[j], name, sizeof(name)));
-		sg_str(k->src, 32, k->grp, 32, sg, sizeof(sg));
+		sg_str(&k->src, addr_bits(&k->src), &k->grp, addr_bits(&k->grp),
+		       sg, sizeof(sg));
 		route_line(o, detail, sg,
 			   ifindex_name(k->iif, name, sizeof(name)), k, oifs);
 	}
@@ -1485,14 +1542,15 @@ static void show_routes(struct buf *o, const char *flags)
 
 static void show_groups(struct buf *o, const char *flags)
 {
-	char sg[64];
+	char sg[SG_BUF];
 	int i;
 
 	heading(o, flags, "Group Memberships Table",
 		"GROUP (S,G)                                IIF");
 	for (i = 0; i < njoin; i++)
-		buf_add(o, "%-43s%s\n",
-			sg_str(joins[i].src, 32, joins[i].grp, 32, sg,
+		buf_add(o, "%-42s %s\n",
+			sg_str(&joins[i].src, addr_bits(&joins[i].src),
+			       &joins[i].grp, addr_bits(&joins[i].grp), sg,
 			       sizeof(sg)),
 			joins[i].iif);
 	buf_add(o, "\n");

@@ -10,41 +10,69 @@
 
 /* ---- flush ---- */
 
-enum { F_ROUTES, F_ALL, F_HELP };
+enum { F_ROUTES, F_ALL, F_FAMILY, F_HELP };
 
 static const struct keyword flush_args[] = {
 	{ "routes", F_ROUTES },
 	{ "all", F_ALL },
+	{ "family", F_FAMILY },
 	{ "help", F_HELP },
 };
+
+/* "[routes | all] [family F]": F_ROUTES, F_ALL, F_HELP or -EXIT_USAGE */
+static int flush_parse(int argc, char **argv, int *family)
+{
+	int i, k, what = -1;
+
+	*family = opts.family;
+	for (i = 0; i < argc; i++) {
+		k = match_keyword(argv[i], flush_args, ARRAY_SIZE(flush_args));
+		if (k < 0)
+			return -keyword_err("flush", "argument", argv[i],
+					    flush_args, ARRAY_SIZE(flush_args),
+					    k);
+		if (k == F_HELP)
+			return F_HELP;
+		if (k == F_FAMILY) {
+			if (++i >= argc)
+				return -usage_err("flush",
+						  "missing value after \"%s\"",
+						  argv[i - 1]);
+			if (parse_family("flush", argv[i], family))
+				return -EXIT_USAGE;
+			continue;
+		}
+		if (what >= 0)
+			return -usage_err("flush", "unexpected argument \"%s\"",
+					  argv[i]);
+		what = k;
+	}
+	return what < 0 ? F_ROUTES : what;
+}
 
 int do_flush(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
-	int what = F_ROUTES;
-	int ret;
+	int what, family, ret;
 
-	if (argc > 1)
-		return usage_err("flush", "unexpected argument \"%s\"",
-				 argv[1]);
-	if (argc == 1) {
-		what = match_keyword(argv[0], flush_args,
-				     ARRAY_SIZE(flush_args));
-		if (what < 0)
-			return keyword_err("flush", "argument", argv[0],
-					   flush_args, ARRAY_SIZE(flush_args),
-					   what);
-	}
+	what = flush_parse(argc, argv, &family);
+	if (what < 0)
+		return -what;
 	if (what == F_HELP) {
 		print_usage("flush", false);
 		return 0;
 	}
+	if (what == F_ALL && family)
+		return usage_err("flush",
+				 "\"all\" takes no family (VIFs serve both)");
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_FLUSH, 0);
 	if (what == F_ALL)
 		nl_put_flag(nlh, MFWD_A_FLUSH_VIFS);
+	if (family)
+		nl_put_u8(nlh, MFWD_A_FAMILY, family);
 	return nl_request(nlh);
 }
 

@@ -63,8 +63,12 @@ t_out 0 'route \{ add \| replace \}' "$M" r h
 t_out 0 'route \{ add \| replace \}' "$M" help route
 t_out 0 'vif add dev IF' "$M" vif help
 t_out 0 'config set' "$M" config help
-t_out 0 'flush \[ routes \| all \]' "$M" flush help
+t_out 0 'flush \[ routes \| all \] \[family \{ inet \| inet6 \}\]' "$M" flush help
+t_out 0 'route flush \[family \{ inet \| inet6 \}\]' "$M" route help
+t_out 0 'IPv6 one' "$M" route help
+t_out 0 '-4 \| -6' "$M" -h
 t_out 0 'monitor' "$M" monitor help
+t_out 0 '\(-4, -6: routes and packets of one family only\)' "$M" monitor help
 t_out 0 'stats' "$M" stats help
 
 # options
@@ -94,6 +98,58 @@ t 2 'source "239\.1\.1\.2" is not a unicast address' \
 	"$M" route add group 239.1.1.1 source 239.1.1.2 iif $dev
 t 2 'invalid source address' "$M" route add group 239.1.1.1 source x iif $dev
 t 2 'not a multicast group' "$M" r a to 10.0.0.1 from 10.0.0.2 iif $dev
+
+# route add: IPv6 addresses, and families that must not mix
+t 2 'group "ff02::1" is link-local \(scope ffX0::-ffX2::\)' \
+	"$M" route add group ff02::1 iif $dev
+t 2 'group "ff01::2" is link-local' "$M" route add group ff01::2 iif $dev
+t 2 'group "ff10::5" is link-local' "$M" route add group ff10::5 iif $dev
+t 2 'group "ff32::1:2" is link-local' \
+	"$M" route add group ff32::1:2 source 2001:db8::2 iif $dev
+t 2 '"2001:db8::1" is not a multicast group address \(ff00::/8\)' \
+	"$M" route add group 2001:db8::1 iif $dev
+t 2 'invalid group address "ff0e::zz"' "$M" route add group ff0e::zz iif $dev
+t 2 'invalid group address "ff0e:::3"' "$M" route add group ff0e:::3 iif $dev
+t 2 'source "ff0e::1" is not a unicast address' \
+	"$M" route add group ff0e::3 source ff0e::1 iif $dev
+t 2 'source "ff05::2" is not a unicast address' \
+	"$M" route del group ff0e::3 source ff05::2
+t 2 'invalid source address "2001:db8::g"' \
+	"$M" route add group ff0e::3 source 2001:db8::g iif $dev
+t 2 'source and group are of different address families \(inet, inet6\)' \
+	"$M" route add group ff0e::3 source 10.0.0.1 iif $dev
+t 2 'source and group are of different address families \(inet6, inet\)' \
+	"$M" route add group 239.1.1.1 source 2001:db8::2 iif $dev
+t 2 'different address families \(inet, inet6\)' \
+	"$M" route add group ff0e::3 source 0.0.0.0 iif $dev
+t 2 'different address families \(inet6, inet\)' \
+	"$M" route get group 239.1.1.1 source ::
+t 2 'different address families' "$M" route show group ff0e::3 source 10.0.0.1
+t 2 'group 239\.1\.1\.1 is not an address of family inet6' \
+	"$M" -6 route add group 239.1.1.1 iif $dev
+t 2 'group ff0e::3 is not an address of family inet' \
+	"$M" -4 route show group ff0e::3
+t 2 'source 2001:db8::2 is not an address of family inet' \
+	"$M" -4 route show source 2001:db8::2
+t 2 'group ff0e::3 is not an address of family inet' \
+	"$M" route show group ff0e::3 family inet
+t 2 'unknown family "bogus"' "$M" route show family bogus
+t 2 'ambiguous family "i"' "$M" route show family i
+t 2 'family inet6 contradicts -4' "$M" -4 route show family inet6
+t 2 'family given twice' "$M" route show family inet family inet
+t 2 'missing value after "family"' "$M" route show family
+t 2 'unknown argument "family"' "$M" route add group ff0e::3 iif $dev family inet6
+t 2 'unknown argument "group"' "$M" route flush group ff0e::3
+t 2 'family inet contradicts -6' "$M" -6 route flush family inet
+t 2 'link-local' "$M" r a to ff02::2 from 2001:db8::2 iif $dev
+t 2 '"all" takes no family \(VIFs serve both\)' "$M" flush all family inet6
+t 2 '"all" takes no family' "$M" -6 flush all
+t 2 'missing value after "family"' "$M" flush routes family
+t 2 'unexpected argument "all"' "$M" flush routes all
+t 2 'unknown family "ipx"' "$M" flush family ipx
+t 2 'Option "-5" is unknown' "$M" -5 route show
+printf '%s\n' '# IPv6' 'route add group ff02::3 iif lo' >"$tmp/bad6"
+t 2 '^Error in line 2: group "ff02::3" is link-local' "$M" -b "$tmp/bad6"
 
 # route add: structure
 t 2 'missing "group G"' "$M" route add iif $dev oif $dev
@@ -203,6 +259,29 @@ t 2 "include loop: \"$tmp/inc/\./loop1\.conf\" includes itself|include loop" \
 printf '%s\n' 'include nonexistent.conf' >"$tmp/inc/missing.conf"
 t 1 "^Error in $tmp/inc/missing\.conf:1: cannot open \"$tmp/inc/nonexistent\.conf\"" \
 	"$M" -f "$tmp/inc/missing.conf"
+# IPv6 in smcroute.conf: the same checks, with the file and line
+printf '%s\n' 'phyint lo enable' 'mroute from lo group ff0e::/16 to lo' >"$tmp/sc6a"
+t 2 "Error in $tmp/sc6a:2: prefix routes need mfwd-smcrouted" "$M" -f "$tmp/sc6a"
+printf '%s\n' 'mroute from lo source 2001:db8::/32 group ff0e::3 to lo' >"$tmp/sc6b"
+t 2 "Error in $tmp/sc6b:1: prefix routes need mfwd-smcrouted" "$M" -f "$tmp/sc6b"
+printf '%s\n' 'mroute from lo source 2001:db8::2 group ff02::3 to lo' >"$tmp/sc6c"
+t 2 "Error in $tmp/sc6c:1: group \"ff02::3\" is link-local" "$M" -f "$tmp/sc6c"
+printf '%s\n' 'mroute from lo source 10.0.0.1 group ff0e::3 to lo' >"$tmp/sc6d"
+t 2 "Error in $tmp/sc6d:1: source and group are of different address families" \
+	"$M" -f "$tmp/sc6d"
+printf '%s\n' 'mroute from lo source ff0e::1 group ff0e::3 to lo' >"$tmp/sc6e"
+t 2 "Error in $tmp/sc6e:1: source \"ff0e::1\" is not a unicast address" \
+	"$M" -f "$tmp/sc6e"
+printf '%s\n' 'mroute from lo group ff0e::/7 to lo' >"$tmp/sc6f"
+t 2 "Error in $tmp/sc6f:1: invalid prefix length in \"ff0e::/7\" \(8-128\)" \
+	"$M" -f "$tmp/sc6f"
+printf '%s\n' 'mroute from lo group 2001:db8::/32 to lo' >"$tmp/sc6g"
+t 2 "Error in $tmp/sc6g:1: \"2001:db8::/32\" is not a multicast group address \(ff00::/8\)" \
+	"$M" -f "$tmp/sc6g"
+printf '%s\n' 'mgroup from lo source 2001:db8::2 group ff0e::3' \
+	'mroute from lo group ff0e::/16 to lo' >"$tmp/sc6h"
+t 2 "Warning in $tmp/sc6h:1: mgroup ignored" "$M" -f "$tmp/sc6h"
+
 # mgroup: one-shot mfwdctl cannot hold a join; a warning names the line
 printf '%s\n' 'mgroup from lo group 225.1.2.3' 'mroute from lo group 225.1.2.0/24 to lo' >"$tmp/sc8"
 t 2 "Warning in $tmp/sc8:1: mgroup ignored: joining a group needs mfwd-smcrouted" \
@@ -215,6 +294,22 @@ if [[ -x $D && -x $C ]]; then
 	printf '%s\n' 'phyint lo enable' 'mroute from lo group 225.1.2.0/24 to lo' \
 		'mgroup from lo group 225.1.2.3' 'include d.d/none*.conf' >"$tmp/inc/ok.conf"
 	t 0 '' "$D" -F "$tmp/inc/ok.conf"
+	printf '%s\n' 'phyint lo enable' \
+		'mroute from lo source 2001:db8::2 group ff0e::3 to lo' \
+		'mroute from lo group ff0e::4 to lo' \
+		'mroute from lo source :: group ff0e::5/128 to lo' \
+		'mroute from lo group ff0e::/16 to lo' \
+		'mroute from lo source 2001:db8::/32 group ff0e::6 to lo' \
+		'mgroup from lo group ff0e::3' \
+		'mgroup from lo source 2001:db8::2 group ff0e::7' \
+		'ssmgroup from lo source 2001:db8::2 group ff3e::8' >"$tmp/ok6.conf"
+	t 0 '' "$D" -F "$tmp/ok6.conf"
+	printf '%s\n' 'mroute from lo group ff0e::3 to lo' \
+		'mroute from lo group ff02::3 to lo' \
+		'mgroup from lo source 10.0.0.1 group ff0e::3' >"$tmp/bad6.conf"
+	t 1 "$tmp/bad6\.conf:2: group \"ff02::3\" is link-local" "$D" -F "$tmp/bad6.conf"
+	t 1 "$tmp/bad6\.conf:3: source and group are of different address families" \
+		"$D" -F "$tmp/bad6.conf"
 	t 1 "$tmp/inc/d\.d/10-a\.conf:2: unknown directive" "$D" -F "$tmp/inc/main.conf"
 	t_out 0 'Usage:' "$D" -h
 	t_out 0 'smcrouted 2\.5 compatible' "$D" -v
@@ -224,6 +319,7 @@ if [[ -x $D && -x $C ]]; then
 	t_out 0 'Usage:' "$C" -h
 	t_out 0 'Add a multicast route' "$C" help add
 	t_out 0 'Add a multicast route' "$C" h a
+	t_out 0 'IPv4 or IPv6 addresses' "$C" -h
 	t_out 0 'smcroutectl 2\.5 compatible' "$C" version
 	t 1 'unknown command "bogus"' "$C" bogus
 	t 1 'ambiguous command "re"' "$C" re
@@ -239,6 +335,17 @@ if [[ ! -d /sys/module/mfwd ]]; then
 	t 1 'family "mfwd" not found: is the mfwd module loaded\?' \
 		"$M" route show
 	t 1 'family "mfwd" not found' "$M" -j vif show
+	# valid IPv6 commands get as far as the kernel
+	t 1 'family "mfwd" not found' \
+		"$M" route add group ff0e::3 source 2001:db8::2 iif $dev oif $dev/4
+	t 1 'family "mfwd" not found' "$M" route add group ff0e::3 source '*' iif $dev
+	t 1 'family "mfwd" not found' "$M" route del group ff0e::3 source ::
+	t 1 'family "mfwd" not found' "$M" route get group ff3e::1:2 source 2001:db8::2
+	t 1 'family "mfwd" not found' "$M" route show family inet6 source '*'
+	t 1 'family "mfwd" not found' "$M" -6 route show group ff0e::3
+	t 1 'family "mfwd" not found' "$M" route flush family inet6
+	t 1 'family "mfwd" not found' "$M" -4 flush
+	t 1 'family "mfwd" not found' "$M" flush routes family ipv6
 fi
 
 echo "$pass passed, $fail failed"

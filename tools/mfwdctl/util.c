@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mfwdctl - helpers: messages, keyword matching, addresses, interfaces.
+ * mfwdctl - helpers: messages, keyword matching, interfaces, numbers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -235,67 +235,6 @@ int parse_u32(const char *s, uint32_t max, uint32_t *val)
 		return -1;
 	*val = v;
 	return 0;
-}
-
-static int parse_addr(const char *s, uint32_t *addr)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -1;
-	*addr = a.s_addr;
-	return 0;
-}
-
-/* a routable multicast group: 224.0.0.0/4 but not 224.0.0.0/24 */
-int parse_group(const char *s, uint32_t *addr)
-{
-	uint32_t a;
-
-	if (parse_addr(s, &a)) {
-		err_msg("invalid group address \"%s\"", s);
-		return EXIT_USAGE;
-	}
-	if ((ntohl(a) & 0xf0000000) != 0xe0000000) {
-		err_msg("\"%s\" is not a multicast group address (224.0.0.0/4)",
-			s);
-		return EXIT_USAGE;
-	}
-	if ((ntohl(a) & 0xffffff00) == 0xe0000000) {
-		err_msg("group \"%s\" is link-local (224.0.0.0/24) and is never forwarded",
-			s);
-		return EXIT_USAGE;
-	}
-	*addr = a;
-	return 0;
-}
-
-/* a unicast source, or "*" / 0.0.0.0 for any source (returns 0.0.0.0) */
-int parse_source(const char *s, uint32_t *addr)
-{
-	uint32_t a;
-
-	if (!strcmp(s, "*") || !strcmp(s, "any")) {
-		*addr = 0;
-		return 0;
-	}
-	if (parse_addr(s, &a)) {
-		err_msg("invalid source address \"%s\"", s);
-		return EXIT_USAGE;
-	}
-	if ((ntohl(a) & 0xf0000000) >= 0xe0000000) {
-		err_msg("source \"%s\" is not a unicast address", s);
-		return EXIT_USAGE;
-	}
-	*addr = a;
-	return 0;
-}
-
-const char *addr_str(uint32_t addr, char *buf)
-{
-	if (!addr)
-		return strcpy(buf, "*");
-	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
 }
 
 void print_idle(uint64_t ms, char *buf, size_t len)
