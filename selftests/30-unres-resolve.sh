@@ -41,10 +41,10 @@ cwait grep -q '"event":"nocache".*"source":"10.0.1.3"' "$mon" ||
 	fail "no NOCACHE event for ($S2, $GRP); monitor: $(cat "$mon")"
 check_eq "$(grep -c '"event":"nocache"' "$mon")" 2 "NOCACHE events (one per entry)"
 check_eq "$(grep '"event":"nocache"' "$mon" | head -n1)" \
-	'{"event":"nocache","source":"10.0.1.2","group":"239.1.2.3","iif":"r0"}' \
+	'{"event":"nocache","family":"inet","source":"10.0.1.2","group":"239.1.2.3","iif":"r0"}' \
 	"first NOCACHE event"
 check_eq "$(grep '"event":"nocache"' "$mon" | tail -n1)" \
-	'{"event":"nocache","source":"10.0.1.3","group":"239.1.2.3","iif":"r0"}' \
+	'{"event":"nocache","family":"inet","source":"10.0.1.3","group":"239.1.2.3","iif":"r0"}' \
 	"second NOCACHE event"
 check_eq "$(ctl_rx_count rx1)" 0 "datagrams received before the route"
 
@@ -77,7 +77,7 @@ check_eq "$(ctl_stat drop_queue_full)" 4 "drop_queue_full (2 + 2 over qlen 3)"
 cwait ctl_out_eq 6 grep -c '"event":"nocache"' "$mon" ||
 	fail "expected 6 NOCACHE events; monitor: $(cat "$mon")"
 for s in "$SRC_IP" "$S2" "$S3"; do
-	check_eq "$(grep -c "\"event\":\"nocache\",\"source\":\"$s\",\"group\":\"$G2\",\"iif\":\"r0\"" "$mon")" 1 \
+	check_eq "$(grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$s\",\"group\":\"$G2\",\"iif\":\"r0\"" "$mon")" 1 \
 		"NOCACHE events for ($s, $G2)"
 done
 
@@ -108,14 +108,14 @@ ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$SRC_IP" --group "$G4" --port 5004 -
 send --src "$SRC_IP" --group "$G4" --port 5004 --count 1 --start 2
 cwait ctl_stat_is unres_packets 4 || fail "unres_packets $(ctl_stat unres_packets), expected 4"
 check_eq "$(ctl_stat unres_entries)" 1 "one entry for ($SRC_IP, $G4) from two VIFs"
-check_eq "$(grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$G4\"" "$mon")" 1 "NOCACHE events for ($SRC_IP, $G4)"
+check_eq "$(grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$G4\"" "$mon")" 1 "NOCACHE events for ($SRC_IP, $G4)"
 rctl route add group "$G4" source "$SRC_IP" iif r0 oif r1
 cwait ctl_rx_count_is rx4 3 || fail "rx4 got '$(ctl_rx_seqs rx4)', expected 0 1 2"
 check_eq "$(ctl_rx_seqs rx4)" "0 1 2" "only the packets that arrived on the route's iif"
 check_eq "$(ctl_route_field "$G4" "$SRC_IP" wrong_if)" 1 "wrong_if of the resolving route"
 check_eq $(($(ctl_stat drop_rpf) - rpf0)) 1 "drop_rpf for the queued packet from r2"
 check_eq $(($(ctl_stat forwarded) - fwd0)) 3 "forwarded"
-cwait grep -q "\"event\":\"wrongvif\",\"source\":\"$SRC_IP\",\"group\":\"$G4\",\"iif\":\"r2\",\"expected_iif\":\"r0\"" "$mon" ||
+cwait grep -q "\"event\":\"wrongvif\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$G4\",\"iif\":\"r2\",\"expected_iif\":\"r0\"" "$mon" ||
 	fail "no WRONGVIF event for the queued packet from r2"
 check_eq "$(ctl_stat unres_entries)" 0 "unres_entries at the end"
 ctl_pass "NOCACHE once per entry; queued packets delivered in order on resolve"

@@ -20,7 +20,7 @@ mon=$CTL_TMP/mon.mon
 ctl_recv rx1 "$RCV1" "$RCV1_IP" "$GRP"
 send() { ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" "$@" >/dev/null; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-nocache() { grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$1\",\"iif\":\"r0\"" "$mon" || true; }
+nocache() { grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$1\",\"iif\":\"r0\"" "$mon" || true; }
 
 # ---- one entry, 300 ms ------------------------------------------------------
 rctl config set unres-timeout 300

@@ -23,6 +23,14 @@
 #   ipip     ipipK: IPIP, the same             hK t0: IPIP back
 #   macvlan  mvK: macvlan (bridge) on veth uK  hK eth0 (veth)
 #
+# IPv6 (geo_setup -6): the links have IPv6 addresses too (no DAD): the
+# router 2001:db8:K::1/64, the hosts 2001:db8:K::2 (and ::3); the data is
+# IPv6 (groups ff0e::T:R:I, hop limit 64, copies 63), the sync packets stay
+# IPv4; device types veth, gro, vlan, bridge, macvlan (no tunnels).  The
+# specs: GEO_SIZES6, and geo_jumbo's GEO_JUMBO_SIZES; payload bytes per
+# datagram and fragment headers are IPv6's (40 + 8 UDP; fragments carry 48
+# bytes of headers; no reassembly at macvlan).
+#
 # Underlays (uK 172.16.K.1 <-> hK eth0 172.16.K.2 for tunnels) have room for
 # the encapsulation; L3 MTUs start at the defaults (tunnels 1476/1480) and
 # geo_jumbo raises every L3 MTU to $GEO_JUMBO_L3 and every underlay/lower
@@ -56,16 +64,19 @@
 # and mfwd's counters are not checked.
 #
 # Functions:
-#   geo_setup TYPE...          link K of the K-th TYPE, mfwd and VIFs (or
-#                              smcrouted), receivers everywhere
+#   geo_setup [-6] TYPE...     link K of the K-th TYPE, mfwd and VIFs (or
+#                              smcrouted), receivers everywhere (-6: IPv6
+#                              data, see above)
 #   geo_round IN "OUT..." SPEC...  one round, links by number
 #   geo_l2 LINK SPEC...        frames from LINK's first host to groups with
 #                              no route: only LINK's other hosts get them,
 #                              once, TTL 64; mfwd forwards nothing
 #   geo_jumbo                  every link to jumbo MTUs
-#   geo_brnf                   load br_netfilter, bridge-nf-call-iptables=1
+#   geo_brnf [ip6tables]       load br_netfilter, bridge-nf-call-iptables=1
+#                              (ip6tables: bridge-nf-call-ip6tables=1)
 #   geo_log MSG...             log with the seconds since the test started
-# GEO_SIZES, GEO_JUMBO_SIZES: the specs of a normal and of a jumbo round.
+# GEO_SIZES, GEO_JUMBO_SIZES: the specs of a normal and of a jumbo round
+# (GEO_SIZES6: IPv6's normal round).
 
 GEO_HELPERS=$TOPO_HELPERS
 GEO_N=${GEO_N:-20}
@@ -76,6 +87,8 @@ GEO_JUMBO_LOWER=9200
 # payload specs of a normal and of a jumbo round
 GEO_SIZES=(64:df 64:gso 1200:df 1200:gso 1472:nodf 1500:nodf 3000:nodf)
 # shellcheck disable=SC2034  # used by the tests
+GEO_SIZES6=(64:df 64:gso 1200:df 1200:gso 1452:df 1500:nodf 3000:nodf)
+# shellcheck disable=SC2034  # used by the tests
 GEO_JUMBO_SIZES=(9000:df 9000:gso)
 # groups: 239.T.R.I, T the test number, R the round, I the spec
 GEO_T=${TEST_NAME%%-*}
@@ -84,6 +97,7 @@ GEO_ROUNDS_MAX=${GEO_ROUNDS_MAX:-4}
 GEO_SPECS_MAX=8
 GEO_ROUND=0
 GEO_REF=${GEO_REF:-mfwd}
+GEO_V6=
 
 geo_log() { log "[${SECONDS}s] $*"; }
 
@@ -134,17 +148,30 @@ __geo_veth() {
 	__geo_up "$3" eth0 "$4"
 }
 
-# __geo_up NS DEV ADDR: address (unless -) and up
+# __geo_up NS DEV ADDR[,ADDR]: addresses (unless -; IPv6 ones nodad) and up
 __geo_up() {
-	[[ $3 == - ]] || __geo_b "$1" addr add "$3" dev "$2"
+	local a
+	if [[ $3 != - ]]; then
+		for a in ${3//,/ }; do
+			if [[ $a == *:* ]]; then
+				__geo_b "$1" addr add "$a" dev "$2" nodad
+			else
+				__geo_b "$1" addr add "$a" dev "$2"
+			fi
+		done
+	fi
 	__geo_b "$1" link set "$2" up
 }
 
 # geo_link K TYPE: link K (batched); sets GEO_L*[K] and the hosts.  The
 # jumbo list is "NS:DEV:L3|LOWER ..." in the order the MTUs must be raised.
 geo_link() {
-	local k=$1 t=$2 h=h$1 ra=10.0.$1.1/24 ha=10.0.$1.2/24 vif hif=eth0 j
+	local k=$1 t=$2 h=h$1 ra=10.0.$1.1/24 ha=10.0.$1.2/24 hb=10.0.$1.3/24 vif hif=eth0 j
 	local ua=172.16.$1.1 ha2=172.16.$1.2
+	if [[ -n $GEO_V6 ]]; then
+		ra+=,2001:db8:$k::1/64 ha+=,2001:db8:$k::2/64 hb+=,2001:db8:$k::3/64
+		[[ $t != gre && $t != ipip ]] || fail "geo_link: no $t links with IPv6"
+	fi
 	__geo_ns "$h"
 	case $t in
 	veth | gro)
@@ -167,7 +194,7 @@ geo_link() {
 		__geo_ns "${h}b"
 		__geo_b - link add "$vif" type bridge forward_delay 0
 		__geo_veth "p${k}a" - "$h" "$ha"
-		__geo_veth "p${k}b" - "${h}b" "10.0.$k.3/24"
+		__geo_veth "p${k}b" - "${h}b" "$hb"
 		__geo_b - link set "p${k}a" master "$vif"
 		__geo_b - link set "p${k}b" master "$vif"
 		__geo_up - "$vif" "$ra"
@@ -194,9 +221,11 @@ geo_link() {
 		;;
 	*) fail "geo_link: unknown device type '$t'" ;;
 	esac
-	GEO_LTYPE[k]=$t GEO_LVIF[k]=$vif GEO_LADDR[k]=${ra%/*} GEO_LJUMBO[k]=$j
+	GEO_LTYPE[k]=$t GEO_LVIF[k]=$vif GEO_LADDR[k]=${ra%%/*} GEO_LJUMBO[k]=$j
+	# the data's addresses: IPv4, or with -6 the IPv6 ones
+	ha=${ha#*,} hb=${hb#*,}
 	__geo_host "$h" "$k" "$hif" "${ha%/*}"
-	[[ $t != bridge ]] || __geo_host "${h}b" "$k" eth0 "10.0.$k.3"
+	[[ $t != bridge ]] || __geo_host "${h}b" "$k" eth0 "${hb%/*}"
 }
 
 # __geo_build: the netns, their sysctls and every batched link; GRO on the
@@ -247,16 +276,29 @@ geo_jumbo() {
 	geo_log "jumbo MTUs: L3 $GEO_JUMBO_L3, lowers $GEO_JUMBO_LOWER"
 }
 
-# geo_brnf: bridged IPv4 goes through iptables (as Docker, libvirt set it)
+# geo_brnf [ip6tables]: bridged IPv4 (and IPv6) goes through iptables (and
+# ip6tables), as Docker, libvirt set it
+# shellcheck disable=SC2120  # the argument is optional
 geo_brnf() {
 	modprobe br_netfilter || skip "no br_netfilter module"
 	sysctl -qw net.bridge.bridge-nf-call-iptables=1
 	check_eq "$(sysctl -n net.bridge.bridge-nf-call-iptables)" 1 "bridge-nf-call-iptables"
+	if [[ ${1:-} == ip6tables ]]; then
+		sysctl -qw net.bridge.bridge-nf-call-ip6tables=1
+		check_eq "$(sysctl -n net.bridge.bridge-nf-call-ip6tables)" 1 "bridge-nf-call-ip6tables"
+	fi
 }
 
-# geo_setup TYPE...: link K of the K-th type, the forwarding plane, receivers
+# geo_setup [-6] TYPE...: link K of the K-th type, the forwarding plane,
+# receivers
 geo_setup() {
 	local t k r i
+	if [[ $1 == -6 ]]; then
+		# (before __topo_sysctls: the host netns inherit the router's)
+		# shellcheck disable=SC2034  # topo.sh's
+		GEO_V6=1 TOPO_IPV6=1
+		shift
+	fi
 	require_cmd python3 ethtool
 	modprobe -a veth 8021q bridge ip_gre ipip macvlan 2>/dev/null || true
 	sysctl -qw net.core.netdev_max_backlog=10000
@@ -278,12 +320,24 @@ geo_setup() {
 	fi
 	local groups=()
 	for ((r = 1; r <= GEO_ROUNDS_MAX; r++)); do
-		for ((i = 1; i <= GEO_SPECS_MAX; i++)); do groups+=("239.$GEO_T.$r.$i"); done
+		for ((i = 1; i <= GEO_SPECS_MAX; i++)); do
+			__geo_group "$r" "$i"
+			groups+=("$GEO_GROUP")
+		done
 	done
 	__geo_rx_start "${groups[@]}"
 	local desc=()
 	for ((k = 1; k <= GEO_NL; k++)); do desc+=("$k=${GEO_LTYPE[k]}:${GEO_LVIF[k]}"); done
 	geo_log "links: ${desc[*]} (forwarding: $GEO_REF)"
+}
+
+# __geo_group ROUND SPEC: GEO_GROUP, the group of a spec of a round
+__geo_group() {
+	if [[ -n $GEO_V6 ]]; then
+		GEO_GROUP=ff0e::$GEO_T:$1:$2
+	else
+		GEO_GROUP=239.$GEO_T.$1.$2
+	fi
 }
 
 # __geo_rx_start GROUP...: one mcrecv.py, receiver "geo", with a socket in
@@ -331,17 +385,19 @@ __geo_ipmr_routes() { (($(ip mroute show | grep -c "Iif: $1 ") >= $2)); }
 
 # ---- traffic ---------------------------------------------------------------------
 # __geo_wire SIZE MODE MTU: "DATAGRAM-COUNT IP-BYTES" on the sender's wire
-# for one UDP payload of SIZE (fragments counted one by one).
+# for one UDP payload of SIZE (fragments counted one by one; IPv6
+# fragments have a 40-byte header and an 8-byte fragment header).
 __geo_wire() {
-	local size=$1 mode=$2 mtu=$3 l=$(($1 + 8)) maxd nf
-	if ((l + 20 <= mtu)); then
-		echo "1 $((l + 20))"
+	local size=$1 mode=$2 mtu=$3 l=$(($1 + 8)) maxd nf h=20 fh=20
+	[[ -z $GEO_V6 ]] || h=40 fh=48
+	if ((l + h <= mtu)); then
+		echo "1 $((l + h))"
 		return
 	fi
 	[[ $mode == nodf ]] || fail "spec $size:$mode does not fit the sender's MTU $mtu"
-	maxd=$(((mtu - 20) / 8 * 8))
+	maxd=$(((mtu - fh) / 8 * 8))
 	nf=$(((l + maxd - 1) / maxd))
-	echo "$nf $((l + 20 * nf))"
+	echo "$nf $((l + fh * nf))"
 }
 
 # shellcheck disable=SC2317  # called through wait_for
@@ -460,12 +516,13 @@ __geo_round() {
 	GEO_SPEC_GROUP=() GEO_SPEC_SIZE=()
 	for ((i = 0; i < ${#GEO_SPECS[@]}; i++)); do
 		IFS=: read -r size mode <<<"${GEO_SPECS[i]}"
-		GEO_SPEC_GROUP+=("239.$GEO_T.$r.$((i + 1))")
+		__geo_group "$r" $((i + 1))
+		GEO_SPEC_GROUP+=("$GEO_GROUP")
 		GEO_SPEC_SIZE+=("$size")
 		wb=$(__geo_wire "$size" "$mode" "$mtu")
 		# macvlan reassembles IPv4 multicast before its devices get it
 		# (macvlan_handle_frame: ip_check_defrag): one skb a datagram
-		[[ ${GEO_LTYPE[in]} != macvlan ]] || wb="1 $((size + 28))"
+		[[ ${GEO_LTYPE[in]} != macvlan || -n $GEO_V6 ]] || wb="1 $((size + 28))"
 		w=$((${wb% *} * GEO_N)) b=$((${wb#* } * GEO_N))
 		exact=
 		[[ $mode == gso || ${GEO_LTYPE[in]} == gro ]] || exact=,exact
@@ -504,10 +561,13 @@ __geo_round() {
 	__geo_sync
 	local args=(rx "$TOPO_DIR" "$TOPO_DIR/expect.$r")
 	if [[ $GEO_REF != ipmr ]]; then
+		local hdrs=28
+		[[ -z $GEO_V6 ]] || hdrs=48
 		__geo_snapshot "$TOPO_DIR/after.$r"
 		"$MFWDCTL" -j route show >"$TOPO_DIR/routes.$r.json"
 		args+=(counters "$TOPO_DIR/before.$r" "$TOPO_DIR/after.$r"
 			"$TOPO_DIR/routes.$r.json" --iif "$iif" --oifs "${oifs[*]}"
+			--hdrs "$hdrs"
 			--idle "${idle[*]}" "${routes[@]}")
 	fi
 	out=$(python3 -S "$GEO_HELPERS/geocheck.py" "${args[@]}") ||

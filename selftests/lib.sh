@@ -43,7 +43,9 @@
 #   ns_exec NS CMD...          run CMD in NS ("-" or "" = init netns)
 #   veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2
 #                              veth IF1 in NS1 <-> IF2 in NS2, both up; ADDRs
-#                              in CIDR form (10.0.0.1/24) or "-" for none
+#                              in CIDR form (10.0.0.1/24) or "-" for none;
+#                              several separated by "," (IPv6 ones get
+#                              "nodad": usable at once)
 #   on_exit CMD...             run CMD (a string, eval'ed) at exit, LIFO
 #   kmsg_mark                  put a marker into the kernel log
 #   kmsg_since_mark            print kernel log lines after the last marker
@@ -294,13 +296,26 @@ veth_pair() {
 	ns_exec "$ns1" ip link add "$if1" type veth peer name "$if2" "${peer_ns[@]}" ||
 		fail "cannot create veth $if1/$if2"
 	{
-		[[ $a1 == - || -z $a1 ]] || echo "addr add $a1 dev $if1"
+		__veth_addrs "$a1" "$if1"
 		echo "link set $if1 up"
 	} | ns_exec "$ns1" ip -b - || fail "cannot set up $if1"
 	{
-		[[ $a2 == - || -z $a2 ]] || echo "addr add $a2 dev $if2"
+		__veth_addrs "$a2" "$if2"
 		echo "link set $if2 up"
 	} | ns_exec "$ns2" ip -b - || fail "cannot set up $if2"
+}
+
+# __veth_addrs "ADDR[,ADDR...]" DEV: the "ip -b" lines adding them
+__veth_addrs() {
+	local a
+	[[ $1 == - || -z $1 ]] && return 0
+	for a in ${1//,/ }; do
+		if [[ $a == *:* ]]; then
+			echo "addr add $a dev $2 nodad"
+		else
+			echo "addr add $a dev $2"
+		fi
+	done
 }
 
 # ---- kernel log --------------------------------------------------------------

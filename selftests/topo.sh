@@ -13,6 +13,13 @@
 #   netns rxK  eth0 10.0.K.2/24 ---- rK 10.0.K.1/24 ┤ router (init netns)
 #   (K = 1..N)                                       ┘
 #
+# IPv6 (topo_init -6 N): IPv6 is on everywhere (no DAD) and every link
+# has IPv6 addresses too: src eth0 2001:db8::2/64, r0 2001:db8::1/64, rxK
+# eth0 2001:db8:K::2/64, rK 2001:db8:K::1/64 ($TOPO_SRC6 is the source's).
+# The tools take IPv6 groups (ff0e::1, ...) as IPv4 ones; the sync packets
+# stay IPv4 (the receivers count both families).  Without -6 IPv6 is
+# disabled in every netns.
+#
 # Traffic: selftests/helpers/mcsend.py sends UDP to a group, pinned to CPU 0;
 # selftests/helpers/mcrecv.py, one per receiver namespace, joins groups on
 # its interface(s) and counts what its socket gets, per interface and group,
@@ -27,7 +34,8 @@
 # receiver that has the sync packet has every copy queued before it.
 #
 # Functions:
-#   topo_init N                 src + N receivers rx1..rxN, links up
+#   topo_init [-6] N            src + N receivers rx1..rxN, links up (-6:
+#                               with IPv6, see above)
 #   topo_mfwd [IF...]           load mfwd (unloaded at exit), add VIFs
 #                               (default r0 and every rK)
 #   rx_start NAME NS IFS GROUPS  start a counting receiver in NS on the
@@ -47,7 +55,8 @@
 #   rx_bad NAME IF GROUP        how many had a corrupted payload
 #   bg_start LOG NS CMD...      CMD in NS in the background, pid in BG_PID
 #   send [NS] -- ARGS...        run mcsend.py in NS (default src, from
-#                               10.0.0.2) with ARGS; waits for it to finish
+#                               10.0.0.2, or 2001:db8::2 if the first
+#                               --group is IPv6) with ARGS; waits for it
 #   topo_sync                   see above
 #   rx_counts "GROUP..." N      "rx1/G=n rx2/G=n ..." of receivers rx1..rxN
 #   check_rx GROUP SPEC         after topo_sync: SPEC "1=10 2=0 3=10" is the
@@ -76,6 +85,8 @@ declare -a TOPO_RX_NAMES=() TOPO_SYNC_TARGETS=()
 declare -A TOPO_RX_IFS=() TOPO_RX_PID=()
 RX_SYNC_ADDRS=
 RX_NOSYNC=
+TOPO_IPV6=
+TOPO_SRC6=2001:db8::2
 
 # Timeouts (seconds) for waits under TCG; generous, the waits poll.
 # (the debug kernel: a receiver's python3 alone takes 10-20 s to start
@@ -96,8 +107,11 @@ mf() {
 
 # (one exec: -e ignores the IPv6 keys where there is no IPv6)
 __topo_sysctls() {
-	ns_exec "$1" sysctl -qew net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 \
+	local v6=(net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1)
+	[[ -z $TOPO_IPV6 ]] ||
+		v6=(net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+			net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0)
+	ns_exec "$1" sysctl -qew "${v6[@]}" \
 		net.ipv4.igmp_max_memberships=1024 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 >/dev/null
 }
@@ -116,21 +130,27 @@ bg_start() {
 	BG_PID=$!
 }
 
-# topo_init N
+# topo_init [-6] N
 topo_init() {
-	local n=$1 k
+	local k r6='' h6=''
+	if [[ $1 == -6 ]]; then
+		TOPO_IPV6=1 r6=,2001:db8::1/64 h6=,$TOPO_SRC6/64
+		shift
+	fi
+	local n=$1
 	TOPO_N=$n
 	require_cmd python3
 	sysctl -qw net.core.netdev_max_backlog=10000
 	__topo_sysctls -
 	ns_create src
 	__topo_sysctls src
-	veth_pair - r0 10.0.0.1/24 src eth0 10.0.0.2/24
+	veth_pair - r0 "10.0.0.1/24$r6" src eth0 "10.0.0.2/24$h6"
 	ip -n src route add default via 10.0.0.1
 	for ((k = 1; k <= n; k++)); do
 		ns_create "rx$k"
 		__topo_sysctls "rx$k"
-		veth_pair - "r$k" "10.0.$k.1/24" "rx$k" eth0 "10.0.$k.2/24"
+		[[ -z $TOPO_IPV6 ]] || r6=,2001:db8:$k::1/64 h6=,2001:db8:$k::2/64
+		veth_pair - "r$k" "10.0.$k.1/24$r6" "rx$k" eth0 "10.0.$k.2/24$h6"
 		ip -n "rx$k" route add default via "10.0.$k.1"
 	done
 }
@@ -250,6 +270,7 @@ send() {
 	local extra=()
 	if [[ $ns == src && " $* " != *" --iface-addr "* && " $* " != *" --ifname "* ]]; then
 		extra=(--iface-addr 10.0.0.2)
+		[[ ! " $* " =~ \ --group\ [^\ ]*: ]] || extra=(--iface-addr "$TOPO_SRC6")
 	fi
 	ns_exec "$ns" python3 "$TOPO_HELPERS/mcsend.py" --port "$TOPO_PORT" \
 		"${extra[@]}" "$@" || fail "mcsend.py $* failed in netns $ns"

@@ -97,7 +97,7 @@ wrongvif-first() {
 	cwait ctl_out_eq 3 ctl_route_field $g "$SRC_IP" wrong_if || fail "setup: wrong_if"
 	sleep 1
 	report wrongvif-first "1 WRONGVIF event" \
-		"$(grep -c "\"event\":\"wrongvif\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" || true) WRONGVIF event"
+		"$(grep -c "\"event\":\"wrongvif\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" || true) WRONGVIF event"
 	rctl config set wrongvif-interval 3000
 }
 
@@ -120,7 +120,7 @@ empty-entry() {
 	e0=$(ctl_stat unres_entries)
 	from_r0 --group $g --count 2
 	cwait ctl_out_eq $((e0 + 1)) ctl_stat unres_entries || fail "setup: no entry"
-	cwait ctl_out_eq 1 grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" ||
+	cwait ctl_out_eq 1 grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$g\"" "$mon" ||
 		fail "setup: no NOCACHE"
 	rctl vif del dev r0
 	# every entry queued so far (here and in earlier cases) came from r0
@@ -130,7 +130,7 @@ empty-entry() {
 	from_r2 --group $g --count 1
 	cwait ctl_out_ge 1 ctl_stat unres_packets || fail "setup: not queued"
 	sleep 1
-	n0=$(grep -c "\"event\":\"nocache\",\"source\":\"$SRC_IP\",\"group\":\"$g\",\"iif\":\"r2\"" "$mon" || true)
+	n0=$(grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$g\",\"iif\":\"r2\"" "$mon" || true)
 	report empty-entry "NOCACHE ($SRC_IP,$g) iif r2: 1" "NOCACHE ($SRC_IP,$g) iif r2: $n0"
 	rctl vif add dev r0
 }

@@ -11,13 +11,14 @@ geocheck.py rx DIR EXPECT
     EXPECT that a receiver got on an (IF, GROUP) not listed is an error too.
 
 geocheck.py counters BEFORE AFTER ROUTES --iif DEV --oifs "DEV..."
-                     [--idle "DEV..."] --route G,S,W,B[,exact]...
+                     [--idle "DEV..."] [--hdrs N] --route G,S,W,B[,exact]...
     BEFORE and AFTER hold "mfwdctl -j vif show" and "mfwdctl -j stats"
     (one JSON document a line), ROUTES "mfwdctl -j route show".  Each
     route (G,S) was sent W datagrams of B IP bytes in all (fragments
     counted one by one).  Each input skb counts once: a GSO/GRO skb of k
     datagrams carries one IP+UDP header instead of k, so a route counted
-    P packets must have B - 28 * (W - P) bytes, with 1 <= P <= W, and
+    P packets must have B - 28 * (W - P) bytes (--hdrs: the IP+UDP header
+    bytes instead of 28, 48 for IPv6), with 1 <= P <= W, and
     exactly W if "exact".  Its outputs must be --oifs in that order, and
     wrong_if 0.  Deltas AFTER - BEFORE: the input VIF got sum(P) packets
     and sum(bytes) (not checked with --iif -); every output sent exactly
@@ -103,7 +104,7 @@ def load_two(path):
 
 def check_counters(args):
     before, after, routes_file = args[:3]
-    iif, oifs, idle, specs = None, [], [], []
+    iif, oifs, idle, specs, hdrs = None, [], [], [], UDP_IP_HDRS
     rest = args[3:]
     while rest:
         opt, val, rest = rest[0], rest[1], rest[2:]
@@ -113,6 +114,8 @@ def check_counters(args):
             oifs = val.split()
         elif opt == "--idle":
             idle = val.split()
+        elif opt == "--hdrs":
+            hdrs = int(val)
         elif opt == "--route":
             specs.append(val.split(","))
         else:
@@ -139,9 +142,9 @@ def check_counters(args):
             bad.append(f"{where}: packets {p}, expected {w}")
         elif not 1 <= p <= w:
             bad.append(f"{where}: packets {p}, expected 1..{w}")
-        if nb != b - UDP_IP_HDRS * (w - p):
+        if nb != b - hdrs * (w - p):
             bad.append(f"{where}: bytes {nb}, expected "
-                       f"{b - UDP_IP_HDRS * (w - p)} ({w} datagrams, {b} "
+                       f"{b - hdrs * (w - p)} ({w} datagrams, {b} "
                        f"bytes, in {p} skbs)")
         if r.get("wrong_if", 0):
             bad.append(f"{where}: wrong_if {r['wrong_if']}")

@@ -9,6 +9,12 @@ it on.  Per (interface, group) it counts packets, payload bytes, the TTL of
 each packet (IP_RECVTTL), the source addresses, and whether each payload is
 intact (the sender's pattern, see mcsend.py).
 
+IPv6 groups (any --group with a ":") are joined by a second socket,
+AF_INET6 (IPV6_V6ONLY, IPV6_MULTICAST_ALL off) bound to [::]:PORT; for
+them the "ttl" lines hold the hop limit (IPV6_RECVHOPLIMIT) and GROUP and
+SOURCE are in the compressed form of inet_ntop (ff0e::1, 2001:db8::2).
+IPv4 and IPv6 groups can be mixed in one receiver.
+
 The counts are written to OUT (atomically, via rename) as lines:
 
     ready 1
@@ -47,6 +53,11 @@ IP_RECVTTL = 12
 IP_PKTINFO = 8
 IP_TTL = 2
 IP_MULTICAST_ALL = 49
+IPV6_RECVPKTINFO = 49
+IPV6_PKTINFO = 50
+IPV6_RECVHOPLIMIT = 51
+IPV6_HOPLIMIT = 52
+IPV6_MULTICAST_ALL = 29
 SO_RCVBUFFORCE = 33
 PATTERN_MAGIC = b"mfP2"
 CLONE_NEWNET = 0x40000000
@@ -152,28 +163,54 @@ def setns(path):
 
 
 def open_socket(a, ifaces):
-    """A socket joined to every group on every interface of the current
-    netns; returns (socket, {ifindex: name})."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    """Sockets joined to every group on every interface of the current
+    netns, one per address family that has groups; returns
+    [(socket, {ifindex: name})]."""
+    v4 = [g for g in a.group if ":" not in g]
+    v6 = [g for g in a.group if ":" in g]
+    names = {}
+    for ifname, label in ifaces:
+        names[socket.if_nametoindex(ifname)] = label
+    out = []
+    if v4:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        rcvbuf(s)
+        s.setsockopt(socket.IPPROTO_IP, IP_MULTICAST_ALL, 0)
+        s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
+        s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+        s.bind(("0.0.0.0", a.port))
+        for idx in names:
+            for g in v4:
+                mreqn = socket.inet_aton(g) + socket.inet_aton("0.0.0.0") + \
+                    struct.pack("=i", idx)
+                s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreqn)
+        s.setblocking(False)
+        out.append((s, names))
+    if v6:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        rcvbuf(s)
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0)
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
+        s.bind(("::", a.port))
+        for idx in names:
+            for g in v6:
+                mreq = socket.inet_pton(socket.AF_INET6, g) + \
+                    struct.pack("=i", idx)
+                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+        s.setblocking(False)
+        out.append((s, names))
+    return out
+
+
+def rcvbuf(s):
     try:
         s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 8 << 20)
     except OSError:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    s.setsockopt(socket.IPPROTO_IP, IP_MULTICAST_ALL, 0)
-    s.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
-    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
-    s.bind(("0.0.0.0", a.port))
-    names = {}
-    for ifname, label in ifaces:
-        idx = socket.if_nametoindex(ifname)
-        names[idx] = label
-        for g in a.group:
-            mreqn = socket.inet_aton(g) + socket.inet_aton("0.0.0.0") + \
-                struct.pack("=i", idx)
-            s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreqn)
-    s.setblocking(False)
-    return s, names
 
 
 def main():
@@ -191,11 +228,12 @@ def main():
                 home = os.open("/proc/self/ns/net", os.O_RDONLY)
             setns(os.path.join(NETNS_RUN_DIR, ns))
         try:
-            s, names = open_socket(a, ifaces)
+            opened = open_socket(a, ifaces)
         finally:
             if ns:
                 setns(f"/proc/self/fd/{home}")
-        socks[s] = (names, ns + "/" if ns else "")
+        for s, names in opened:
+            socks[s] = (names, ns + "/" if ns else "")
     if home is not None:
         os.close(home)
 
@@ -229,13 +267,18 @@ def receive(s, names, prefix, cnt):
             return
         ttl, ifidx, dst = -1, 0, "?"
         for lvl, typ, d in anc:
-            if lvl != socket.IPPROTO_IP:
-                continue
-            if typ == IP_TTL:
-                ttl = struct.unpack("=i", d[:4])[0]
-            elif typ == IP_PKTINFO:
-                ifidx = struct.unpack("=i", d[:4])[0]
-                dst = socket.inet_ntoa(d[8:12])
+            if lvl == socket.IPPROTO_IP:
+                if typ == IP_TTL:
+                    ttl = struct.unpack("=i", d[:4])[0]
+                elif typ == IP_PKTINFO:
+                    ifidx = struct.unpack("=i", d[:4])[0]
+                    dst = socket.inet_ntoa(d[8:12])
+            elif lvl == socket.IPPROTO_IPV6:
+                if typ == IPV6_HOPLIMIT:
+                    ttl = struct.unpack("=i", d[:4])[0]
+                elif typ == IPV6_PKTINFO:
+                    dst = socket.inet_ntop(socket.AF_INET6, d[:16])
+                    ifidx = struct.unpack("=i", d[16:20])[0]
         ifname = names.get(ifidx, f"{prefix}if{ifidx}")
         cnt.add(ifname, dst, addr[0], ttl, len(data), *payload_check(data))
 

@@ -28,6 +28,15 @@ receiver in the sender's namespace does not count the sender's own packets
 --src S sends through a raw socket with a hand-built IP header whose source
 is S (any address, for RPF tests); the kernel fills in the IP checksum.
 
+IPv6: a --group with a ":" (every group of one burst of one family) is sent
+from an AF_INET6 UDP socket: --ttl is the hop limit (IPV6_MULTICAST_HOPS),
+--iface-addr an IPv6 address of the interface (found in /proc/net/if_inet6;
+the socket is bound to it), --df never fragments and ignores the path MTU
+(IPV6_DONTFRAG, IPV6_PMTUDISC_PROBE: every datagram leaves whole at the
+interface's MTU, even after a Packet Too Big), --no-df lets the sender
+fragment at the path MTU (IPV6_PMTUDISC_DONT).  No --src for IPv6 (use
+rawsend.py).
+
 The process pins itself to CPU 0 so that every packet (and the router's
 copies of it, which are processed in the same softirq) goes through one
 CPU's backlog in order: a later "sync" packet sent the same way then
@@ -53,6 +62,10 @@ IP_MTU_DISCOVER = 10
 IP_PMTUDISC_DONT = 0
 IP_PMTUDISC_DO = 2
 UDP_SEGMENT = 103
+IPV6_MTU_DISCOVER = 23
+IPV6_PMTUDISC_DONT = 0
+IPV6_PMTUDISC_PROBE = 3
+IPV6_DONTFRAG = 62
 PATTERN_MAGIC = b"mfP2"
 
 
@@ -89,7 +102,46 @@ def parse_args(argv=None):
     if a.gso < 1 or (a.gso > 1 and (a.src or a.count == 0)):
         p.error("--gso K needs K >= 1, a UDP socket (no --src) and a "
                 "--count")
+    a.v6 = ":" in a.group[0]
+    if any((":" in g) != a.v6 for g in a.group):
+        p.error("the groups of one burst must be of one address family")
+    if a.v6 and a.src:
+        p.error("--src is IPv4 only (rawsend.py builds IPv6 packets)")
     return a
+
+
+def if6_index(addr):
+    """ifindex of the interface that has the IPv6 address addr."""
+    want = socket.inet_pton(socket.AF_INET6, addr).hex()
+    with open("/proc/net/if_inet6") as f:
+        for line in f:
+            w = line.split()
+            if w[0] == want:
+                return int(w[1], 16)
+    raise SystemExit(f"mcsend.py: no interface has the address {addr}")
+
+
+def make_socket6(a, iface_addr):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, a.ttl)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, int(a.loop))
+    s.setsockopt(socket.IPPROTO_IPV6, IPV6_MTU_DISCOVER,
+                 IPV6_PMTUDISC_PROBE if a.df else IPV6_PMTUDISC_DONT)
+    s.setsockopt(socket.IPPROTO_IPV6, IPV6_DONTFRAG, int(a.df))
+    if a.ifname:
+        idx = socket.if_nametoindex(a.ifname)
+    elif iface_addr:
+        idx = if6_index(iface_addr)
+    else:
+        idx = 0
+    if idx:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+    if a.ifname:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE,
+                     a.ifname.encode())
+    if iface_addr:
+        s.bind((iface_addr, 0, 0, idx if iface_addr.startswith("fe80") else 0))
+    return s
 
 
 def payload(seq, size, pattern="fixed"):
@@ -124,6 +176,8 @@ def raw_packet(a, seq, src, group):
 
 
 def make_socket(a, iface_addr):
+    if a.v6:
+        return make_socket6(a, iface_addr)
     if a.src:
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     else:

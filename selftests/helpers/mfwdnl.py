@@ -11,7 +11,7 @@ line:
 
 A dump (--dump) first prints one line per message it returned:
 
-    route SOURCE GROUP iif=IF oifs=N [intr]
+    route SOURCE GROUP iif=IF oifs=N [intr]   (IPv6 routes: SOURCE6 GROUP6)
     vif IF [intr]
 
 (IF: the device name, or the ifindex if there is none; "intr": the message
@@ -30,6 +30,8 @@ Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
         stats_get config_get config_set (or a number)
   ATTR  ifindex=IF iif=IF          u32 (IF: ifindex or device name)
         group=A.B.C.D source=A.B.C.D   be32
+        group6=ADDR source6=ADDR   16 bytes (struct in6_addr)
+        family=inet|inet6|N        u8 (AF_INET 2, AF_INET6 10)
         oif=IF[/TTL]               an OIF nest; "oif=" an empty nest,
                                    "oif=/TTL" a nest without ifindex
         threshold=N                u8 VIF_THRESHOLD
@@ -149,6 +151,11 @@ def attr(spec):
         return nla(A[k], struct.pack("=I", ifidx(v)))
     if k in ("group", "source"):
         return nla(A[k], socket.inet_aton(v))
+    if k in ("group6", "source6"):
+        return nla(A[k], socket.inet_pton(socket.AF_INET6, v))
+    if k == "family":
+        fam = {"inet": socket.AF_INET, "inet6": socket.AF_INET6}
+        return nla(A[k], struct.pack("=B", fam[v] if v in fam else int(v, 0)))
     if k == "threshold":
         return nla(A[k], struct.pack("=B", int(v)))
     if k in ("flush_vifs", "replace", "wildcard"):
@@ -173,6 +180,8 @@ def decode(payload):
         name = A_NAME.get(t, str(t))
         if name in ("source", "group"):
             d[name] = socket.inet_ntoa(v[:4])
+        elif name in ("source6", "group6") and len(v) == 16:
+            d[name] = socket.inet_ntop(socket.AF_INET6, v)
         elif name == "oif":
             o = dict(parse_attrs(v))
             d["oifs"].append(struct.unpack("=I", o[OIF["ifindex"]][:4])[0])
@@ -289,6 +298,10 @@ def dump_line(fl, payload):
     if payload is None:
         return None
     d = decode(payload)
+    if "group6" in d:
+        return "route %s %s iif=%s oifs=%d%s" % (d.get("source6"), d["group6"],
+                                                  ifname(d.get("iif", 0)),
+                                                  len(d["oifs"]), intr)
     if "group" in d:
         return "route %s %s iif=%s oifs=%d%s" % (d.get("source"), d["group"],
                                                   ifname(d.get("iif", 0)),

@@ -13,6 +13,12 @@ and total length.  Results go to OUT (atomically, like mcrecv.py):
     frag N                  fragments (MF set or offset != 0)
     ttl TTL N
     len TOTAL_LENGTH N
+
+IPv6 (a --group with a ":"): the same for IPv6 packets to the group
+(EtherType 0x86dd): "ttl" is the hop limit, "len" 40 + the payload length,
+"frag" counts packets with a fragment header, "hbh" those with a hop-by-hop
+options header, "ra" those whose hop-by-hop options hold a Router Alert
+(no csum_bad, df: IPv6 has no header checksum and no DF).
 """
 import argparse
 import os
@@ -24,6 +30,7 @@ import sys
 import time
 
 ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86DD
 PACKET_OUTGOING = 4
 
 
@@ -34,6 +41,21 @@ def csum(b):
     return ~s & 0xffff
 
 
+def router_alert(opts):
+    """True if IPv6 hop-by-hop options hold a Router Alert (type 5)."""
+    i = 0
+    while i < len(opts):
+        if opts[i] == 0:            # Pad1
+            i += 1
+            continue
+        if opts[i] == 5:
+            return True
+        if i + 1 >= len(opts):
+            break
+        i += 2 + opts[i + 1]
+    return False
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--iface", required=True)
@@ -42,11 +64,17 @@ def main():
     p.add_argument("--timeout", type=float, default=600)
     a = p.parse_args()
 
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
-    s.bind((a.iface, ETH_P_IP))
+    v6 = ":" in a.group
+    eth = ETH_P_IPV6 if v6 else ETH_P_IP
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(eth))
+    s.bind((a.iface, eth))
     s.setblocking(False)
-    grp = socket.inet_aton(a.group)
-    c = {"pkts": 0, "csum_bad": 0, "df": 0, "frag": 0}
+    if v6:
+        grp = socket.inet_pton(socket.AF_INET6, a.group)
+        c = {"pkts": 0, "frag": 0, "hbh": 0, "ra": 0}
+    else:
+        grp = socket.inet_aton(a.group)
+        c = {"pkts": 0, "csum_bad": 0, "df": 0, "frag": 0}
     ttls, lens = {}, {}
     state = {"dirty": True, "last": 0.0}
 
@@ -81,6 +109,24 @@ def main():
             except BlockingIOError:
                 break
             if addr[2] == PACKET_OUTGOING or len(data) < 20:
+                continue
+            if v6:
+                if len(data) < 40 or data[24:40] != grp:
+                    continue
+                c["pkts"] += 1
+                nh, off = data[6], 40
+                while nh in (0, 43, 60) and len(data) >= off + 8:
+                    if nh == 0:
+                        c["hbh"] += 1
+                        if router_alert(data[off + 2:off + 8 * (data[off + 1] + 1)]):
+                            c["ra"] += 1
+                    nh, off = data[off], off + 8 * (data[off + 1] + 1)
+                if nh == 44:
+                    c["frag"] += 1
+                ttls[data[7]] = ttls.get(data[7], 0) + 1
+                tot = 40 + struct.unpack("!H", data[4:6])[0]
+                lens[tot] = lens.get(tot, 0) + 1
+                state["dirty"] = True
                 continue
             ihl = (data[0] & 0x0f) * 4
             if data[16:20] != grp or len(data) < ihl:

@@ -24,6 +24,18 @@ IGMP messages with any TTL.  The frame goes to the group's MAC address
   --df / --no-df (default DF), --tos N, --id N (default: the sequence
   number).
 
+IPv6 (a --group with a ":"): the frame (EtherType 0x86dd) goes to
+33:33 + the group's low 32 bits; --ttl is the hop limit, --tos the
+traffic class.
+  --proto udp: as above, with the UDP checksum IPv6 requires.
+  --proto mld --mld-type T [--mld-group A]: an ICMPv6 MLD message about A
+      (default G): 130 query, 131 v1 report, 132 done (24 bytes), 143 v2
+      report (one CHANGE_TO_EXCLUDE record, no sources).
+  --opt ra: a hop-by-hop options header with a Router Alert option (value
+      0, MLD; RFC 2711) and a PadN; --opt pad: one with a PadN only.
+      (rr, ts, bad are IPv4 only; none and no --opt: no extension header.)
+  --df/--no-df/--id: IPv4 only.
+
 Several bursts in one run: separate their option sets with "--next".
 The process pins itself to CPU 0 (like mcsend.py), so a later packet sent
 the same way is processed after every earlier one.  Prints "sent N".
@@ -35,6 +47,14 @@ import struct
 import sys
 
 ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86DD
+IPPROTO_HOPOPTS, IPPROTO_ICMPV6 = 0, 58
+
+# IPv6 hop-by-hop options (8 bytes each, next-header byte first, filled in)
+HBH6 = {
+    "ra": bytes([5, 2, 0, 0, 1, 0]),        # Router Alert MLD, PadN
+    "pad": bytes([1, 4, 0, 0, 0, 0]),       # PadN
+}
 
 OPTS = {
     "none": b"",
@@ -71,16 +91,55 @@ def parse_args(argv):
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--start", type=int, default=0)
     p.add_argument("--id", type=int)
-    p.add_argument("--proto", choices=["udp", "igmp"], default="udp")
+    p.add_argument("--proto", choices=["udp", "igmp", "mld"], default="udp")
+    p.add_argument("--mld-type", type=int, default=131)
+    p.add_argument("--mld-group")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--size", type=int, default=100)
     p.add_argument("--igmp-type", type=lambda x: int(x, 0), default=0x16)
     p.add_argument("--igmp-group")
-    p.add_argument("--opt", action="append", choices=sorted(OPTS), default=[])
+    p.add_argument("--opt", action="append", choices=sorted(set(OPTS) | set(HBH6)),
+                   default=[])
     df = p.add_mutually_exclusive_group()
     df.add_argument("--df", dest="df", action="store_true", default=True)
     df.add_argument("--no-df", dest="df", action="store_false")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    a.v6 = ":" in a.group
+    opts = [o for o in a.opt if o != "none"]
+    if a.v6 and (any(o not in HBH6 for o in opts) or len(opts) > 1 or
+                 a.proto == "igmp"):
+        p.error("IPv6: --opt ra or pad (one), --proto udp or mld")
+    if not a.v6 and (any(o not in OPTS for o in opts) or a.proto == "mld"):
+        p.error("IPv4: --opt none, rr, ts, ra, bad; --proto udp or igmp")
+    return a
+
+
+def packet6(a, seq):
+    src = socket.inet_pton(socket.AF_INET6, a.src)
+    dst = socket.inet_pton(socket.AF_INET6, a.group)
+    if a.proto == "udp":
+        data = payload(seq, a.size)
+        l4 = struct.pack("!HHHH", a.port, a.port, 8 + len(data), 0) + data
+        proto = socket.IPPROTO_UDP
+    else:
+        grp = socket.inet_pton(socket.AF_INET6, a.mld_group or a.group)
+        if a.mld_type == 143:
+            l4 = struct.pack("!BBHHH", 143, 0, 0, 0, 1) + \
+                struct.pack("!BBH", 4, 0, 0) + grp
+        else:
+            l4 = struct.pack("!BBHHH", a.mld_type, 0, 0, 0, 0) + grp
+        proto = IPPROTO_ICMPV6
+    pseudo = src + dst + struct.pack("!I3xB", len(l4), proto)
+    c = csum(pseudo + l4) or 0xffff
+    off = 6 if proto == socket.IPPROTO_UDP else 2
+    l4 = l4[:off] + struct.pack("!H", c) + l4[off + 2:]
+    ext, nh = b"", proto
+    opts = [o for o in a.opt if o != "none"]
+    if opts:
+        ext, nh = bytes([proto, 0]) + HBH6[opts[0]], IPPROTO_HOPOPTS
+    hdr = struct.pack("!IHBB", (6 << 28) | (a.tos << 20), len(ext) + len(l4),
+                      nh, a.ttl) + src + dst
+    return hdr + ext + l4
 
 
 def packet(a, seq):
@@ -106,6 +165,8 @@ def packet(a, seq):
 
 
 def group_mac(group):
+    if ":" in group:
+        return b"\x33\x33" + socket.inet_pton(socket.AF_INET6, group)[12:]
     g = socket.inet_aton(group)
     return bytes([0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3]])
 
@@ -125,14 +186,16 @@ def main():
     socks = {}
     for b in bursts:
         a = parse_args(b)
-        s = socks.get(a.ifname)
+        eth = ETH_P_IPV6 if a.v6 else ETH_P_IP
+        s = socks.get((a.ifname, eth))
         if s is None:
             s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
-                              socket.htons(ETH_P_IP))
-            socks[a.ifname] = s
-        dst = (a.ifname, ETH_P_IP, 0, 0, group_mac(a.group))
+                              socket.htons(eth))
+            socks[(a.ifname, eth)] = s
+        dst = (a.ifname, eth, 0, 0, group_mac(a.group))
+        build = packet6 if a.v6 else packet
         for seq in range(a.start, a.start + a.count):
-            s.sendto(packet(a, seq), dst)
+            s.sendto(build(a, seq), dst)
             total += 1
     print("sent %d" % total)
     return 0
