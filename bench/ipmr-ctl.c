@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipmr-ctl - drive the kernel's ipmr (MRT_* socket options) for the mfwd
- * benchmarks, so that both engines get the same routes in the same way.
+ * ipmr-ctl - drive the kernel's ipmr (MRT_* socket options) or ip6mr (MRT6_*)
+ * for the mfwd benchmarks, so that both engines get the same routes in the
+ * same way.
  *
  *   ipmr-ctl serve SOCKPATH
  *	Open a raw IGMP socket in the current netns, MRT_INIT it, listen on
@@ -9,6 +10,14 @@
  *	holds the mroute socket (ipmr removes all VIFs and routes when it
  *	closes) until SIGTERM/SIGINT or "quit", and counts the upcalls
  *	(IGMPMSG_NOCACHE, ...) that arrive on it.
+ *
+ *   ipmr-ctl serve6 SOCKPATH
+ *	The same for ip6mr: a raw ICMPv6 socket (ICMPv6 filtered out, so
+ *	only upcalls arrive), MRT6_INIT, MIFs (MRT6_ADD_MIF with the
+ *	ifindex), MRT6_ADD_MFC/MRT6_DEL_MFC, MRT6_DONE on exit. Same
+ *	commands, with IPv6 addresses; a route's oif/TTL is ignored (an
+ *	MRT6_ADD_MFC has an output set, not thresholds: the MIF's
+ *	ttl-threshold applies). Counts MRT6MSG_NOCACHE, ... upcalls.
  *
  *   ipmr-ctl -s SOCKPATH COMMAND [ARG]...
  *	Send one command to the daemon and print its one-line answer;
@@ -30,7 +39,7 @@
  *   quit                               MRT_DONE and exit
  *
  * Routes name interfaces; a VIF must have been added for each. MAXVIFS is
- * 32 in ipmr, the input VIF included.
+ * 32 in ipmr, the input VIF included; MAXMIFS is 32 in ip6mr, the same.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -49,12 +58,19 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/icmp6.h>
 #include <linux/mroute.h>
+#include <linux/mroute6.h>
 
 #define MAX_WORDS 128
 #define REPLY_MAX 512
 
+#if MAXVIFS != MAXMIFS
+#error "one VIF table for both families assumes MAXVIFS == MAXMIFS"
+#endif
+
 static int mfd = -1;			/* the mroute socket */
+static int v6;				/* serve6: ip6mr, not ipmr */
 static char ifnames[MAXVIFS][IF_NAMESIZE];
 static int vif_used[MAXVIFS];
 static unsigned long long upcalls[8];	/* by igmpmsg type */
@@ -106,6 +122,16 @@ static int cmd_vif(int argc, char **argv, char *out)
 		v = vif_by_name(argv[1]);
 		if (v < 0)
 			return reply(out, "err no vif %s", argv[1]);
+		if (v6) {
+			mifi_t mifi = v;
+
+			if (setsockopt(mfd, IPPROTO_IPV6, MRT6_DEL_MIF, &mifi,
+				       sizeof(mifi)))
+				return reply(out, "err MRT6_DEL_MIF %s: %s",
+					     argv[1], strerror(errno));
+			vif_used[v] = 0;
+			return reply(out, "ok");
+		}
 		memset(&vc, 0, sizeof(vc));
 		vc.vifc_vifi = v;
 		if (setsockopt(mfd, IPPROTO_IP, MRT_DEL_VIF, &vc, sizeof(vc)))
@@ -128,6 +154,23 @@ static int cmd_vif(int argc, char **argv, char *out)
 		}
 	if (v < 0)
 		return reply(out, "err MAXVIFS (%d) reached", MAXVIFS);
+	if (v6) {
+		struct mif6ctl mc6;
+
+		memset(&mc6, 0, sizeof(mc6));
+		mc6.mif6c_mifi = v;
+		mc6.mif6c_pifi = ifindex;
+		mc6.vifc_threshold = 1;
+		if (argc >= 4 && !strcmp(argv[2], "ttl-threshold"))
+			mc6.vifc_threshold = atoi(argv[3]);
+		if (setsockopt(mfd, IPPROTO_IPV6, MRT6_ADD_MIF, &mc6,
+			       sizeof(mc6)))
+			return reply(out, "err MRT6_ADD_MIF %s: %s", argv[1],
+				     strerror(errno));
+		vif_used[v] = 1;
+		snprintf(ifnames[v], IF_NAMESIZE, "%s", argv[1]);
+		return reply(out, "ok mifi=%d", v);
+	}
 	memset(&vc, 0, sizeof(vc));
 	vc.vifc_vifi = v;
 	vc.vifc_flags = VIFF_USE_IFINDEX;
@@ -214,6 +257,103 @@ static int route_op(struct mfcctl *mc, int del)
 			  sizeof(*mc));
 }
 
+/* ip6mr: the same syntax into an mf6cctl; a route's oif TTL is ignored. */
+static int parse_route6(int argc, char **argv, struct mf6cctl *mc, int *del,
+			char *out)
+{
+	int i, v, have_grp = 0, have_iif = 0;
+
+	if (argc < 1)
+		return reply(out, "err usage: route add|replace|del ...");
+	memset(mc, 0, sizeof(*mc));
+	mc->mf6cc_origin.sin6_family = AF_INET6;
+	mc->mf6cc_mcastgrp.sin6_family = AF_INET6;
+	if (!strcmp(argv[0], "add") || !strcmp(argv[0], "replace"))
+		*del = 0;
+	else if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
+		*del = 1;
+	else
+		return reply(out, "err unknown route command %s", argv[0]);
+	for (i = 1; i < argc; i++) {
+		const char *k = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!val)
+			return reply(out, "err %s needs an argument", k);
+		i++;
+		if (!strcmp(k, "group") || !strcmp(k, "to")) {
+			if (inet_pton(AF_INET6, val,
+				      &mc->mf6cc_mcastgrp.sin6_addr) != 1)
+				return reply(out, "err bad group %s", val);
+			have_grp = 1;
+		} else if (!strcmp(k, "source") || !strcmp(k, "from")) {
+			if (strcmp(val, "*") &&
+			    inet_pton(AF_INET6, val,
+				      &mc->mf6cc_origin.sin6_addr) != 1)
+				return reply(out, "err bad source %s", val);
+		} else if (!strcmp(k, "iif")) {
+			v = vif_by_name(val);
+			if (v < 0)
+				return reply(out, "err iif %s is no vif", val);
+			mc->mf6cc_parent = v;
+			have_iif = 1;
+		} else if (!strcmp(k, "oif")) {
+			char name[IF_NAMESIZE + 8], *slash;
+
+			snprintf(name, sizeof(name), "%s", val);
+			slash = strchr(name, '/');
+			if (slash)
+				*slash = 0;
+			if (i + 2 < argc && !strcmp(argv[i + 1], "ttl"))
+				i += 2;
+			v = vif_by_name(name);
+			if (v < 0)
+				return reply(out, "err oif %s is no vif", name);
+			IF_SET(v, &mc->mf6cc_ifset);
+		} else {
+			return reply(out, "err unknown word %s", k);
+		}
+	}
+	if (!have_grp)
+		return reply(out, "err route needs a group");
+	if (!*del && !have_iif)
+		return reply(out, "err route add needs iif");
+	return 0;
+}
+
+static int route_op6(struct mf6cctl *mc, int del)
+{
+	return setsockopt(mfd, IPPROTO_IPV6, del ? MRT6_DEL_MFC : MRT6_ADD_MFC,
+			  mc, sizeof(*mc));
+}
+
+/* One "route ..." command of either family: 0, or -1 with @out set. */
+static int route_words(int argc, char **argv, char *out)
+{
+	int del;
+
+	if (v6) {
+		struct mf6cctl mc6;
+
+		if (parse_route6(argc, argv, &mc6, &del, out))
+			return -1;
+		if (!route_op6(&mc6, del))
+			return 0;
+		return reply(out, "err %s: %s",
+			     del ? "MRT6_DEL_MFC" : "MRT6_ADD_MFC",
+			     strerror(errno));
+	} else {
+		struct mfcctl mc;
+
+		if (parse_route(argc, argv, &mc, &del, out))
+			return -1;
+		if (!route_op(&mc, del))
+			return 0;
+		return reply(out, "err %s: %s",
+			     del ? "MRT_DEL_MFC" : "MRT_ADD_MFC",
+			     strerror(errno));
+	}
+}
+
 static int split(char *line, char **argv, int max)
 {
 	int argc = 0;
@@ -236,14 +376,8 @@ static int split(char *line, char **argv, int max)
 
 static int cmd_route(int argc, char **argv, char *out)
 {
-	struct mfcctl mc;
-	int del;
-
-	if (parse_route(argc, argv, &mc, &del, out))
+	if (route_words(argc, argv, out))
 		return -1;
-	if (route_op(&mc, del))
-		return reply(out, "err %s: %s", del ? "MRT_DEL_MFC" : "MRT_ADD_MFC",
-			     strerror(errno));
 	return reply(out, "ok");
 }
 
@@ -272,6 +406,9 @@ static int cmd_load(int argc, char **argv, char *out)
 		lines++;
 		if (n < 2 || strcmp(words[0], "route")) {
 			reply(out, "not a route line");
+		} else if (v6) {
+			if (!route_words(n - 1, words + 1, out))
+				continue;
 		} else if (!parse_route(n - 1, words + 1, &mc, &del, out)) {
 			if (!route_op(&mc, del))
 				continue;
@@ -289,6 +426,45 @@ static int cmd_load(int argc, char **argv, char *out)
 		     first);
 }
 
+/* gen for ip6mr: groups GROUP0 + i in the last 32 bits */
+static int cmd_gen6(int argc, char **argv, char *out)
+{
+	struct mf6cctl mc;
+	unsigned long i, count, failed = 0;
+	uint32_t g0;
+	uint64_t t0;
+	int del, v;
+
+	del = !strcmp(argv[0], "del");
+	count = strtoul(argv[1], NULL, 0);
+	memset(&mc, 0, sizeof(mc));
+	mc.mf6cc_origin.sin6_family = AF_INET6;
+	mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
+	if (inet_pton(AF_INET6, argv[2], &mc.mf6cc_mcastgrp.sin6_addr) != 1 ||
+	    inet_pton(AF_INET6, argv[3], &mc.mf6cc_origin.sin6_addr) != 1)
+		return reply(out, "err bad address");
+	v = vif_by_name(argv[4]);
+	if (v < 0)
+		return reply(out, "err iif %s is no vif", argv[4]);
+	mc.mf6cc_parent = v;
+	for (i = 5; i < (unsigned long)argc; i++) {
+		v = vif_by_name(argv[i]);
+		if (v < 0)
+			return reply(out, "err oif %s is no vif", argv[i]);
+		IF_SET(v, &mc.mf6cc_ifset);
+	}
+	g0 = ntohl(mc.mf6cc_mcastgrp.sin6_addr.s6_addr32[3]);
+	t0 = now_ns();
+	for (i = 0; i < count; i++) {
+		mc.mf6cc_mcastgrp.sin6_addr.s6_addr32[3] = htonl(g0 + i);
+		if (route_op6(&mc, del))
+			failed++;
+	}
+	return reply(out, "%s routes=%lu failed=%lu ns=%llu",
+		     failed ? "err" : "ok", count, failed,
+		     (unsigned long long)(now_ns() - t0));
+}
+
 /* gen add|del COUNT GROUP0 SOURCE IIF OIF... */
 static int cmd_gen(int argc, char **argv, char *out)
 {
@@ -301,6 +477,8 @@ static int cmd_gen(int argc, char **argv, char *out)
 	if (argc < 5)
 		return reply(out,
 			     "err usage: gen add|del COUNT GROUP0 SOURCE IIF [OIF]...");
+	if (v6)
+		return cmd_gen6(argc, argv, out);
 	del = !strcmp(argv[0], "del");
 	count = strtoul(argv[1], NULL, 0);
 	memset(&mc, 0, sizeof(mc));
@@ -368,9 +546,18 @@ static void drain_upcalls(void)
 
 	while ((n = recv(mfd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		const struct igmpmsg *m = (const struct igmpmsg *)buf;
+		const struct mrt6msg *m6 = (const struct mrt6msg *)buf;
 
+		/* ip6mr: a zero first byte where ICMPv6 has its type (the
+		 * MRT6MSG_* numbers are the IGMPMSG_* ones)
+		 */
+		if (v6 && (size_t)n >= sizeof(*m6) && m6->im6_mbz == 0 &&
+		    m6->im6_msgtype < 8)
+			upcalls[m6->im6_msgtype]++;
+		else if (v6)
+			upcalls[0]++;
 		/* Upcalls have a zero IP protocol byte where IGMP has 2. */
-		if ((size_t)n >= sizeof(*m) && m->im_mbz == 0 &&
+		else if ((size_t)n >= sizeof(*m) && m->im_mbz == 0 &&
 		    m->im_msgtype < 8)
 			upcalls[m->im_msgtype]++;
 		else
@@ -421,14 +608,33 @@ static int serve(const char *path)
 		fprintf(stderr, "ipmr-ctl: socket path too long\n");
 		return 1;
 	}
-	mfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IGMP);
-	if (mfd < 0) {
-		perror("ipmr-ctl: socket(IPPROTO_IGMP)");
-		return 1;
-	}
-	if (setsockopt(mfd, IPPROTO_IP, MRT_INIT, &one, sizeof(one))) {
-		perror("ipmr-ctl: MRT_INIT");
-		return 1;
+	if (v6) {
+		struct icmp6_filter filt;
+
+		mfd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+		if (mfd < 0) {
+			perror("ipmr-ctl: socket(IPPROTO_ICMPV6)");
+			return 1;
+		}
+		/* upcalls bypass the filter; ICMPv6 (MLD, ...) does not */
+		ICMP6_FILTER_SETBLOCKALL(&filt);
+		if (setsockopt(mfd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt,
+			       sizeof(filt)))
+			perror("ipmr-ctl: ICMP6_FILTER");
+		if (setsockopt(mfd, IPPROTO_IPV6, MRT6_INIT, &one, sizeof(one))) {
+			perror("ipmr-ctl: MRT6_INIT");
+			return 1;
+		}
+	} else {
+		mfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IGMP);
+		if (mfd < 0) {
+			perror("ipmr-ctl: socket(IPPROTO_IGMP)");
+			return 1;
+		}
+		if (setsockopt(mfd, IPPROTO_IP, MRT_INIT, &one, sizeof(one))) {
+			perror("ipmr-ctl: MRT_INIT");
+			return 1;
+		}
 	}
 	if (setsockopt(mfd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
 		setsockopt(mfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
@@ -492,7 +698,10 @@ static int serve(const char *path)
 		if (p[0].revents & POLLIN)
 			serve_client(lfd);
 	}
-	setsockopt(mfd, IPPROTO_IP, MRT_DONE, &one, sizeof(one));
+	if (v6)
+		setsockopt(mfd, IPPROTO_IPV6, MRT6_DONE, &one, sizeof(one));
+	else
+		setsockopt(mfd, IPPROTO_IP, MRT_DONE, &one, sizeof(one));
 	close(mfd);
 	close(lfd);
 	/* The path is left: a new daemon may have bound it already. */
@@ -537,10 +746,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "serve"))
 		return serve(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "serve6")) {
+		v6 = 1;
+		return serve(argv[2]);
+	}
 	if (argc >= 4 && !strcmp(argv[1], "-s"))
 		return client(argv[2], argc - 3, argv + 3);
 	fprintf(stderr,
-		"usage: ipmr-ctl serve SOCKPATH\n"
+		"usage: ipmr-ctl serve|serve6 SOCKPATH\n"
 		"       ipmr-ctl -s SOCKPATH COMMAND [ARG]...\n");
 	return 2;
 }

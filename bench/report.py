@@ -4,10 +4,11 @@
 
 usage: report.py [-o DIR] RAWLOG
 
-Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,scale,install,
-miss}.csv (every measurement), DIR/fwd.png (figure 1, gnuplot) and prints
-one machine-readable "bench ..." line per figure on stdout. Never judges:
-targets are reported, not enforced.
+Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,fwd6,scale,
+install,miss}.csv (every measurement), DIR/fwd.png and DIR/fwd6.png
+(figure 1, IPv4 and IPv6, gnuplot) and prints one machine-readable
+"bench ..." line per figure point on stdout. Never judges: targets are
+reported, not enforced.
 """
 import csv
 import os
@@ -76,18 +77,19 @@ def all_keys(rows, first):
     return keys
 
 
-def plot(outdir, fwd_tab, noroute):
-    """fwd_tab: [(oifs, mfwd_copies, ipmr_copies)]"""
+def plot(outdir, fwd_tab, noroute, name="fwd", other="ipmr", what=""):
+    """fwd_tab: [(oifs, mfwd_copies, other_copies)]"""
     gp = shutil.which("gnuplot")
     if not gp or not fwd_tab:
         return None
-    dat = os.path.join(outdir, "fwd-plot.dat")
+    dat = os.path.join(outdir, "%s-plot.dat" % name)
     with open(dat, "w") as f:
-        f.write("# oifs mfwd_copies_per_s ipmr_copies_per_s\n")
+        f.write("# oifs mfwd_copies_per_s %s_copies_per_s\n" % other)
         for k, m, i in fwd_tab:
             f.write("%d %s %s\n" % (k, fmt(m) if m is not None else "NaN",
                                     fmt(i) if i is not None else "NaN"))
-    png = os.path.join(outdir, "fwd.png")
+    png = os.path.join(outdir, "%s.png" % name)
+    limit = "MAXMIFS" if other == "ip6mr" else "MAXVIFS"
     term = "pngcairo size 900,560 font ',11'"
     probe = subprocess.run([gp, "-e", "set terminal pngcairo"],
                            capture_output=True, text=True)
@@ -100,7 +102,7 @@ def plot(outdir, fwd_tab, noroute):
     script = f"""
 set terminal {term}
 set output '{png}'
-set title 'Multicast forwarding: copies delivered per second (median)'
+set title '{what}Multicast forwarding: copies delivered per second (median)'
 set xlabel 'outputs per packet'
 set ylabel 'copies/s delivered to receivers'
 set logscale x 2
@@ -111,13 +113,95 @@ set grid
 set key below
 set format y '%.0s%c'
 plot '{dat}' using 1:2 with linespoints lw 2 pt 7 title 'mfwd', \\
-     '{dat}' using 1:3 with linespoints lw 2 pt 5 title 'ipmr (31 outputs at 32: MAXVIFS)'{ref}
+     '{dat}' using 1:3 with linespoints lw 2 pt 5 title '{other} (31 outputs at 32: {limit})'{ref}
 """
     r = subprocess.run([gp], input=script, capture_output=True, text=True)
     if r.returncode != 0:
         sys.stderr.write("report: gnuplot failed: %s\n" % r.stderr)
         return None
     return png
+
+
+def round_ratios(m, ip, key="copies_pps"):
+    """mfwd / other of each round: both engines measured in the same turns"""
+    other = {r.get("round"): num(r.get(key)) for r in ip}
+    out = []
+    for r in m:
+        a, b = num(r.get(key)), other.get(r.get("round"))
+        if a is not None and b:
+            out.append(a / b)
+    return out
+
+
+def fig_fwd(fwd, fig, other, outdir, md, lines, targets, info=None):
+    """Figure 1: fig "fwd" (IPv4, mfwd against ipmr) or "fwd6" (IPv6,
+    against ip6mr). The ratio is that of the medians over rounds, as for
+    every figure; its spread is the lowest and highest ratio of one round
+    (the engines take turns within a round, so a round's two rates saw the
+    same host)."""
+    if not fwd:
+        return
+    v6 = fig == "fwd6"
+    keys = all_keys(fwd, ["fig", "engine", "oifs", "real_oifs", "round"])
+    write_csv(os.path.join(outdir, "%s.csv" % fig), fwd, keys)
+    noroute = med([r for r in fwd if r.get("engine") == "none"], "in_pps")
+    oifs = sorted({int(r["oifs"]) for r in fwd if r.get("engine") != "none"})
+    nrounds = len({r.get("round") for r in fwd})
+    tab = []
+    if v6:
+        md.append("## 1b. IPv6 forwarding rate (one (S,G), UDP, mfwd against ip6mr)\n")
+        md.append("The same turns, rounds and counters as figure 1, with the "
+                  "IPv6 (S,G) (%s, %s) in %s-byte frames (the IPv4 figure's "
+                  "22-byte UDP payload); ip6mr is driven by `ipmr-ctl serve6` "
+                  "(MRT6_INIT, MRT6_ADD_MIF, MRT6_ADD_MFC), mfwd's routes were "
+                  "installed with %s.\n"
+                  % (info.get("source", "?"), info.get("group", "?"),
+                     info.get("pkt_size", "?"), info.get("mfwd_route_tool", "?")))
+    else:
+        md.append("## 1. Forwarding rate (one (S,G), 64-byte UDP)\n")
+    md.append("No route at all (router receives and drops): **%s packets/s**.\n"
+              % fmt(noroute))
+    md.append("| outputs | mfwd offered pps | mfwd copies/s | %s offered pps | %s copies/s "
+              "| ratio (copies) | ratio of one round, min-max (%d round%s) |"
+              % (other, other, nrounds, "" if nrounds == 1 else "s"))
+    md.append("|---:|---:|---:|---:|---:|---:|---:|")
+    for k in oifs:
+        m = [r for r in fwd if r.get("engine") == "mfwd" and int(r["oifs"]) == k]
+        ip = [r for r in fwd if r.get("engine") == other and int(r["oifs"]) == k]
+        mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
+        real_i = max((int(r.get("real_oifs", k)) for r in ip), default=k)
+        rt = ratio(mc, ic)
+        rr = round_ratios(m, ip)
+        spread = "%s-%s" % (fmt(min(rr), 2), fmt(max(rr), 2)) if rr else "NA"
+        tab.append((k, mc, ic))
+        note = "" if real_i == k else " (%s: %d)" % (other, real_i)
+        md.append("| %d%s | %s | %s | %s | %s | %s | %s |" % (
+            k, note, fmt(med(m, "offered_pps")), fmt(mc),
+            fmt(med(ip, "offered_pps")), fmt(ic), fmt(rt, 2), spread))
+        extra = "" if real_i == k else " %s_oifs=%d" % (other, real_i)
+        lines.append("bench %s oifs=%d mfwd_pps=%s %s_pps=%s ratio=%s spread=%s rounds=%d%s"
+                     % (fig, k, fmt(mc), other, fmt(ic), fmt(rt, 2), spread, len(rr), extra))
+        if targets is None:
+            continue
+        if k == 1:
+            targets.append(("fwd: mfwd not below ipmr at 1 output", rt, rt is not None and rt >= 1.0))
+        if k in (16, 32):
+            targets.append(("fwd: mfwd >= 1.5x ipmr at %d outputs" % k, rt,
+                            rt is not None and rt >= 1.5))
+    md.append("\nratio: of the medians over rounds; min-max: the lowest "
+              "and highest ratio of a single round (both engines take turns "
+              "within a round).")
+    if v6:
+        md.append("ip6mr has MAXMIFS = 32 MIFs including the input, so it "
+                  "cannot forward to 32 outputs: its figure at 32 is for 31. "
+                  "ip6mr upcalls during the figure: %s.\n"
+                  % info.get("ip6mr_upcalls", "?").replace("ok,", "").replace(",", " "))
+    else:
+        md.append("ipmr has MAXVIFS = 32 VIFs including the input, so it "
+                  "cannot forward to 32 outputs: its figure at 32 is for 31.\n")
+    png = plot(outdir, tab, noroute, fig, other, "IPv6 " if v6 else "")
+    if png:
+        md.append("![copies/s against outputs](%s)\n" % os.path.basename(png))
 
 
 def main(argv):
@@ -167,43 +251,10 @@ def main(argv):
               "Copies are counted as the receivers' veth rx packets (dropped "
               "there by a tc matchall rule).\n")
 
-    # ---- figure 1
-    fwd = by("fwd")
-    if fwd:
-        keys = all_keys(fwd, ["fig", "engine", "oifs", "real_oifs", "round"])
-        write_csv(os.path.join(outdir, "fwd.csv"), fwd, keys)
-        noroute = med([r for r in fwd if r.get("engine") == "none"], "in_pps")
-        oifs = sorted({int(r["oifs"]) for r in fwd if r.get("engine") != "none"})
-        tab = []
-        md.append("## 1. Forwarding rate (one (S,G), 64-byte UDP)\n")
-        md.append("No route at all (router receives and drops): **%s packets/s**.\n"
-                  % fmt(noroute))
-        md.append("| outputs | mfwd offered pps | mfwd copies/s | ipmr offered pps | ipmr copies/s | ratio (copies) |")
-        md.append("|---:|---:|---:|---:|---:|---:|")
-        for k in oifs:
-            m = [r for r in fwd if r.get("engine") == "mfwd" and int(r["oifs"]) == k]
-            ip = [r for r in fwd if r.get("engine") == "ipmr" and int(r["oifs"]) == k]
-            mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
-            real_i = max((int(r.get("real_oifs", k)) for r in ip), default=k)
-            rt = ratio(mc, ic)
-            tab.append((k, mc, ic))
-            note = "" if real_i == k else " (ipmr: %d)" % real_i
-            md.append("| %d%s | %s | %s | %s | %s | %s |" % (
-                k, note, fmt(med(m, "offered_pps")), fmt(mc),
-                fmt(med(ip, "offered_pps")), fmt(ic), fmt(rt, 2)))
-            extra = "" if real_i == k else " ipmr_oifs=%d" % real_i
-            lines.append("bench fwd oifs=%d mfwd_pps=%s ipmr_pps=%s ratio=%s%s"
-                         % (k, fmt(mc), fmt(ic), fmt(rt, 2), extra))
-            if k == 1:
-                targets.append(("fwd: mfwd not below ipmr at 1 output", rt, rt is not None and rt >= 1.0))
-            if k in (16, 32):
-                targets.append(("fwd: mfwd >= 1.5x ipmr at %d outputs" % k, rt,
-                                rt is not None and rt >= 1.5))
-        md.append("\nipmr has MAXVIFS = 32 VIFs including the input, so it "
-                  "cannot forward to 32 outputs: its figure at 32 is for 31.\n")
-        png = plot(outdir, tab, noroute)
-        if png:
-            md.append("![copies/s against outputs](%s)\n" % os.path.basename(png))
+    # ---- figure 1, IPv4 and IPv6
+    fig_fwd(by("fwd"), "fwd", "ipmr", outdir, md, lines, targets)
+    fig_fwd(by("fwd6"), "fwd6", "ip6mr", outdir, md, lines, None,
+            (by("fwd6info") or [{}])[0])
 
     # ---- figure 2
     sc = by("scale")

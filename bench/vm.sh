@@ -14,7 +14,9 @@
 #                            o2 ---- e0 P-r2   ... up to o$NRCV / P-r$NRCV
 #
 # The same addresses and interface names are used in every copy, so one
-# route file fits both routers. pktgen (kpktgend_0, bound to CPU 0) sends
+# route file fits both routers. IPv6 is off everywhere except in the
+# routers, where it is on without addresses (nothing sent by itself; the
+# fwd6 figure needs it). pktgen (kpktgend_0, bound to CPU 0) sends
 # from P-src; every veth hop goes through CPU 0's backlog (netif_rx), so the
 # router and the receivers process the packets in softirq on CPU 0 too;
 # this script and every control program run on CPU 1.
@@ -22,7 +24,7 @@
 # Environment (set by bench/run):
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
 #   BENCH_DATA                directory with the route files bench/run made
-#   BENCH_FIGS                figures to run: fwd scale install miss
+#   BENCH_FIGS                figures to run: install fwd fwd6 scale miss
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
 #   BENCH_MISS_ROUNDS         rounds of the miss figure
@@ -31,7 +33,7 @@ set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-install fwd scale miss}
+FIGS=${BENCH_FIGS:-install fwd fwd6 scale miss}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
@@ -47,6 +49,14 @@ G=232.1.1.1
 GMAC=01:00:5e:01:01:01
 IPMR_SOCK=/run/mfwd-bench-ipmr.sock
 IPMR_MAXOIF=31				# MAXVIFS (32) includes the input VIF
+S6=2001:db8:1::1			# the hot IPv6 (S,G) of fwd6
+G6=ff0e::3
+G6MAC=33:33:00:00:00:03
+# 84-byte frames: the same 22-byte UDP payload as the IPv4 64-byte ones
+# (pktgen will not build an IPv6 frame below 78 bytes anyway)
+PKT6=${BENCH_PKT6:-84}
+IP6MR_SOCK=/run/mfwd-bench-ip6mr.sock
+IP6MR_MAXOIF=31				# MAXMIFS (32) includes the input MIF
 
 say() { echo "# $*" >&2; }
 raw() { echo "RAW $*"; }
@@ -78,9 +88,12 @@ setup_topo() {
 	ip -b "$b" || return 1
 	nsl=("$p-src" "$p-rtr")
 	for ((i = 1; i <= n; i++)); do nsl+=("$p-r$i"); done
-	# no IPv6 (no ND/MLD noise in the counters), before the links exist
+	# no IPv6 (no ND/MLD noise in the counters), before the links exist;
+	# the router has it without addresses, which sends nothing either
+	# (fwd6: ipv6_rcv() and ip6_output() want it on in0 and o1..)
 	# shellcheck disable=SC2046  # one word per option and name
-	python3 "$here/nsutil.py" $(printf -- '--noipv6 %s ' "${nsl[@]}") || return 1
+	python3 "$here/nsutil.py" --noipv6 "$p-src" --quietipv6 "$p-rtr" \
+		$(printf -- '--noipv6 %s ' "${nsl[@]:2}") || return 1
 	{
 		echo "link add s0 netns $p-src type veth peer name in0 netns $p-rtr"
 		for ((i = 1; i <= n; i++)); do
@@ -121,7 +134,9 @@ pg() {	# pg NS FILE CMD
 		say "pktgen $1 $2: '$3' failed: $(grep -a Result "/proc/${HOLDER[$1]}/net/pktgen/$2" 2>/dev/null)"
 }
 
-pg_setup() {	# pg_setup PREFIX hot|flood
+declare -A PG6				# netns -> 1 while s0 is in IPv6 mode
+
+pg_setup() {	# pg_setup PREFIX hot|flood|hot6
 	local ns=$1-src i
 	# Add s0 once and reconfigure it after that: rem_device_all is carried
 	# out later by the pktgen thread and could remove a fresh add_device.
@@ -134,11 +149,22 @@ pg_setup() {	# pg_setup PREFIX hot|flood
 	fi
 	pg "$ns" s0 "count 0"
 	pg "$ns" s0 "clone_skb 0"
-	pg "$ns" s0 "pkt_size 64"
 	pg "$ns" s0 "delay 0"
-	pg "$ns" s0 "dst_mac $GMAC"
 	pg "$ns" s0 "udp_src_min 9" ; pg "$ns" s0 "udp_src_max 9"
 	pg "$ns" s0 "udp_dst_min 5001"; pg "$ns" s0 "udp_dst_max 5001"
+	if [[ $2 == hot6 ]]; then
+		# the same UDP datagram in IPv6 (pktgen: hop limit 32)
+		pg "$ns" s0 "pkt_size $PKT6"
+		pg "$ns" s0 "dst_mac $G6MAC"
+		pg "$ns" s0 "src6 $S6"
+		pg "$ns" s0 "dst6 $G6"
+		PG6[$ns]=1
+		return
+	fi
+	# back from IPv6 mode ("!IPV6" is the one way to leave it)
+	[[ -n ${PG6[$ns]:-} ]] && { pg "$ns" s0 "flag !IPV6"; unset "PG6[$ns]"; }
+	pg "$ns" s0 "pkt_size 64"
+	pg "$ns" s0 "dst_mac $GMAC"
 	if [[ $2 == hot ]]; then
 		pg "$ns" s0 "src_min $S"; pg "$ns" s0 "src_max $S"
 		pg "$ns" s0 "dst_min $G"; pg "$ns" s0 "dst_max $G"
@@ -303,6 +329,61 @@ hot_del() {
 	else ictl route del group $G source $S >/dev/null; fi
 }
 
+# ------------------------------------------------------- IPv6 engines ---
+# ip6mr: a second ipmr-ctl daemon (serve6) in i-rtr, only for fwd6. mfwd:
+# the same VIFs as for IPv4 (one VIF per device for both families), IPv6
+# routes through mfwdctl or, where the mfwdctl built has no IPv6 yet,
+# selftests/helpers/mfwdnl.py (the same ROUTE_ADD with REPLACE).
+i6ctl() { "$IPMRCTL" -s "$IP6MR_SOCK" "$@"; }
+IP6MR_PID=
+ip6mr_up() {
+	local i
+	IP6MR_PID=$(ip netns exec i-rtr "$IPMRCTL" serve6 "$IP6MR_SOCK") ||
+		{ say "ipmr-ctl serve6 failed"; return 1; }
+	i6ctl vif add in0 >/dev/null || return 1
+	for ((i = 1; i <= NRCV && i <= IP6MR_MAXOIF; i++)); do
+		i6ctl vif add "o$i" >/dev/null || return 1
+	done
+}
+
+ip6mr_down() {	# MRT6_DONE: every ip6mr route and MIF goes
+	i6ctl quit >/dev/null
+	while kill -0 "$IP6MR_PID" 2>/dev/null; do sleep 0.1; done
+}
+
+MFWD6_TOOL=
+mfwdnl() { ip netns exec m-rtr python3 "$here/../selftests/helpers/mfwdnl.py" "$@"; }
+oif6_list() { local i; for ((i = 1; i <= $1; i++)); do printf ' oif=o%d' "$i"; done; }
+
+# shellcheck disable=SC2046  # the oif lists are meant to split into words
+hot_route6() {	# hot_route6 ENGINE K
+	local e=$1 k=$2
+	if [[ $e == i ]]; then
+		((k > IP6MR_MAXOIF)) && k=$IP6MR_MAXOIF
+		i6ctl route replace group $G6 source $S6 iif in0 $(oif_list "$k") >/dev/null
+		return
+	fi
+	if [[ -z $MFWD6_TOOL ]]; then
+		if mctl route replace group $G6 source $S6 iif in0 $(oif_list "$k") 2>/dev/null; then
+			MFWD6_TOOL=mfwdctl
+			return 0
+		fi
+		MFWD6_TOOL=mfwdnl.py
+		say "fwd6: this mfwdctl has no IPv6 routes; using selftests/helpers/mfwdnl.py"
+	fi
+	if [[ $MFWD6_TOOL == mfwdctl ]]; then
+		mctl route replace group $G6 source $S6 iif in0 $(oif_list "$k")
+	else
+		mfwdnl --replace route_add group6=$G6 source6=$S6 iif=in0 $(oif6_list "$k") >/dev/null
+	fi
+}
+
+hot_del6() {
+	if [[ $1 == i ]]; then i6ctl route del group $G6 source $S6 >/dev/null
+	elif [[ $MFWD6_TOOL == mfwdctl ]]; then mctl route del group $G6 source $S6
+	else mfwdnl route_del group6=$G6 source6=$S6 >/dev/null; fi
+}
+
 # order ROUND: engines in alternating order
 order() { if (($1 % 2)); then echo "m i"; else echo "i m"; fi; }
 
@@ -328,6 +409,38 @@ fig_fwd() {
 		done < <(measure_alt "$ROUNDS" "${specs[@]}")
 	done
 	hot_del m; hot_del i
+}
+
+# ------------------------------------------------------- figure 1, IPv6 ---
+# fwd with IPv6: mfwd against ip6mr, the same turns, rounds and counters;
+# the hot (S,G) is ($S6, $G6), $PKT6-byte frames.
+fig_fwd6() {
+	local k l r rest eff first=1 specs c
+	ip6mr_up || { say "ip6mr failed: no fwd6 figure"; return 1; }
+	pg_setup m hot6; pg_setup i hot6; pg_setup n hot6
+	for k in $OIFS; do
+		hot_route6 m "$k" || say "mfwd IPv6 route to $k outputs failed"
+		hot_route6 i "$k" || say "ip6mr route to $k outputs failed"
+		c=$(awk 'NR > 1 { print "ip6mr cache:", $0 }' "/proc/${HOLDER[i-rtr]}/net/ip6_mr_cache")
+		say "fwd6 oifs=$k ${c:-ip6mr cache: empty}"
+		eff=$k
+		((eff > IP6MR_MAXOIF)) && eff=$IP6MR_MAXOIF
+		specs=(mfwd:m ip6mr:i)
+		((first)) && specs+=(none:n)	# the reference, once
+		first=0
+		while read -r l r rest; do
+			case $l in
+			none) raw "fig=fwd6 engine=none oifs=0 round=$r $rest" ;;
+			mfwd) raw "fig=fwd6 engine=mfwd oifs=$k real_oifs=$k round=$r $rest" ;;
+			ip6mr) raw "fig=fwd6 engine=ip6mr oifs=$k real_oifs=$eff round=$r $rest" ;;
+			esac
+			say "fwd6 oifs=$k round $r $l: $rest"
+		done < <(measure_alt "$ROUNDS" "${specs[@]}")
+	done
+	raw "fig=fwd6info mfwd_route_tool=$MFWD6_TOOL pkt_size=$PKT6 source=$S6 group=$G6" \
+	    "ip6mr_upcalls=$(i6ctl stats | tr ' ' ',')"
+	hot_del6 m; hot_del6 i
+	ip6mr_down
 }
 
 # ------------------------------------------------------------- figure 2 ---
@@ -490,12 +603,17 @@ setup_topo m "$NRCV" || { say "topology m failed"; exit 1; }
 setup_topo i "$NRCV" || { say "topology i failed"; exit 1; }
 setup_topo n 1 || { say "topology n failed"; exit 1; }
 engines_up || exit 1
+# nothing may arrive at a receiver before the figures send (IPv6 routers)
+sleep 1
+say "receivers' rx packets before any traffic: m $(snap m | cut -d' ' -f5)," \
+    "i $(snap i | cut -d' ' -f5), n $(snap n | cut -d' ' -f5)"
 raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
 
 for f in $FIGS; do
 	t0=$(now_us)
 	case $f in
 	fwd) fig_fwd ;;
+	fwd6) fig_fwd6 ;;
 	scale) fig_scale ;;
 	install) fig_install ;;
 	miss) fig_miss ;;

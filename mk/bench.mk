@@ -7,7 +7,7 @@
 # make bench BENCH_QUICK=1   one short round of every figure (< 4 min)
 # make bench KVER=6.1        another kernel (default: the 6.12 one)
 #
-# Also passed on: BENCH_FIGS="fwd scale install miss", BENCH_ROUNDS,
+# Also passed on: BENCH_FIGS="fwd fwd6 scale install miss", BENCH_ROUNDS,
 # BENCH_DUR, BENCH_OIFS, BENCH_SCALE, BENCH_MEM (see bench/run).
 
 # The 6.12 kernel unless KVER was given (the top Makefile computes a KVER
