@@ -112,6 +112,11 @@ static inline int mfwd_fam(u8 family)
 	return family == AF_INET6 ? MFWD_V6 : MFWD_V4;
 }
 
+static inline size_t mfwd_key_len(u8 family)
+{
+	return family == AF_INET6 ? MFWD_KEY6_LEN : MFWD_KEY4_LEN;
+}
+
 static inline bool mfwd_key_wildcard(const union mfwd_key *key, u8 family)
 {
 	return family == AF_INET6 ? ipv6_addr_any(&key->v6.src) :
@@ -175,34 +180,36 @@ struct mfwd_ctr_block {
 /**
  * struct mfwd_route - one (S,G) or (*,G) entry
  * @node: in mfwd_net.routes
- * @key: source (0 or :: for (*,G)) and group
- * @family: AF_INET or AF_INET6
- * @id: index in mfwd_net.route_ids, which orders dumps and walks
- * @ctr_slot: slot of @stats in @ctr_block
  * @fwd: forwarding set; first the one allocated with the route, after a
  *	replace one of its own
  * @stats: per-CPU counters, a slot of @ctr_block
- * @ctr_block: where @stats lives
  * @lastuse: jiffies of the last forwarded packet
  * @last_wrongvif: 64-bit jiffies of the last WRONGVIF event, 0 for never
+ * @ctr_block: where @stats lives
+ * @rcu: frees the route after readers are done
+ * @id: index in mfwd_net.route_ids, which orders dumps and walks
+ * @ctr_slot: slot of @stats in @ctr_block
+ * @family: AF_INET or AF_INET6
  * @resolving: the packets queued for it are being released: packets of a
  *	queued (S,G) go behind them (mfwd_unres_queue())
- * @rcu: frees the route after readers are done
+ * @key: source (0 or :: for (*,G)) and group; last, and allocated only as
+ *	long as its family's key (mfwd_route_size()): an IPv4 route does not
+ *	pay for IPv6 addresses
  */
 struct mfwd_route {
 	struct rhash_head node;
-	union mfwd_key key;
-	u8 family;
-	u32 id;
-	u32 ctr_slot;
 	struct mfwd_fwd __rcu *fwd;
 	struct mfwd_route_stats __percpu *stats;
-	struct mfwd_ctr_block *ctr_block;
 	unsigned long lastuse;
 	u64 last_wrongvif;
-	bool resolving;
+	struct mfwd_ctr_block *ctr_block;
 	struct rcu_head rcu;
-	/* the first forwarding set follows */
+	u32 id;
+	u32 ctr_slot;
+	u8 family;
+	bool resolving;
+	union mfwd_key key;
+	/* the first forwarding set follows the key (mfwd_route_size()) */
 };
 
 enum mfwd_counter {

@@ -55,9 +55,18 @@ size_t mfwd_fwd_size(unsigned int n_oif)
 	return struct_size(fwd, oif, n_oif);
 }
 
+/* A route up to the end of its family's key, where its first forwarding
+ * set begins.
+ */
+static size_t mfwd_route_size(u8 family)
+{
+	return ALIGN(offsetof(struct mfwd_route, key) + mfwd_key_len(family),
+		     __alignof__(struct mfwd_fwd));
+}
+
 static struct mfwd_fwd *mfwd_route_fwd0(struct mfwd_route *r)
 {
-	return (struct mfwd_fwd *)(r + 1);
+	return (struct mfwd_fwd *)((char *)r + mfwd_route_size(r->family));
 }
 
 /* Take a zeroed counter slot for @r. Context: process, mn->lock held. */
@@ -291,16 +300,16 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family,
 		return -ENOSPC;
 	}
 	/* One allocation: the route and its first forwarding set. */
-	r = kmalloc(sizeof(*r) + fwd_size, GFP_KERNEL_ACCOUNT);
+	r = kmalloc(mfwd_route_size(family) + fwd_size, GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct mfwd_route, key));
+	r->family = family;
+	memcpy(&r->key, key, mfwd_key_len(family));
 	memcpy(mfwd_route_fwd0(r), fwd, fwd_size);
 	err = mfwd_ctr_get(mn, r);
 	if (err)
 		goto err_free;
-	r->key = *key;
-	r->family = family;
 	r->lastuse = jiffies;
 	r->last_wrongvif = 0;		/* never */
 	r->resolving = true;		/* until its queued packets are out */

@@ -50,11 +50,6 @@ struct mfwd_unres_entry {
 	struct sk_buff_head q;
 };
 
-static size_t mfwd_key_len(u8 family)
-{
-	return family == AF_INET6 ? MFWD_KEY6_LEN : MFWD_KEY4_LEN;
-}
-
 static u32 mfwd_unres_hash(const struct mfwd_unres *u, u8 family,
 			   const union mfwd_key *key)
 {
