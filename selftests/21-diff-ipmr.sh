@@ -57,33 +57,6 @@ EOB
 	mf -b "$TOPO_DIR/mfwd.batch"
 }
 
-SMC_PID=
-# shellcheck disable=SC2317  # called through wait_for
-__smc_ready() {
-	local r
-	r=$(ip mroute show)
-	[[ $r == *"($S,$G1)"* && $r == *"($S2,$G2)"* && $r == *"($S,$G3)"* &&
-		$r == *"(10.0.0.1,$G5)"* ]]
-}
-smcroute_start() {
-	bg_start "$TOPO_DIR/smcrouted.log" - smcrouted -n -N -l debug \
-		-f "$TOPO_DIR/smcroute.conf" -u "$TOPO_DIR/smcroute.sock" \
-		-P "$TOPO_DIR/smcroute.pid"
-	SMC_PID=$BG_PID
-	on_exit "kill $SMC_PID"
-	wait_for -t "$TOPO_WAIT" __smc_ready ||
-		fail "smcrouted did not install its routes:"$'\n'"$(ip mroute show; tail -20 "$TOPO_DIR/smcrouted.log")"
-	check_eq "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" 1 "mc_forwarding with smcrouted"
-}
-
-smcroute_stop() {
-	kill "$SMC_PID"
-	wait "$SMC_PID" 2>/dev/null || true
-	wait_for -t "$TOPO_WAIT" test "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" = 0 ||
-		fail "mc_forwarding still on after smcrouted exited"
-	check_eq "$(tail -n +2 /proc/net/ip_mr_vif)" "" "ipmr VIFs after smcrouted exited"
-}
-
 # __primed MODE: the (*,G) route for S is in place (smcrouted installs the
 # (S,G2) entry from its (*,G) rule on the first packet; mfwd needs nothing)
 # shellcheck disable=SC2317  # called through wait_for
@@ -125,25 +98,9 @@ scenario() {
 	send - -- --group $G5 --count $N --iface-addr 10.0.0.1 --loop
 	wait_rx local r0 $G5 $N
 	topo_sync
-	for k in 1 2 3 4; do summary rx$k eth0 $G1 $G2 $G3 $G4 $G5; done
-	summary local r0 $G5
+	for k in 1 2 3 4; do rx_summary rx$k eth0 $G1 $G2 $G3 $G4 $G5; done
+	rx_summary local r0 $G5
 	rx_stop_all
-}
-
-# summary NAME IF GROUP...: "NAME GROUP count ttl TTL:N... bad N" lines
-summary() {
-	local name=$1 ifn=$2
-	shift 2
-	awk -v name="$name" -v i="$ifn" -v groups="$*" '
-		$2 != i { next }
-		$1 == "count" { c[$3] = $4 }
-		$1 == "bad" { b[$3] = $4 }
-		$1 == "ttl" { t[$3] = t[$3] (t[$3] == "" ? "" : " ") $4 ":" $5 }
-		END {
-			n = split(groups, g, " ")
-			for (k = 1; k <= n; k++)
-				printf "%s %s %d ttl %s bad %d\n", name, g[k], c[g[k]], t[g[k]], b[g[k]]
-		}' "$TOPO_DIR/$name.cnt"
 }
 
 # What both must deliver (N=$N; the priming packet of G2 included).
@@ -174,10 +131,12 @@ local $G5 $n ttl 64:$n bad 0
 EOX
 }
 
-smcroute_start
+smcroute_start "($S,$G1)" "($S2,$G2)" "($S,$G3)" "(10.0.0.1,$G5)"
+check_eq "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" 1 "mc_forwarding with smcrouted"
 scenario ipmr >"$TOPO_DIR/ipmr.out"
 ip mroute show >"$TOPO_DIR/ipmr.routes"
 smcroute_stop
+check_eq "$(tail -n +2 /proc/net/ip_mr_vif)" "" "ipmr VIFs after smcrouted exited"
 log "ipmr:"; sed 's/^/#   /' "$TOPO_DIR/ipmr.out"
 
 mfwd_setup

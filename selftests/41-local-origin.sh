@@ -56,45 +56,6 @@ EOB
 	mf config set unres-qlen $QLEN unres-timeout 600000
 }
 
-SMC_PID=
-# shellcheck disable=SC2317  # called through wait_for
-__smc_ready() {
-	local r
-	r=$(ip mroute show)
-	[[ $r == *"($R0,$G1)"* && $r == *"($R1,$G3)"* && $r == *"($S,$G4)"* ]]
-}
-smcroute_start() {
-	bg_start "$TOPO_DIR/smcrouted.log" - smcrouted -n -N -l debug \
-		-f "$TOPO_DIR/smcroute.conf" -u "$TOPO_DIR/smcroute.sock" \
-		-P "$TOPO_DIR/smcroute.pid"
-	SMC_PID=$BG_PID
-	on_exit "kill $SMC_PID"
-	wait_for -t "$TOPO_WAIT" __smc_ready ||
-		fail "smcrouted did not install its routes:"$'\n'"$(ip mroute show; tail -20 "$TOPO_DIR/smcrouted.log")"
-}
-smcroute_stop() {
-	kill "$SMC_PID"
-	wait "$SMC_PID" 2>/dev/null || true
-	wait_for -t "$TOPO_WAIT" test "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" = 0 ||
-		fail "mc_forwarding still on after smcrouted exited"
-}
-
-# summary NAME IF GROUP...: "NAME GROUP count ttl TTL:N... bad N" lines
-summary() {
-	local name=$1 ifn=$2
-	shift 2
-	awk -v name="$name" -v i="$ifn" -v groups="$*" '
-		$2 != i { next }
-		$1 == "count" { c[$3] = $4 }
-		$1 == "bad" { b[$3] = $4 }
-		$1 == "ttl" { t[$3] = t[$3] (t[$3] == "" ? "" : " ") $4 ":" $5 }
-		END {
-			n = split(groups, g, " ")
-			for (k = 1; k <= n; k++)
-				printf "%s %s %d ttl %s bad %d\n", name, g[k], c[g[k]], t[g[k]], b[g[k]]
-		}' "$TOPO_DIR/$name.cnt"
-}
-
 scenario() {
 	local k
 	rx_start_all $G1 $G2 $G3 $G4
@@ -112,8 +73,8 @@ scenario() {
 	# copies for local1 (G4) are looped back: poll, they may trail the sync
 	wait_for -t 5 __rx_atleast local1 r1 $G4 $N || true
 	topo_sync
-	for k in 1 2 3; do summary rx$k eth0 $G1 $G2 $G3 $G4; done
-	summary local1 r1 $G3 $G4
+	for k in 1 2 3; do rx_summary rx$k eth0 $G1 $G2 $G3 $G4; done
+	rx_summary local1 r1 $G3 $G4
 	rx_stop_all
 }
 
@@ -167,7 +128,7 @@ unload_mfwd
 check_eq "$(cat /proc/sys/net/ipv4/conf/all/mc_forwarding)" 0 "mc_forwarding after rmmod mfwd"
 ip route flush cache
 
-smcroute_start
+smcroute_start "($R0,$G1)" "($R1,$G3)" "($S,$G4)"
 scenario >"$TOPO_DIR/ipmr.out"
 smcroute_stop
 log "ipmr:"; sed 's/^/#   /' "$TOPO_DIR/ipmr.out"

@@ -73,6 +73,13 @@
 #   check_route G S SPEC...     "mfwdctl -j route get": packets=5 ...
 #   tables_snapshot             "-j route show" and "-j vif show", minus
 #                               idle_ms (for before/after comparisons)
+#   rx_summary NAME IF GROUP... "NAME GROUP count ttl TTL:N... bad N" lines
+#                               of receiver NAME on IF (TTL: hop limit too)
+#   smcroute_start "(S,G)"...   the real smcrouted (the kernel's ipmr and
+#                               ip6mr) on $TOPO_DIR/smcroute.conf, until
+#                               "ip mroute" / "ip -6 mroute" show each (S,G)
+#   smcroute_stop               stop it; mc_forwarding of both families
+#                               back to 0
 
 TOPO_HELPERS=${SELFTESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}/helpers
 TOPO_SYNC_GROUP=239.255.77.77
@@ -303,6 +310,56 @@ topo_sync() {
 		fail "sending the sync packets failed"
 	wait_for -t "$TOPO_WAIT" __topo_synced "$TOPO_SYNC_N" ||
 		fail "sync packet $TOPO_SYNC_N not received everywhere:"$'\n'"$(rx_dump)"
+}
+
+rx_summary() {
+	local name=$1 ifn=$2
+	shift 2
+	awk -v name="$name" -v i="$ifn" -v groups="$*" '
+		$2 != i { next }
+		$1 == "count" { c[$3] = $4 }
+		$1 == "bad" { b[$3] = $4 }
+		$1 == "ttl" { t[$3] = t[$3] (t[$3] == "" ? "" : " ") $4 ":" $5 }
+		END {
+			n = split(groups, g, " ")
+			for (k = 1; k <= n; k++)
+				printf "%s %s %d ttl %s bad %d\n", name, g[k], c[g[k]], t[g[k]], b[g[k]]
+		}' "$TOPO_DIR/$name.cnt"
+}
+
+SMC_PID=
+# shellcheck disable=SC2317  # called through wait_for
+__smc_ready() {
+	local sg r4 r6
+	r4=$(ip mroute show 2>/dev/null)
+	r6=$(ip -6 mroute show 2>/dev/null)
+	for sg in "$@"; do
+		if [[ $sg == *:* ]]; then
+			[[ $r6 == *"$sg"* ]] || return 1
+		else
+			[[ $r4 == *"$sg"* ]] || return 1
+		fi
+	done
+}
+smcroute_start() {
+	bg_start "$TOPO_DIR/smcrouted.log" - smcrouted -n -N -l debug \
+		-f "$TOPO_DIR/smcroute.conf" -u "$TOPO_DIR/smcroute.sock" \
+		-P "$TOPO_DIR/smcroute.pid"
+	SMC_PID=$BG_PID
+	on_exit "kill $SMC_PID"
+	wait_for -t "$TOPO_WAIT" __smc_ready "$@" ||
+		fail "smcrouted did not install its routes:"$'\n'"$(ip mroute show; ip -6 mroute show; tail -20 "$TOPO_DIR/smcrouted.log")"
+}
+# shellcheck disable=SC2317  # called through wait_for
+__smc_gone() {
+	[[ $(cat /proc/sys/net/ipv4/conf/all/mc_forwarding \
+		/proc/sys/net/ipv6/conf/all/mc_forwarding 2>/dev/null) != *1* ]]
+}
+smcroute_stop() {
+	kill "$SMC_PID"
+	wait "$SMC_PID" 2>/dev/null || true
+	wait_for -t "$TOPO_WAIT" __smc_gone ||
+		fail "mc_forwarding still on after smcrouted exited"
 }
 
 rx_dump() {
