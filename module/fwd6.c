@@ -240,16 +240,22 @@ static unsigned int mfwd_input6(struct mfwd_net *mn, struct sk_buff *skb,
 	int bridged;
 	bool keep;
 
-	/* This host's packets are forwarded where they leave (LOCAL_OUT),
-	 * copies looped back to its sockets are for them only.
-	 */
-	if (loop)
-		return NF_ACCEPT;
-	bridged = mfwd_bridged(skb);
-	if (bridged < 0)
-		return NF_ACCEPT;
 	in = mfwd_vif_find(mn, dev->ifindex);
 	if (!in)
+		return NF_ACCEPT;
+	/* This host's packets are forwarded where they leave (LOCAL_OUT),
+	 * copies looped back to its sockets are for them only. A copy that
+	 * ip6_output() looped back to sockets that joined the group on an
+	 * output still has the output route, which has no input: let the
+	 * stack route it as received.
+	 */
+	if (loop) {
+		if (skb_dst(skb) == in->rt6)
+			skb_dst_drop(skb);
+		return NF_ACCEPT;
+	}
+	bridged = mfwd_bridged(skb);
+	if (bridged < 0)
 		return NF_ACCEPT;
 	if (mfwd_router_alert6(skb, ip6h->nexthdr) ||
 	    mfwd_mld(skb, ip6h->nexthdr) ||
