@@ -33,22 +33,6 @@ mf route add group $G4 source $S iif r0 oif r1 oif r2
 mf config set unres-qlen $QLEN unres-timeout 600000
 ev_monitor mon
 
-# summary NAME IF GROUP...: "NAME GROUP count ttl TTL:N... bad N" lines
-summary() {
-	local name=$1 ifn=$2
-	shift 2
-	awk -v name="$name" -v i="$ifn" -v groups="$*" '
-		$2 != i { next }
-		$1 == "count" { c[$3] = $4 }
-		$1 == "bad" { b[$3] = $4 }
-		$1 == "ttl" { t[$3] = t[$3] (t[$3] == "" ? "" : " ") $4 ":" $5 }
-		END {
-			n = split(groups, g, " ")
-			for (k = 1; k <= n; k++)
-				printf "%s %s %d ttl %s bad %d\n", name, g[k], c[g[k]], t[g[k]], b[g[k]]
-		}' "$TOPO_DIR/$name.cnt"
-}
-
 rx_start_all $G1 $G2 $G3 $G4
 # a router socket on r1 (an output of G4, the sending interface of G3)
 RX_NOSYNC=1 rx_start local1 - r1 $G3 $G4
@@ -64,8 +48,8 @@ topo_sync
 # copies for local1 (G4) are looped back: poll, they may trail the sync
 wait_for -t 5 __rx_atleast local1 r1 $G4 $N || true
 topo_sync
-for k in 1 2 3; do summary rx$k eth0 $G1 $G2 $G3 $G4; done >"$TOPO_DIR/got.out"
-summary local1 r1 $G3 $G4 >>"$TOPO_DIR/got.out"
+for k in 1 2 3; do rx_summary rx$k eth0 $G1 $G2 $G3 $G4; done >"$TOPO_DIR/got.out"
+rx_summary local1 r1 $G3 $G4 >>"$TOPO_DIR/got.out"
 
 cat >"$TOPO_DIR/expected.out" <<EOX
 rx1 $G1 $N ttl 7:$N bad 0
