@@ -230,12 +230,40 @@ static bool mfwd_mld(const struct sk_buff *skb, u8 nexthdr)
 	return false;
 }
 
+/* What the stack keeps to itself, wherever the packet comes from. */
+static bool mfwd_stack_only6(const struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	return mfwd_router_alert6(skb, ip6h->nexthdr) ||
+	       mfwd_mld(skb, ip6h->nexthdr) || mfwd_martian6(&ip6h->saddr);
+}
+
+/* Forward @skb along its route, or queue it while there is none.
+ * Return: the verdict for @skb, as mfwd_unres_queue() gives it.
+ */
+static unsigned int mfwd_route6(struct mfwd_net *mn, struct mfwd_vif *in,
+				struct sk_buff *skb, bool keep)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct mfwd_route *r;
+
+	r = mfwd_route_lookup6(mn, &ip6h->saddr, &ip6h->daddr);
+	if (!r || unlikely(READ_ONCE(r->resolving))) {
+		union mfwd_key key = {
+			.v6 = { .src = ip6h->saddr, .grp = ip6h->daddr },
+		};
+
+		return mfwd_unres_queue(mn, in, skb, keep, AF_INET6, &key);
+	}
+	mfwd_forward(mn, r, in, skb, keep);
+	return keep ? NF_ACCEPT : NF_STOLEN;
+}
+
 static unsigned int mfwd_input6(struct mfwd_net *mn, struct sk_buff *skb,
 				const struct net_device *dev)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	bool loop = skb->pkt_type == PACKET_LOOPBACK;
-	struct mfwd_route *r;
 	struct mfwd_vif *in;
 	int bridged;
 	bool keep;
@@ -257,22 +285,11 @@ static unsigned int mfwd_input6(struct mfwd_net *mn, struct sk_buff *skb,
 	bridged = mfwd_bridged(skb);
 	if (bridged < 0)
 		return NF_ACCEPT;
-	if (mfwd_router_alert6(skb, ip6h->nexthdr) ||
-	    mfwd_mld(skb, ip6h->nexthdr) ||
-	    mfwd_martian6(&ip6h->saddr))
+	if (mfwd_stack_only6(skb))
 		return NF_ACCEPT;
 	mfwd_vif_count(in, skb->len, false);
-	keep = bridged || mfwd_joined6(dev, &ip6h->daddr);
-	r = mfwd_route_lookup6(mn, &ip6h->saddr, &ip6h->daddr);
-	if (!r || unlikely(READ_ONCE(r->resolving))) {
-		union mfwd_key key = {
-			.v6 = { .src = ip6h->saddr, .grp = ip6h->daddr },
-		};
-
-		return mfwd_unres_queue(mn, in, skb, keep, AF_INET6, &key);
-	}
-	mfwd_forward(mn, r, in, skb, keep);
-	return keep ? NF_ACCEPT : NF_STOLEN;
+	keep = bridged || mfwd_joined6(dev, &ipv6_hdr(skb)->daddr);
+	return mfwd_route6(mn, in, skb, keep);
 }
 
 /**
@@ -296,11 +313,9 @@ static unsigned int mfwd_input6(struct mfwd_net *mn, struct sk_buff *skb,
 unsigned int mfwd_hook6(void *priv, struct sk_buff *skb,
 			const struct nf_hook_state *state)
 {
-	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 	unsigned int verdict;
 
-	if (!ipv6_addr_is_multicast(daddr) ||
-	    IPV6_ADDR_MC_SCOPE(daddr) <= IPV6_ADDR_SCOPE_LINKLOCAL)
+	if (!mfwd_group6_routable(&ipv6_hdr(skb)->daddr))
 		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = mfwd_input6(priv, skb, state->in);
@@ -325,20 +340,16 @@ unsigned int mfwd_hook6(void *priv, struct sk_buff *skb,
 unsigned int mfwd_hook6_local(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct mfwd_net *mn = priv;
-	struct mfwd_route *r;
 	struct mfwd_vif *in;
 	struct sk_buff *lskb;
 
-	if (!ipv6_addr_is_multicast(&ip6h->daddr) ||
-	    IPV6_ADDR_MC_SCOPE(&ip6h->daddr) <= IPV6_ADDR_SCOPE_LINKLOCAL ||
-	    !state->out || (IP6CB(skb)->flags & IP6SKB_FORWARDED))
+	if (!mfwd_group6_routable(&ipv6_hdr(skb)->daddr) || !state->out ||
+	    (IP6CB(skb)->flags & IP6SKB_FORWARDED))
 		return NF_ACCEPT;
 	local_bh_disable();
 	in = mfwd_vif_find(mn, state->out->ifindex);
-	if (!in || mfwd_router_alert6(skb, ip6h->nexthdr) ||
-	    mfwd_mld(skb, ip6h->nexthdr) || mfwd_martian6(&ip6h->saddr))
+	if (!in || mfwd_stack_only6(skb))
 		goto out;
 	lskb = skb_clone(skb, GFP_ATOMIC);
 	if (!lskb) {
@@ -348,18 +359,8 @@ unsigned int mfwd_hook6_local(void *priv, struct sk_buff *skb,
 	/* what the stack's loopback would have made of it */
 	lskb->pkt_type = PACKET_LOOPBACK;
 	lskb->dev = in->dev;
-	r = mfwd_route_lookup6(mn, &ip6h->saddr, &ip6h->daddr);
-	if (!r || unlikely(READ_ONCE(r->resolving))) {
-		union mfwd_key key = {
-			.v6 = { .src = ip6h->saddr, .grp = ip6h->daddr },
-		};
-
-		if (mfwd_unres_queue(mn, in, lskb, false, AF_INET6, &key) ==
-		    NF_DROP)
-			kfree_skb(lskb);
-	} else {
-		mfwd_forward(mn, r, in, lskb, false);
-	}
+	if (mfwd_route6(mn, in, lskb, false) == NF_DROP)
+		kfree_skb(lskb);
 out:
 	local_bh_enable();
 	return NF_ACCEPT;

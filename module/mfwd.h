@@ -112,6 +112,13 @@ static inline int mfwd_fam(u8 family)
 	return family == AF_INET6 ? MFWD_V6 : MFWD_V4;
 }
 
+/* An IPv6 group of a scope wider than link-local: one that is routed. */
+static inline bool mfwd_group6_routable(const struct in6_addr *grp)
+{
+	return ipv6_addr_is_multicast(grp) &&
+	       IPV6_ADDR_MC_SCOPE(grp) > IPV6_ADDR_SCOPE_LINKLOCAL;
+}
+
 static inline size_t mfwd_key_len(u8 family)
 {
 	return family == AF_INET6 ? MFWD_KEY6_LEN : MFWD_KEY4_LEN;

@@ -318,13 +318,6 @@ static int mfwd_nl_family(struct nlattr **tb, struct netlink_ext_ack *extack,
 	return 0;
 }
 
-/* An IPv6 group of a scope wider than link-local. */
-static bool mfwd_group6_ok(const struct in6_addr *grp)
-{
-	return ipv6_addr_is_multicast(grp) &&
-	       IPV6_ADDR_MC_SCOPE(grp) > IPV6_ADDR_SCOPE_LINKLOCAL;
-}
-
 static int mfwd_nl_key6(struct genl_info *info, union mfwd_key *key)
 {
 	struct nlattr *src = info->attrs[MFWD_A_SOURCE6];
@@ -334,7 +327,7 @@ static int mfwd_nl_key6(struct genl_info *info, union mfwd_key *key)
 		return -EINVAL;
 	key->v6.grp = nla_get_in6_addr(grp);
 	key->v6.src = src ? nla_get_in6_addr(src) : in6addr_any;
-	if (!mfwd_group6_ok(&key->v6.grp)) {
+	if (!mfwd_group6_routable(&key->v6.grp)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, grp,
 				    "group is not a routable multicast address");
 		return -EINVAL;

@@ -191,14 +191,16 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp)
 {
-	union mfwd_key key = { .v4 = { .src = src, .grp = grp } };
+	/* key.v4 alone: the fast path does not zero an IPv6 key's 32 bytes */
+	__be32 key[2] = { src, grp };
 	struct mfwd_route *r;
 
-	r = rhashtable_lookup(&mn->routes[MFWD_V4], &key, mfwd_route_params);
+	BUILD_BUG_ON(offsetof(union mfwd_key, v4.grp) != sizeof(__be32));
+	r = rhashtable_lookup(&mn->routes[MFWD_V4], key, mfwd_route_params);
 	if (r || !READ_ONCE(mn->nr_wildcard[MFWD_V4]))
 		return r;
-	key.v4.src = 0;
-	return rhashtable_lookup(&mn->routes[MFWD_V4], &key, mfwd_route_params);
+	key[0] = 0;
+	return rhashtable_lookup(&mn->routes[MFWD_V4], key, mfwd_route_params);
 }
 
 /**
