@@ -47,6 +47,13 @@
 #                              several separated by "," (IPv6 ones get
 #                              "nodad": usable at once)
 #   on_exit CMD...             run CMD (a string, eval'ed) at exit, LIFO
+#   families F...              run the test once per address family F (4,
+#                              6), one after the other: the script runs
+#                              again with MFWD_FAMILY=F for each (every run
+#                              sets up and cleans up on its own; its result
+#                              lines name the family).  The test fails if a
+#                              run fails and skips if every run skips.  Call
+#                              it before anything is set up.
 #   kmsg_mark                  put a marker into the kernel log
 #   kmsg_since_mark            print kernel log lines after the last marker
 #
@@ -88,6 +95,7 @@ __lib_skip_reason=
 __lib_ktap_result() {
 	local rc=$1 name=${TEST_NAME:-$(basename "$0" .sh)}
 	((BASHPID == __lib_pid)) || return 0
+	[[ -z ${__LIB_FAMILY_RUN:-} ]] || return 0	# the caller's line
 	if [[ -n $__lib_ktap ]]; then
 		case $rc in
 		0) ktap_test_pass "$name" ;;
@@ -110,8 +118,10 @@ __lib_ktap_result() {
 		echo "# Totals: pass:$p fail:$f xfail:0 xpass:0 skip:$s error:0"
 	fi
 }
-ktap_print_header
-ktap_set_plan 1
+if [[ -z ${__LIB_FAMILY_RUN:-} ]]; then
+	ktap_print_header
+	ktap_set_plan 1
+fi
 
 : "${MFWD_KO:=}"
 : "${MFWDCTL:=}"
@@ -218,6 +228,27 @@ helper_bin() {
 
 require_mfwdctl() {
 	[[ -n $MFWDCTL && -x $MFWDCTL ]] || skip "mfwdctl not built (${MFWDCTL:-MFWDCTL unset})"
+}
+
+families() {
+	local f rc pass=0 failed=0
+	if [[ -n ${__LIB_FAMILY_RUN:-} ]]; then
+		TEST_NAME+=" [IPv$MFWD_FAMILY]"
+		return 0
+	fi
+	for f in "$@"; do
+		[[ $f == [46] ]] || fail "families: '$f' is not 4 or 6"
+		rc=0
+		MFWD_FAMILY=$f __LIB_FAMILY_RUN=1 bash "$0" || rc=$?
+		case $rc in
+		0) pass=$((pass + 1)) ;;
+		4) ;;
+		*) failed=1 ;;
+		esac
+	done
+	((!failed)) || exit "$KSFT_FAIL"
+	((pass)) || skip "every family skipped"
+	exit "$KSFT_PASS"
 }
 
 # ---- cleanup ---------------------------------------------------------------

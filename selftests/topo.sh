@@ -34,8 +34,11 @@
 # receiver that has the sync packet has every copy queued before it.
 #
 # Functions:
-#   topo_init [-6] N            src + N receivers rx1..rxN, links up (-6:
-#                               with IPv6, see above)
+#   topo_init [-6] N            src + N receivers rx1..rxN, links up (-6,
+#                               or MFWD_FAMILY=6: with IPv6, see above)
+#   fam V4 V6                   print V4, or V6 in a test's IPv6 run
+#                               (lib.sh's "families"); $FAM is 4 or 6,
+#                               $FAMNAME "inet" or "inet6" (as in JSON)
 #   topo_mfwd [IF...]           load mfwd (unloaded at exit), add VIFs
 #                               (default r0 and every rK)
 #   rx_start NAME NS IFS GROUPS  start a counting receiver in NS on the
@@ -94,6 +97,11 @@ RX_SYNC_ADDRS=
 RX_NOSYNC=
 TOPO_IPV6=
 TOPO_SRC6=2001:db8::2
+FAM=${MFWD_FAMILY:-4}
+# shellcheck disable=SC2034  # for the tests
+if ((FAM == 6)); then FAMNAME=inet6; else FAMNAME=inet; fi
+
+fam() { if ((FAM == 6)); then echo "$2"; else echo "$1"; fi; }
 
 # Timeouts (seconds) for waits under TCG; generous, the waits poll.
 # (the debug kernel: a receiver's python3 alone takes 10-20 s to start
@@ -140,6 +148,7 @@ bg_start() {
 # topo_init [-6] N
 topo_init() {
 	local k r6='' h6=''
+	((FAM == 4)) || [[ $1 == -6 ]] || set -- -6 "$@"
 	if [[ $1 == -6 ]]; then
 		TOPO_IPV6=1 r6=,2001:db8::1/64 h6=,$TOPO_SRC6/64
 		shift
