@@ -4,84 +4,114 @@
 # packets are freed and counted (drop_expired == packets queued), not before
 # the timeout, also for an entry younger than the one the timer was set for;
 # the counters go back to 0; a route added afterwards forwards nothing from
-# the old queue (only new packets); a new miss after expiry gives a new
-# NOCACHE event; after unres-timeout is lowered, a new entry expires on its
-# own timeout, not with the older, longer-lived ones.
-# shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
+# the old queue (only new packets, TTL-1); a new miss after expiry gives a
+# new NOCACHE event (of the packet's family); after unres-timeout is
+# lowered, a new entry expires on its own timeout, not with the older,
+# longer-lived ones.  IPv4, then IPv6.
+# shellcheck disable=SC2317  # functions run through wait_for
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=helpers/ctl_lib.sh
-. "$(dirname "$0")/helpers/ctl_lib.sh"
+# shellcheck source-path=SCRIPTDIR source=topo.sh
+. "$(dirname "$0")/topo.sh"
+# shellcheck source=helpers/ev_lib.sh
+. "$(dirname "$0")/helpers/ev_lib.sh"
 
-ctl_topo 1
-G2=239.1.2.4 G3=239.1.2.5
-ctl_monitor mon
-mon=$CTL_TMP/mon.mon
-ctl_recv rx1 "$RCV1" "$RCV1_IP" "$GRP"
-send() { ctl_send "$SRC" --ifaddr "$SRC_IP" --src "$SRC_IP" "$@" >/dev/null; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-nocache() { grep -c "\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$SRC_IP\",\"group\":\"$1\",\"iif\":\"r0\"" "$mon" || true; }
+families 4 6
+require_mfwdctl
+G=$(fam 239.1.2.3 ff0e::1:2:3) G2=$(fam 239.1.2.4 ff0e::1:2:4)
+G3=$(fam 239.1.2.5 ff0e::1:2:5) G5=$(fam 239.1.2.6 ff0e::1:2:6)
+G6=$(fam 239.1.2.7 ff0e::1:2:7) S=$(fam 10.0.0.2 "$TOPO_SRC6")
+# (a send is a python start-up: T2 leaves room for the second entry to be
+# queued well before the first one expires)
+T1=500 T2=3000
+# Times are taken from when a send's last packet left: mcsend.py --sent
+# writes $SENT right after it (its python start-up is not counted).  An
+# entry's timer starts with its first packet, up to E ms before that.
+SENT=$TOPO_DIR/sent E=100
 
-# ---- one entry, 300 ms ------------------------------------------------------
-rctl config set unres-timeout 300
-check_eq "$(rctl -j config show | jq .unres_timeout_ms)" 300 "unres_timeout_ms"
-t0=$(now_ms)
-send --group "$GRP" --count 3
-cwait ctl_stat_is drop_expired 3 ||
-	fail "drop_expired $(ctl_stat drop_expired), expected 3"
+topo_init 1
+topo_mfwd
+ev_monitor mon
+rx_start_all "$G"
+
+now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+sent_ms() { date -r "$SENT" +%s%3N; }
+# the counters are polled: one exec each
+ctr() {
+	local o
+	o=$("$MFWDCTL" -j stats) || return 1
+	[[ $o =~ \"$1\":([0-9]+) ]] || return 1
+	echo "${BASH_REMATCH[1]}"
+}
+stat_is() { [[ $(ctr "$1") == "$2" ]]; }
+stat_ge() { local v; v=$(ctr "$1") && ((v >= $2)); }
+nocache() { ev_count mon "\"event\":\"nocache\",\"family\":\"$FAMNAME\",\"source\":\"$S\",\"group\":\"$1\",\"iif\":\"r0\""; }
+nocache_is() { [[ $(nocache "$1") == "$2" ]]; }
+W=$TOPO_WAIT
+
+# ---- one entry, T1 ms ---------------------------------------------------------
+mf config set unres-timeout $T1
+check_eq "$(config_field unres_timeout_ms)" $T1 "unres_timeout_ms"
+send -- --group "$G" --count 3 --sent "$SENT"
+t0=$(sent_ms)
+wait_for -t "$W" stat_is drop_expired 3 ||
+	fail "drop_expired $(ctr drop_expired), expected 3"
 dt=$(($(now_ms) - t0))
-((dt >= 300)) || fail "3 packets freed ${dt} ms after they were sent, timeout is 300 ms"
-check_eq "$(ctl_stat unres_entries)" 0 "unres_entries after expiry"
-check_eq "$(ctl_stat unres_packets)" 0 "unres_packets after expiry"
-check_eq "$(ctl_stat drop_queue_full)" 0 "drop_queue_full"
-check_eq "$(nocache "$GRP")" 1 "NOCACHE events for ($SRC_IP, $GRP)"
-log "entry of 3 packets expired after ${dt} ms (timeout 300 ms)"
+((dt >= T1 - E)) || fail "3 packets freed ${dt} ms after they were sent, timeout is $T1 ms"
+check_stats unres_entries=0 unres_packets=0 drop_queue_full=0
+ev_sync mon
+check_eq "$(nocache "$G")" 1 "NOCACHE events for ($S, $G)"
+log "entry of 3 packets expired after ${dt} ms (timeout $T1 ms)"
 
-# ---- two entries of different age, 1500 ms ---------------------------------
-rctl config set unres-timeout 1500
-ta=$(now_ms)
-send --group "$G2" --count 2
-cwait ctl_stat_is unres_packets 2 || fail "unres_packets $(ctl_stat unres_packets), expected 2"
-tb=$(now_ms)
-send --group "$G3" --count 1
-cwait ctl_out_ge 5 ctl_stat drop_expired ||
-	fail "drop_expired $(ctl_stat drop_expired), expected 3 + 2"
+# ---- two entries of different age, T2 ms -------------------------------------
+mf config set unres-timeout $T2
+send -- --group "$G2" --count 2 --sent "$SENT"
+ta=$(sent_ms)
+wait_for -t "$W" stat_is unres_packets 2 || fail "unres_packets $(ctr unres_packets), expected 2"
+send -- --group "$G3" --count 1 --sent "$SENT"
+tb=$(sent_ms)
+wait_for -t "$W" stat_ge drop_expired 5 ||
+	fail "drop_expired $(ctr drop_expired), expected 3 + 2"
 dta=$(($(now_ms) - ta))
-((dta >= 1500)) || fail "($SRC_IP, $G2) freed ${dta} ms after it was queued, timeout 1500 ms"
-cwait ctl_stat_is drop_expired 6 ||
-	fail "drop_expired $(ctl_stat drop_expired), expected 3 + 2 + 1: younger entry not expired"
+((dta >= T2 - E)) || fail "($S, $G2) freed ${dta} ms after it was queued, timeout $T2 ms"
+wait_for -t "$W" stat_is drop_expired 6 ||
+	fail "drop_expired $(ctr drop_expired), expected 3 + 2 + 1: younger entry not expired"
 dtb=$(($(now_ms) - tb))
-((dtb >= 1500)) || fail "($SRC_IP, $G3) freed ${dtb} ms after it was queued, timeout 1500 ms"
-check_eq "$(ctl_stat unres_entries)" 0 "unres_entries after expiry"
-check_eq "$(ctl_stat unres_packets)" 0 "unres_packets after expiry"
-log "entries expired after ${dta} ms and ${dtb} ms (timeout 1500 ms)"
+((dtb >= T2 - E)) || fail "($S, $G3) freed ${dtb} ms after it was queued, timeout $T2 ms"
+check_stats unres_entries=0 unres_packets=0
+log "entries expired after ${dta} ms and ${dtb} ms (timeout $T2 ms)"
 
-# ---- a route added afterwards delivers nothing old -------------------------
-rctl route add group "$GRP" source "$SRC_IP" iif r0 oif r1
-check_eq "$(ctl_stat forwarded)" 0 "forwarded by a route added after expiry"
-check_eq "$(ctl_stat copies)" 0 "copies sent by a route added after expiry"
-send --group "$GRP" --count 1 --start 100
-cwait ctl_rx_count_is rx1 1 || fail "new packet not forwarded"
-check_eq "$(ctl_rx_seqs rx1)" 100 "only the new packet reaches the receiver"
-check_eq "$(ctl_stat forwarded)" 1 "forwarded"
+# ---- a route added afterwards delivers nothing old ---------------------------
+mf route add group "$G" source "$S" iif r0 oif r1
+check_stats forwarded=0 copies=0
+send -- --group "$G" --count 1 --seq 100
+wait_rx rx1 eth0 "$G" 1
+topo_sync
+check_rx "$G" "1=1"
+check_eq "$(rx_ttls rx1 eth0 "$G")" "63:1" "TTL of the new packet"
+check_stats forwarded=1
+check_route "$G" "$S" family=$FAMNAME packets=1
 
-# ---- a miss after expiry is a new entry and a new event --------------------
-send --group "$G2" --count 1
-cwait ctl_out_eq 2 nocache "$G2" || fail "no second NOCACHE for ($SRC_IP, $G2) after its entry expired"
-cwait ctl_stat_is drop_expired 7 || fail "drop_expired $(ctl_stat drop_expired), expected 7"
-check_eq "$(nocache "$G3")" 1 "NOCACHE events for ($SRC_IP, $G3)"
-check_eq "$(ctl_rx_count rx1)" 1 "datagrams received in total"
+# ---- a miss after expiry is a new entry and a new event ----------------------
+send -- --group "$G2" --count 1
+wait_for -t "$W" nocache_is "$G2" 2 || fail "no second NOCACHE for ($S, $G2) after its entry expired"
+wait_for -t "$W" stat_is drop_expired 7 || fail "drop_expired $(ctr drop_expired), expected 7"
+check_eq "$(nocache "$G3")" 1 "NOCACHE events for ($S, $G3)"
+topo_sync
+check_rx "$G" "1=1"
 
-# ---- lowered timeout: a young short-lived entry behind an old long one -----
-rctl config set unres-timeout 60000
-send --group 239.1.2.6 --count 1
-cwait ctl_stat_is unres_entries 1 || fail "unres_entries $(ctl_stat unres_entries), expected 1"
-rctl config set unres-timeout 300
-t0=$(now_ms)
-send --group 239.1.2.7 --count 2
-cwait ctl_stat_is drop_expired 9 ||
-	fail "drop_expired $(ctl_stat drop_expired), expected 9: the 300 ms entry waits behind the 60 s one"
-log "300 ms entry behind a 60 s one expired after $(($(now_ms) - t0)) ms"
-check_eq "$(ctl_stat unres_entries)" 1 "unres_entries: the 60 s entry stays"
-check_eq "$(ctl_stat unres_packets)" 1 "unres_packets: the 60 s entry stays"
-ctl_pass "expired entries free their packets, not early; no late delivery"
+# ---- lowered timeout: a young short-lived entry behind an old long one -------
+mf config set unres-timeout 600000
+send -- --group "$G5" --count 1
+wait_for -t "$W" stat_is unres_entries 1 || fail "unres_entries $(ctr unres_entries), expected 1"
+mf config set unres-timeout $T1
+send -- --group "$G6" --count 2 --sent "$SENT"
+t0=$(sent_ms)
+wait_for -t "$W" stat_is drop_expired 9 ||
+	fail "drop_expired $(ctr drop_expired), expected 9: the $T1 ms entry waits behind the 600 s one"
+log "$T1 ms entry behind a 600 s one expired after $(($(now_ms) - t0)) ms"
+check_stats unres_entries=1 unres_packets=1
+ev_sync mon
+check_eq "$(ev_count mon "\"event\":\"nocache\",\"family\":\"$FAMNAME\"")" 6 "NOCACHE events in all"
+check_eq "$(ev_count mon '"event":"nocache"')" 6 "NOCACHE events of any family"
+pass "expired entries free their packets, not early; no late delivery"
