@@ -10,12 +10,18 @@
 # behind r2 has only whole 1300-byte packets (no fragments).  The sender
 # keeps sending whole packets at its interface MTU (mcsend.py --df:
 # IPV6_DONTFRAG, IPV6_PMTUDISC_PROBE) whatever the PTBs taught its stack.
+# The router's own packets are another matter: a 2900-byte datagram the
+# router sends out of r0 (a socket that lets its stack fragment) is
+# forwarded out of r1 and r2 in fragments of each one's MTU, as the stack
+# fragments what it sends (ip6mr forwards those fragments); no PTB, no
+# drop_mtu; the receivers get every datagram whole, hop limit 63.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
 G=ff0e::84:1 S=$TOPO_SRC6 N=6
+G5=ff0e::84:5 R0=2001:db8::1 L=2900
 FIT=1252 BIG=1253	# UDP payload: IPv6 packets of 1300 and 1301 bytes
 
 # ptb_lines COND: lines of the sender's ICMPv6 log matching an awk
@@ -34,8 +40,10 @@ ip link set r2 mtu 1300
 ip -n rx2 link set eth0 mtu 1300
 topo_mfwd
 mf route add group $G source $S iif r0 oif r1 oif r2 oif r3
-rx_start_all $G
+mf route add group $G5 source $R0 iif r0 oif r1 oif r2
+rx_start_all $G $G5
 cap_start cap2 rx2 eth0 $G
+cap_start cap5 rx2 eth0 $G5
 : >"$TOPO_DIR/ptb.out"
 bg_start "$TOPO_DIR/ptb.log" src python3 "$TOPO_HELPERS/rawrecv.py" --v6 \
 	--out "$TOPO_DIR/ptb.out" --ready "$TOPO_DIR/ptb.ready"
@@ -82,4 +90,18 @@ check_eq "$ptb" $N "Packet Too Big messages (MTU 1300, quoting ($S, $G))"
 check_eq "$(ptb_lines "$PTB && \$2 == \"2001:db8::1\" && \$3 == \"$S\"")" $N \
 	"Packet Too Big messages from 2001:db8::1 to $S"
 check_eq "$(ptb_lines "\$7 == \"2\"")" $N "Packet Too Big messages in all"
+# the router's own 2900-byte datagrams: fragmented at each output's MTU
+send - -- --group $G5 --count $N --size $L --iface-addr $R0 --no-df
+topo_sync
+check_rx $G5 "1=$N 2=$N 3=0"
+for k in 1 2; do
+	check_eq "$(rx_bad rx$k eth0 $G5)" 0 "rx$k corrupted local datagrams"
+	check_eq "$(rx_bytes rx$k eth0 $G5)" $((N * L)) "rx$k local payload bytes"
+	check_eq "$(rx_ttls rx$k eth0 $G5)" "63:$N" "rx$k local hop limits"
+done
+# 2948 bytes: 1248 + 1248 + 412 bytes of fragmentable part at MTU 1300
+wait_for -t "$TOPO_WAIT" cap_atleast cap5 frag $((3 * N)) || true
+check_eq "$(cap_field cap5 frag)" $((3 * N)) "fragments of local datagrams on rx2's wire"
+check_stats drop_mtu=$N
+check_eq "$(ptb_lines "\$7 == \"2\"")" $N "Packet Too Big messages in all, after local datagrams"
 pass "IPv6 over an output's MTU: dropped there, drop_mtu counted, the sender got $N PTBs (MTU 1300)"
