@@ -136,13 +136,35 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static const char *addr(const struct nlattr *attr, char *buf)
+/* "(S, G)" of an event or notification, IPv4 or IPv6 */
+static const char *sg(const struct nlattr **tb, char *buf, size_t len)
 {
+	char s[INET6_ADDRSTRLEN] = "?", g[INET6_ADDRSTRLEN] = "?";
 	struct in_addr a = { 0 };
 
-	if (attr)
-		a.s_addr = mnl_attr_get_u32(attr);	/* network order */
-	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+	if (tb[MFWD_A_GROUP6]) {
+		if (tb[MFWD_A_SOURCE6])
+			inet_ntop(AF_INET6, mnl_attr_get_payload(tb[MFWD_A_SOURCE6]),
+				  s, sizeof(s));
+		else
+			strcpy(s, "*");
+		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[MFWD_A_GROUP6]), g,
+			  sizeof(g));
+	} else if (tb[MFWD_A_GROUP]) {
+		a.s_addr = tb[MFWD_A_SOURCE] ? mnl_attr_get_u32(tb[MFWD_A_SOURCE]) : 0;
+		inet_ntop(AF_INET, &a, s, sizeof(s));
+		a.s_addr = mnl_attr_get_u32(tb[MFWD_A_GROUP]);	/* network order */
+		inet_ntop(AF_INET, &a, g, sizeof(g));
+	}
+	snprintf(buf, len, "(%s, %s)", s, g);
+	return buf;
+}
+
+/* Copy an attribute of the event into a request, as it is. */
+static void put_same(struct nlmsghdr *nlh, const struct nlattr *attr)
+{
+	mnl_attr_put(nlh, mnl_attr_get_type(attr),
+		     mnl_attr_get_payload_len(attr), mnl_attr_get_payload(attr));
 }
 
 static const char *ifname(const struct nlattr *attr, char *buf)
@@ -154,7 +176,9 @@ static const char *ifname(const struct nlattr *attr, char *buf)
 	return buf;
 }
 
-/* Install (S,G) from the event's input VIF to the configured outputs. */
+/* Install (S,G) from the event's input VIF to the configured outputs:
+ * the event's addresses are the route's (IPv4 or IPv6).
+ */
 static void add_route(struct ctx *c, const struct nlattr **tb)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -164,8 +188,13 @@ static void add_route(struct ctx *c, const struct nlattr **tb)
 	int i, err;
 
 	nlh = genl_start(buf, c->family, MFWD_CMD_ROUTE_ADD, MFWD_GENL_VERSION);
-	mnl_attr_put_u32(nlh, MFWD_A_SOURCE, mnl_attr_get_u32(tb[MFWD_A_SOURCE]));
-	mnl_attr_put_u32(nlh, MFWD_A_GROUP, mnl_attr_get_u32(tb[MFWD_A_GROUP]));
+	if (tb[MFWD_A_GROUP6]) {
+		put_same(nlh, tb[MFWD_A_SOURCE6]);
+		put_same(nlh, tb[MFWD_A_GROUP6]);
+	} else {
+		put_same(nlh, tb[MFWD_A_SOURCE]);
+		put_same(nlh, tb[MFWD_A_GROUP]);
+	}
 	mnl_attr_put_u32(nlh, MFWD_A_IIF, iif);
 	for (i = 0; i < c->n_oifs; i++) {
 		if (c->oifs[i] == iif)	/* EINVAL: input listed as output */
@@ -183,8 +212,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[MFWD_A_MAX + 1] = { NULL };
-	char s[INET_ADDRSTRLEN], grp[INET_ADDRSTRLEN];
 	char in[IF_NAMESIZE], want[IF_NAMESIZE];
+	char p[2 * INET6_ADDRSTRLEN + 8];
 	struct ctx *c = data;
 	const struct nlattr *attr, *oif;
 
@@ -200,10 +229,9 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	case MFWD_CMD_ROUTE_ADD:
 	case MFWD_CMD_ROUTE_DEL:
-		printf("route %s (%s, %s) iif %s oif",
+		printf("route %s %s iif %s oif",
 		       g->cmd == MFWD_CMD_ROUTE_ADD ? "add" : "del",
-		       addr(tb[MFWD_A_SOURCE], s), addr(tb[MFWD_A_GROUP], grp),
-		       ifname(tb[MFWD_A_IIF], in));
+		       sg(tb, p, sizeof(p)), ifname(tb[MFWD_A_IIF], in));
 		/* OIF is repeated: walk the message, not tb[] */
 		mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 			if (mnl_attr_get_type(attr) != MFWD_A_OIF)
@@ -215,23 +243,22 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		printf("\n");
 		break;
 	case MFWD_CMD_NOCACHE:
-		printf("nocache (%s, %s) iif %s\n", addr(tb[MFWD_A_SOURCE], s),
-		       addr(tb[MFWD_A_GROUP], grp), ifname(tb[MFWD_A_IIF], in));
-		if (c->n_oifs && tb[MFWD_A_SOURCE] && tb[MFWD_A_GROUP] &&
-		    tb[MFWD_A_IIF])
+		printf("nocache %s iif %s\n", sg(tb, p, sizeof(p)),
+		       ifname(tb[MFWD_A_IIF], in));
+		if (c->n_oifs && tb[MFWD_A_IIF] &&
+		    ((tb[MFWD_A_SOURCE] && tb[MFWD_A_GROUP]) ||
+		     (tb[MFWD_A_SOURCE6] && tb[MFWD_A_GROUP6])))
 			add_route(c, tb);
 		break;
 	case MFWD_CMD_WRONGVIF:
-		printf("wrongvif (%s, %s) iif %s expected %s%s\n",
-		       addr(tb[MFWD_A_SOURCE], s), addr(tb[MFWD_A_GROUP], grp),
-		       ifname(tb[MFWD_A_IIF], in),
+		printf("wrongvif %s iif %s expected %s%s\n",
+		       sg(tb, p, sizeof(p)), ifname(tb[MFWD_A_IIF], in),
 		       ifname(tb[MFWD_A_EXPECTED_IIF], want),
 		       tb[MFWD_A_WILDCARD] ? " (*,G)" : "");
 		break;
 	case MFWD_CMD_WHOLEPKT:
-		printf("wholepkt (%s, %s) iif %s %u bytes\n",
-		       addr(tb[MFWD_A_SOURCE], s), addr(tb[MFWD_A_GROUP], grp),
-		       ifname(tb[MFWD_A_IIF], in),
+		printf("wholepkt %s iif %s %u bytes\n",
+		       sg(tb, p, sizeof(p)), ifname(tb[MFWD_A_IIF], in),
 		       tb[MFWD_A_PACKET] ? mnl_attr_get_payload_len(tb[MFWD_A_PACKET]) : 0);
 		break;
 	default:
