@@ -46,6 +46,26 @@ IPV6_RECVHOPLIMIT, IPV6_HOPLIMIT = 51, 52
 IPV6_RECVHOPOPTS, IPV6_HOPOPTS = 53, 54
 
 
+def group_records(buf, n, alen, ntoa):
+    """Groups of the N IGMPv3/MLDv2 group records at the start of BUF,
+    joined with "," ("-" if none); ALEN is the address length."""
+    off, groups = 0, []
+    for _ in range(n):
+        if len(buf) < off + 4 + alen:
+            break
+        aux, nsrc = buf[off + 1], struct.unpack("!H", buf[off + 2:off + 4])[0]
+        groups.append(ntoa(buf[off + 4:off + 4 + alen]))
+        off += 4 + alen + alen * nsrc + 4 * aux
+    return ",".join(groups) or "-"
+
+
+def ifname_of(idx):
+    try:
+        return socket.if_indextoname(idx)
+    except OSError:
+        return "if%d" % idx
+
+
 def icmp6_info(m):
     """(TYPE, GROUP[, extra...]) of an ICMPv6 message."""
     if len(m) < 4:
@@ -56,23 +76,61 @@ def icmp6_info(m):
         return [str(typ), ntop(m[8:24])]
     if typ == 143 and len(m) >= 8:
         n = struct.unpack("!H", m[6:8])[0]
-        off, groups = 8, []
-        for _ in range(n):
-            if len(m) < off + 20:
-                break
-            aux, nsrc = m[off + 1], struct.unpack("!H", m[off + 2:off + 4])[0]
-            groups.append(ntop(m[off + 4:off + 20]))
-            off += 20 + 16 * nsrc + 4 * aux
-        return [str(typ), ",".join(groups) or "-"]
+        return [str(typ), group_records(m[8:], n, 16, ntop)]
     if typ == 2 and len(m) >= 48:
         mtu = struct.unpack("!I", m[4:8])[0]
         return [str(typ), ntop(m[32:48]), "mtu=%d" % mtu, "src=" + ntop(m[16:32])]
     return [str(typ), "-"]
 
 
-def main6(a):
+def igmp_info(l4):
+    if len(l4) < 8:
+        return "-", "-"
+    typ = l4[0]
+    if typ == 0x22:
+        n = struct.unpack("!H", l4[6:8])[0]
+        return "0x%02x" % typ, group_records(l4[8:], n, 4, socket.inet_ntoa)
+    return "0x%02x" % typ, socket.inet_ntoa(l4[4:8])
+
+
+def line6(a, data, anc, addr):
+    """The --out line of an IPv6 packet."""
+    ifname, dst, hlim, opts = "?", "?", -1, "-"
+    for lvl, typ, d in anc:
+        if lvl != socket.IPPROTO_IPV6:
+            continue
+        if typ == IPV6_PKTINFO:
+            dst = socket.inet_ntop(socket.AF_INET6, d[:16])
+            ifname = ifname_of(struct.unpack("=i", d[16:20])[0])
+        elif typ == IPV6_HOPLIMIT:
+            hlim = struct.unpack("=i", d[:4])[0]
+        elif typ == IPV6_HOPOPTS:
+            opts = d.hex()
+    info = icmp6_info(data) if a.proto == 58 else ["-", "-"]
+    return " ".join([ifname, addr[0].split("%")[0], dst, str(a.proto),
+                     str(hlim), opts] + info)
+
+
+def line4(a, data, anc, _addr):
+    """The --out line of an IPv4 packet (None: too short)."""
+    if len(data) < 20:
+        return None
+    ifname = "?"
+    for lvl, typ, d in anc:
+        if lvl == socket.IPPROTO_IP and typ == IP_PKTINFO:
+            ifname = ifname_of(struct.unpack("=i", d[:4])[0])
+    ihl = (data[0] & 0x0f) * 4
+    opts = data[20:ihl].hex() or "-"
+    typ = grp = "-"
+    if data[9] == socket.IPPROTO_IGMP:
+        typ, grp = igmp_info(data[ihl:])
+    return "%s %s %s %d %d %s %s %s" % (
+        ifname, socket.inet_ntoa(data[12:16]),
+        socket.inet_ntoa(data[16:20]), data[9], data[8], opts, typ, grp)
+
+
+def open6(a):
     s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, a.proto)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVPKTINFO, 1)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1)
     s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVHOPOPTS, 1)
@@ -81,6 +139,39 @@ def main6(a):
         mreq = socket.inet_pton(socket.AF_INET6, grp) + \
             struct.pack("=i", socket.if_nametoindex(ifname))
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+    return s
+
+
+def open4(a):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, a.proto)
+    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
+    if a.router_alert:
+        s.setsockopt(socket.IPPROTO_IP, IP_ROUTER_ALERT, 1)
+    for j in a.join:
+        grp, ifname = j.split("@")
+        mreqn = socket.inet_aton(grp) + socket.inet_aton("0.0.0.0") + \
+            struct.pack("=i", socket.if_nametoindex(ifname))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreqn)
+    return s
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--proto", type=int)
+    p.add_argument("--v6", action="store_true")
+    p.add_argument("--router-alert", action="store_true")
+    p.add_argument("--join", action="append", default=[],
+                   help="GROUP@IF (repeatable)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--ready")
+    p.add_argument("--timeout", type=float, default=600)
+    a = p.parse_args()
+    if a.proto is None:
+        a.proto = 58 if a.v6 else socket.IPPROTO_IGMP
+    s = open6(a) if a.v6 else open4(a)
+    line = line6 if a.v6 else line4
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     out = open(a.out, "a", buffering=1)
@@ -96,104 +187,9 @@ def main6(a):
         if not r:
             continue
         data, anc, _flags, addr = s.recvmsg(65536, 1024)
-        ifname, dst, hlim, opts = "?", "?", -1, "-"
-        for lvl, typ, d in anc:
-            if lvl != socket.IPPROTO_IPV6:
-                continue
-            if typ == IPV6_PKTINFO:
-                dst = socket.inet_ntop(socket.AF_INET6, d[:16])
-                idx = struct.unpack("=i", d[16:20])[0]
-                try:
-                    ifname = socket.if_indextoname(idx)
-                except OSError:
-                    ifname = "if%d" % idx
-            elif typ == IPV6_HOPLIMIT:
-                hlim = struct.unpack("=i", d[:4])[0]
-            elif typ == IPV6_HOPOPTS:
-                opts = d.hex()
-        info = icmp6_info(data) if a.proto == 58 else ["-", "-"]
-        out.write(" ".join([ifname, addr[0].split("%")[0], dst, str(a.proto),
-                            str(hlim), opts] + info) + "\n")
-    return 0
-
-
-def igmp_info(l4):
-    if len(l4) < 8:
-        return "-", "-"
-    typ = l4[0]
-    if typ == 0x22 and len(l4) >= 8:
-        n = struct.unpack("!H", l4[6:8])[0]
-        off, groups = 8, []
-        for _ in range(n):
-            if len(l4) < off + 8:
-                break
-            aux, nsrc = l4[off + 1], struct.unpack("!H", l4[off + 2:off + 4])[0]
-            groups.append(socket.inet_ntoa(l4[off + 4:off + 8]))
-            off += 8 + 4 * nsrc + 4 * aux
-        return "0x%02x" % typ, ",".join(groups) or "-"
-    return "0x%02x" % typ, socket.inet_ntoa(l4[4:8])
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--proto", type=int)
-    p.add_argument("--v6", action="store_true")
-    p.add_argument("--router-alert", action="store_true")
-    p.add_argument("--join", action="append", default=[],
-                   help="GROUP@IF (repeatable)")
-    p.add_argument("--out", required=True)
-    p.add_argument("--ready")
-    p.add_argument("--timeout", type=float, default=600)
-    a = p.parse_args()
-    if a.v6:
-        a.proto = 58 if a.proto is None else a.proto
-        return main6(a)
-    if a.proto is None:
-        a.proto = socket.IPPROTO_IGMP
-
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, a.proto)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    s.setsockopt(socket.IPPROTO_IP, IP_PKTINFO, 1)
-    if a.router_alert:
-        s.setsockopt(socket.IPPROTO_IP, IP_ROUTER_ALERT, 1)
-    for j in a.join:
-        grp, ifname = j.split("@")
-        mreqn = socket.inet_aton(grp) + socket.inet_aton("0.0.0.0") + \
-            struct.pack("=i", socket.if_nametoindex(ifname))
-        s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreqn)
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
-    out = open(a.out, "a", buffering=1)
-    if a.ready:
-        with open(a.ready, "w") as f:
-            f.write("ready\n")
-    deadline = time.monotonic() + a.timeout
-    while not stop and time.monotonic() < deadline:
-        try:
-            r, _, _ = select.select([s], [], [], 0.2)
-        except InterruptedError:
-            continue
-        if not r:
-            continue
-        data, anc, _flags, _addr = s.recvmsg(65536, 256)
-        if len(data) < 20:
-            continue
-        ifname = "?"
-        for lvl, typ, d in anc:
-            if lvl == socket.IPPROTO_IP and typ == IP_PKTINFO:
-                idx = struct.unpack("=i", d[:4])[0]
-                try:
-                    ifname = socket.if_indextoname(idx)
-                except OSError:
-                    ifname = "if%d" % idx
-        ihl = (data[0] & 0x0f) * 4
-        opts = data[20:ihl].hex() or "-"
-        typ = grp = "-"
-        if data[9] == socket.IPPROTO_IGMP:
-            typ, grp = igmp_info(data[ihl:])
-        out.write("%s %s %s %d %d %s %s %s\n" % (
-            ifname, socket.inet_ntoa(data[12:16]),
-            socket.inet_ntoa(data[16:20]), data[9], data[8], opts, typ, grp))
+        text = line(a, data, anc, addr)
+        if text:
+            out.write(text + "\n")
     return 0
 
 
