@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# selftests/geo.sh - the device-geometry matrix (tests 23-29): one route
-# whose input and outputs are links of different device types, every
+# selftests/geo.sh - the device-geometry matrix (tests 23-29, 86, 88): one
+# route whose input and outputs are links of different device types, every
 # payload geometry sent through it, every copy checked at every receiver.
 # Source it after lib.sh and topo.sh:
 #
@@ -22,19 +22,32 @@
 #   gre      greK: GRE 172.16.K.1 -> .2        hK t0: GRE back, over veth
 #   ipip     ipipK: IPIP, the same             hK t0: IPIP back
 #   macvlan  mvK: macvlan (bridge) on veth uK  hK eth0 (veth)
+#   ip6gre   ip6greK: GRE over IPv6 (-6 only)  hK t0: ip6gre back, over veth
+#            fd00:K::1 -> fd00:K::2
+#   ip6ip6   ip6tnlK: ip6tnl mode ip6ip6, the  hK t0: ip6ip6 back
+#            same (-6 only; IPv6 only)
+# (link numbers start at 1: never the fallback devices ip6gre0, ip6tnl0)
 #
 # IPv6 (geo_setup -6): the links have IPv6 addresses too (no DAD): the
 # router 2001:db8:K::1/64, the hosts 2001:db8:K::2 (and ::3); the data is
 # IPv6 (groups ff0e::T:R:I, hop limit 64, copies 63), the sync packets stay
-# IPv4; device types veth, gro, vlan, bridge, macvlan (no tunnels).  The
-# specs: GEO_SIZES6, and geo_jumbo's GEO_JUMBO_SIZES; payload bytes per
-# datagram and fragment headers are IPv6's (40 + 8 UDP; fragments carry 48
-# bytes of headers; no reassembly at macvlan).
+# IPv4 except on ip6ip6 links, which carry IPv6 only and have no IPv4
+# addresses (there the sync packet is IPv6, to $GEO_SYNC6_GROUP, hop limit
+# 1); device types veth, gro, vlan, bridge, macvlan and the tunnels gre
+# (IPv6 over IPv4 GRE), ip6gre, ip6ip6 (no ipip).  The specs: GEO_SIZES6
+# (GEO_TUN_SIZES6 where the sender is on a tunnel), and geo_jumbo's
+# GEO_JUMBO_SIZES; payload bytes per datagram and fragment headers are
+# IPv6's (40 + 8 UDP; fragments carry 48 bytes of headers; no reassembly
+# at macvlan).  IPv6 routers do not fragment, so the tunnels of an IPv6
+# geometry all have one L3 MTU, $GEO_TUN6_MTU (ip6gre's default with its
+# encapsulation limit option: 1500 - 40 - 8 - 4): a tunnel's sender
+# fragments at it and every output of its round has at least that.
 #
-# Underlays (uK 172.16.K.1 <-> hK eth0 172.16.K.2 for tunnels) have room for
-# the encapsulation; L3 MTUs start at the defaults (tunnels 1476/1480) and
-# geo_jumbo raises every L3 MTU to $GEO_JUMBO_L3 and every underlay/lower
-# to $GEO_JUMBO_LOWER.
+# Underlays (uK 172.16.K.1 <-> hK eth0 172.16.K.2 for tunnels; fd00:K::1
+# <-> fd00:K::2 for IPv6 tunnels) have room for the encapsulation; L3 MTUs
+# start at the defaults (tunnels 1476/1480; with -6 every tunnel
+# $GEO_TUN6_MTU) and geo_jumbo raises every L3 MTU to $GEO_JUMBO_L3 and
+# every underlay/lower to $GEO_JUMBO_LOWER.
 #
 # One mcrecv.py has a socket on every host's L3 interface, joined to every
 # group a round may use.  A round (geo_round) sends from the first host of the
@@ -76,7 +89,8 @@
 #                              (ip6tables: bridge-nf-call-ip6tables=1)
 #   geo_log MSG...             log with the seconds since the test started
 # GEO_SIZES, GEO_JUMBO_SIZES: the specs of a normal and of a jumbo round
-# (GEO_SIZES6: IPv6's normal round).
+# (GEO_SIZES6: IPv6's normal round; GEO_TUN_SIZES6: IPv6's from a sender on
+# a tunnel of MTU $GEO_TUN6_MTU).
 
 GEO_HELPERS=$TOPO_HELPERS
 GEO_N=${GEO_N:-20}
@@ -88,6 +102,12 @@ GEO_JUMBO_LOWER=9200
 GEO_SIZES=(64:df 64:gso 1200:df 1200:gso 1472:nodf 1500:nodf 3000:nodf)
 # shellcheck disable=SC2034  # used by the tests
 GEO_SIZES6=(64:df 64:gso 1200:df 1200:gso 1452:df 1500:nodf 3000:nodf)
+# IPv6 tunnels: GEO_SIZES6 at the tunnel MTU: 1400:df fills it, 1452 is
+# fragmented by the sender
+GEO_TUN6_MTU=1448
+# shellcheck disable=SC2034  # used by the tests
+GEO_TUN_SIZES6=(64:df 64:gso 1200:df 1200:gso 1400:df 1452:nodf 1500:nodf 3000:nodf)
+GEO_SYNC6_GROUP=ff02::77:77
 # shellcheck disable=SC2034  # used by the tests
 GEO_JUMBO_SIZES=(9000:df 9000:gso)
 # groups: 239.T.R.I, T the test number, R the round, I the spec
@@ -104,6 +124,7 @@ geo_log() { log "[${SECONDS}s] $*"; }
 GEO_NL=0
 declare -a GEO_LTYPE=() GEO_LVIF=() GEO_LADDR=() GEO_LHOSTS=() GEO_LJUMBO=()
 declare -a GEO_HOSTS=() GEO_NEWNS=() GEO_BATCH_NS=() GEO_GRO=() GEO_BRPORTS=()
+declare -a GEO_SYNC6_TARGETS=()
 declare -A GEO_HIF=() GEO_HADDR=() GEO_HLINK=()
 
 # ---- topology ----------------------------------------------------------------
@@ -163,14 +184,28 @@ __geo_up() {
 	__geo_b "$1" link set "$2" up
 }
 
+# __geo_tun NS DEV KIND LOCAL REMOTE "ARGS" ADDR: a point-to-point tunnel
+# in NS, multicast on, with -6 at $GEO_TUN6_MTU, addresses, up
+__geo_tun() {
+	local ns=$1 dev=$2
+	__geo_b "$ns" link add "$dev" type "$3" local "$4" remote "$5" "$6"
+	__geo_b "$ns" link set "$dev" multicast on
+	[[ -z $GEO_V6 ]] || __geo_b "$ns" link set "$dev" mtu "$GEO_TUN6_MTU"
+	__geo_up "$ns" "$dev" "$7"
+}
+
 # geo_link K TYPE: link K (batched); sets GEO_L*[K] and the hosts.  The
 # jumbo list is "NS:DEV:L3|LOWER ..." in the order the MTUs must be raised.
 geo_link() {
 	local k=$1 t=$2 h=h$1 ra=10.0.$1.1/24 ha=10.0.$1.2/24 hb=10.0.$1.3/24 vif hif=eth0 j
-	local ua=172.16.$1.1 ha2=172.16.$1.2
+	local ua=172.16.$1.1 ha2=172.16.$1.2 kind targs
 	if [[ -n $GEO_V6 ]]; then
 		ra+=,2001:db8:$k::1/64 ha+=,2001:db8:$k::2/64 hb+=,2001:db8:$k::3/64
-		[[ $t != gre && $t != ipip ]] || fail "geo_link: no $t links with IPv6"
+		[[ $t != ipip ]] || fail "geo_link: no $t links with IPv6"
+		# (IPv6 only: no IPv4 over ip6ip6)
+		[[ $t != ip6ip6 ]] || ra=${ra#*,} ha=${ha#*,}
+	elif [[ $t == ip6* ]]; then
+		fail "geo_link: $t links need geo_setup -6"
 	fi
 	__geo_ns "$h"
 	case $t in
@@ -204,12 +239,16 @@ geo_link() {
 	gre | ipip)
 		vif=$t$k hif=t0
 		__geo_veth "u$k" "$ua/24" "$h" "$ha2/24"
-		__geo_b - link add "$vif" type "$t" local "$ua" remote "$ha2" ttl 64
-		__geo_b - link set "$vif" multicast on
-		__geo_up - "$vif" "$ra"
-		__geo_b "$h" link add t0 type "$t" local "$ha2" remote "$ua" ttl 64
-		__geo_b "$h" link set t0 multicast on
-		__geo_up "$h" t0 "$ha"
+		__geo_tun - "$vif" "$t" "$ua" "$ha2" "ttl 64" "$ra"
+		__geo_tun "$h" t0 "$t" "$ha2" "$ua" "ttl 64" "$ha"
+		j="-:u$k:LOWER $h:eth0:LOWER -:$vif:L3 $h:t0:L3"
+		;;
+	ip6gre | ip6ip6)
+		vif=ip6gre$k hif=t0 ua=fd00:$k::1 ha2=fd00:$k::2 kind=ip6gre targs="hoplimit 64"
+		[[ $t == ip6gre ]] || vif=ip6tnl$k kind=ip6tnl targs="mode ip6ip6 hoplimit 64"
+		__geo_veth "u$k" "$ua/64" "$h" "$ha2/64"
+		__geo_tun - "$vif" "$kind" "$ua" "$ha2" "$targs" "$ra"
+		__geo_tun "$h" t0 "$kind" "$ha2" "$ua" "$targs" "$ha"
 		j="-:u$k:LOWER $h:eth0:LOWER -:$vif:L3 $h:t0:L3"
 		;;
 	macvlan)
@@ -292,7 +331,7 @@ geo_brnf() {
 # geo_setup [-6] TYPE...: link K of the K-th type, the forwarding plane,
 # receivers
 geo_setup() {
-	local t k r i
+	local t k r i mods=(veth 8021q bridge ip_gre ipip macvlan)
 	if [[ $1 == -6 ]]; then
 		# (before __topo_sysctls: the host netns inherit the router's)
 		# shellcheck disable=SC2034  # topo.sh's
@@ -300,7 +339,9 @@ geo_setup() {
 		shift
 	fi
 	require_cmd python3 ethtool
-	modprobe -a veth 8021q bridge ip_gre ipip macvlan 2>/dev/null || true
+	[[ " $* " != *" ip6gre "* ]] || mods+=(ip6_gre)
+	[[ " $* " != *" ip6ip6 "* ]] || mods+=(ip6_tunnel)
+	modprobe -a "${mods[@]}" 2>/dev/null || true
 	sysctl -qw net.core.netdev_max_backlog=10000
 	__topo_sysctls -
 	for t in "$@"; do
@@ -342,9 +383,18 @@ __geo_group() {
 
 # __geo_rx_start GROUP...: one mcrecv.py, receiver "geo", with a socket in
 # every host netns (python start-up is slow under TCG); it counts host H's
-# interface IF as "H/IF".  Registered with topo.sh for topo_sync.
+# interface IF as "H/IF".  Registered with topo.sh for topo_sync; the
+# router addresses of IPv6-only links are GEO_SYNC6_TARGETS instead.
 __geo_rx_start() {
-	local h k g args=() ifs=()
+	local h k g args=() ifs=() sync4=()
+	for ((k = 1; k <= GEO_NL; k++)); do
+		if [[ ${GEO_LADDR[k]} == *:* ]]; then
+			GEO_SYNC6_TARGETS+=("${GEO_LADDR[k]}")
+		else
+			sync4+=("${GEO_LADDR[k]}")
+		fi
+	done
+	((${#GEO_SYNC6_TARGETS[@]} == 0)) || args+=(--group "$GEO_SYNC6_GROUP")
 	for g in "$TOPO_SYNC_GROUP" "$@"; do args+=(--group "$g"); done
 	for h in "${GEO_HOSTS[@]}"; do
 		ifs+=("$h/${GEO_HIF[$h]}")
@@ -358,7 +408,7 @@ __geo_rx_start() {
 	wait_for -t "$TOPO_WAIT" test -s "$TOPO_DIR/geo.cnt" ||
 		fail "the receiver did not get ready: $(cat "$TOPO_DIR/geo.log")"
 	TOPO_RX_NAMES+=(geo)
-	for ((k = 1; k <= GEO_NL; k++)); do TOPO_SYNC_TARGETS+=("${GEO_LADDR[k]}"); done
+	TOPO_SYNC_TARGETS+=("${sync4[@]}")
 	__geo_sync
 }
 
@@ -579,15 +629,31 @@ __geo_round() {
 	geo_log "round $r: every receiver got exactly what it should, intact$c"
 }
 
-# __geo_sync: topo_sync with "python3 -S" (faster start under TCG)
+# __geo_sync: topo_sync with "python3 -S" (faster start under TCG), and
+# on IPv6-only links an IPv6 sync packet (same run)
 __geo_sync() {
 	local args=() a
 	TOPO_SYNC_N=$((TOPO_SYNC_N + 1))
 	for a in "${TOPO_SYNC_TARGETS[@]}"; do args+=(--iface-addr "$a"); done
+	if ((${#GEO_SYNC6_TARGETS[@]})); then
+		args+=(--next --port "$TOPO_PORT" --group "$GEO_SYNC6_GROUP" --ttl 1 --size 8 --count 1)
+		for a in "${GEO_SYNC6_TARGETS[@]}"; do args+=(--iface-addr "$a"); done
+	fi
 	python3 -S "$GEO_HELPERS/mcsend.py" --port "$TOPO_PORT" --group "$TOPO_SYNC_GROUP" \
 		--ttl 1 --size 8 --count 1 "${args[@]}" || fail "sending the sync packets failed"
-	wait_for -t "$TOPO_WAIT" __topo_synced "$TOPO_SYNC_N" ||
+	wait_for -t "$TOPO_WAIT" __geo_synced "$TOPO_SYNC_N" ||
 		fail "sync packet $TOPO_SYNC_N not received everywhere:"$'\n'"$(rx_dump)"
+}
+
+# __geo_synced N: __topo_synced, or with IPv6 sync packets: every interface
+# of receiver geo has N sync packets of either family (each link gets one)
+# shellcheck disable=SC2317  # called through wait_for
+__geo_synced() {
+	((${#GEO_SYNC6_TARGETS[@]})) || { __topo_synced "$1"; return; }
+	awk -v n="$1" -v ifs="${TOPO_RX_IFS[geo]}" -v g4="$TOPO_SYNC_GROUP" -v g6="$GEO_SYNC6_GROUP" '
+		BEGIN { split(ifs, a, " "); for (i in a) need[a[i]] = 1 }
+		$1 == "count" && ($3 == g4 || $3 == g6) { c[$2] += $4 }
+		END { for (i in need) if (c[i] < n) exit 1 }' "$TOPO_DIR/geo.cnt"
 }
 
 __geo_diag() {
