@@ -1401,6 +1401,42 @@ static int check(void)
 	return 1;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec - t0->tv_sec + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Wait for worker @pid; meanwhile, every PROGRESS_S seconds, say how many
+ * messages all @procs workers have sent (a slow kernel shows its rate).
+ * Return: its wait status (exit 2 if waitpid() failed).
+ */
+#define PROGRESS_S 60
+static int wait_worker(pid_t pid, int procs, const struct timespec *t0)
+{
+	unsigned long sent;
+	int status, i;
+	pid_t p;
+
+	for (;;) {
+		p = waitpid(pid, &status, WNOHANG);
+		if (p == pid)
+			return status;
+		if (p < 0)
+			return 2 << 8;
+		sleep(1);
+		if ((long)since(t0) % PROGRESS_S)
+			continue;
+		for (i = 0, sent = 0; i < procs; i++)
+			sent += shared[i].sent;
+		printf("# nlfuzz: %lu messages in %.0f s\n", sent, since(t0));
+		fflush(stdout);
+		sleep(1);
+	}
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: nlfuzz [-s SEED] [-n MESSAGES | -d SECONDS] [-p PROCS] [-N NS,...] [-k]\n"
@@ -1476,8 +1512,7 @@ int main(int argc, char **argv)
 				     duration, n_ns ? ns[i % n_ns] : NULL));
 	}
 	for (i = 0; i < procs; i++) {
-		if (waitpid(pids[i], &status, 0) < 0)
-			status = 2 << 8;
+		status = wait_worker(pids[i], procs, &t0);
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 			fprintf(stderr, "nlfuzz: worker %d (seed %llu) %s %d\n",
 				i, seed + i,
