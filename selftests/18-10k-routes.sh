@@ -3,29 +3,32 @@
 # 10,000 routes (half (S,G), half (*,G), 1-2 outputs, some with a route TTL)
 # installed with one "mfwdctl -b" batch: config show counts them, the dump
 # holds exactly them; 20 routes picked at random forward to exactly their
-# outputs; flush removes them all.
+# outputs; flush removes them all.  IPv4, then IPv6 (groups ff0e::14:X
+# in place of 239.20.X.Y).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=topo.sh
 . "$(dirname "$0")/topo.sh"
 
-NR=10000 NS=20 PKTS=3 S=10.0.0.2
+families 4 6
+NR=10000 NS=20 PKTS=3 S=$(fam 10.0.0.2 "$TOPO_SRC6")
 SEED=${SEED:-$RANDOM}
 log "seed $SEED (SEED=$SEED to repeat)"
 
 topo_init 3
 topo_mfwd
 
-# Route i: group 239.20.(i/256).(i%256); (S,G) if i even, else (*,G);
+# Route i: group 239.20.(i/256).(i%256) (IPv6: ff0e::14:i, in hex); (S,G)
+# if i even, else (*,G);
 # output r(1+i%3), plus r(1+(i+1)%3) if i%4 == 0; TTL 3 if i%5 == 0.
 cat >"$TOPO_DIR/gen.py" <<'PY'
 import json, random, sys
-nr, ns, seed, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+nr, ns, seed, out, s = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 routes = []
 with open(out + "/batch", "w") as f:
     for i in range(nr):
-        g = "239.20.%d.%d" % (i // 256, i % 256)
-        src = "10.0.0.2" if i % 2 == 0 else "*"
+        g = "ff0e::14:%x" % i if ":" in s else "239.20.%d.%d" % (i // 256, i % 256)
+        src = s if i % 2 == 0 else "*"
         oifs = ["r%d" % (1 + i % 3)]
         if i % 4 == 0:
             oifs.append("r%d" % (1 + (i + 1) % 3))
@@ -42,7 +45,7 @@ sample = random.Random(seed).sample(range(nr), ns)
 json.dump([routes[i] for i in sample], open(out + "/sample.json", "w"))
 print(" ".join(routes[i]["group"] for i in sample))
 PY
-read -r -a GROUPS_SAMPLE < <(python3 "$TOPO_DIR/gen.py" $NR $NS "$SEED" "$TOPO_DIR")
+read -r -a GROUPS_SAMPLE < <(python3 "$TOPO_DIR/gen.py" $NR $NS "$SEED" "$TOPO_DIR" "$S")
 check_eq "$(wc -l <"$TOPO_DIR/batch")" $NR "batch lines"
 
 t0=$(date +%s%N)
@@ -78,7 +81,7 @@ log "dump: $NR routes as installed"
 rx_start_all "${GROUPS_SAMPLE[@]}"
 args=()
 for g in "${GROUPS_SAMPLE[@]}"; do args+=(--group "$g"); done
-send -- "${args[@]}" --count $PKTS --iface-addr $S
+send -- "${args[@]}" --count $PKTS --iface-addr "$S"
 topo_sync
 
 "$MFWDCTL" -j route show >"$TOPO_DIR/dump2.json"

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Unresolved queue under a flood of 100,000 distinct (S,G) misses (pktgen,
-# 1000 sources x 101 groups, every pair once): the queue stays within
+# Unresolved queue under a flood of 100,000 distinct (S,G) misses (pktgen;
+# IPv4: 1000 sources x 101 groups, every pair once; IPv6, as pktgen has no
+# IPv6 source range: one source, each group drawn at random from 2^32
+# (ff0e::2:X:X), so practically every packet is a new (S,G); one that
+# joins a queued entry, about once in 700 runs, is allowed for below): the
+# queue stays within
 # unres-max entries and unres-max * unres-qlen packets at every sample,
 # every packet is accounted for (queued, expired or drop_queue_full), one
 # event per entry created (a full table evicts its oldest entry for a new
 # (S,G), at most 64 times a second, and tells: new flows get through the
 # flood), kernel memory (Slab, MemAvailable) is back within a few MB, and
 # the router stays responsive: "config show" / "route show" answer
-# promptly during the flood and a routed flow still forwards.
+# promptly during the flood and a routed flow still forwards.  IPv4, then
+# IPv6.
 # shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh
 . "$(dirname "$0")/helpers/ctl_lib.sh"
 
+families 4 6
 FLOOD=${CTL_FLOOD:-100000}
 
 ctl_topo 1
@@ -51,9 +57,15 @@ sampler() {
 ctl_bg sampler sampler
 
 t0=$(date +%s%N)
-ctl_pktgen "$SRC" s0 count "$FLOOD" pkt_size 60 delay 0 \
-	src_min 10.1.0.0 src_max 10.1.3.231 dst_min 239.2.0.0 dst_max 239.2.0.100 \
-	dst_mac 01:00:5e:02:00:00 udp_dst_min 9 udp_dst_max 9 ||
+if ((FAM == 6)); then
+	pg_addrs=(src6 "$SRC_IP" dst6_min ff0e::2:0:0 dst6_max ff0e::2:ffff:ffff
+		dst_mac 33:33:00:02:00:00 pkt_size 80)
+else
+	pg_addrs=(src_min 10.1.0.0 src_max 10.1.3.231 dst_min 239.2.0.0 dst_max 239.2.0.100
+		dst_mac 01:00:5e:02:00:00 pkt_size 60)
+fi
+ctl_pktgen "$SRC" s0 count "$FLOOD" delay 0 "${pg_addrs[@]}" \
+	udp_dst_min 9 udp_dst_max 9 ||
 	fail "pktgen failed"
 flood_ms=$((($(date +%s%N) - t0) / 1000000))
 # one more full sample after the flood
@@ -82,7 +94,13 @@ queued=$(get unres_packets) expired=$(get drop_expired) full=$(get drop_queue_fu
 log "r0 pkts_in $pkts_in: queued $queued, expired $expired, drop_queue_full $full"
 ((pkts_in >= FLOOD * 9 / 10)) || fail "only $pkts_in of $FLOOD flood packets reached the router"
 check_eq $((queued + expired + full)) "$pkts_in" "queued + drop_expired + drop_queue_full vs packets in"
-check_eq "$(get unres_entries)" "$queued" "unres_entries vs unres_packets (1 packet per distinct (S,G))"
+entries=$(get unres_entries)
+if ((FAM == 4)); then
+	check_eq "$entries" "$queued" "unres_entries vs unres_packets (1 packet per distinct (S,G))"
+else	# random groups: a repeat joins its queued entry
+	((entries <= queued && queued - entries <= 2)) ||
+		fail "unres_entries $entries vs unres_packets $queued (random groups: at most 2 repeats)"
+fi
 ((full >= pkts_in - umax - expired)) || fail "drop_queue_full $full too small"
 check_eq "$(get forwarded)" 0 "forwarded during the flood"
 # One NOCACHE per entry created (sent, or dropped by a full listener).

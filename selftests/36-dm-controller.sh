@@ -8,15 +8,17 @@
 # route existed, and in strict order (nothing overtakes the queue while it
 # is released); a second source on another VIF gets its own
 # route; SIGTERM stops the controller and its monitor cleanly (exit 0,
-# routes it installed deleted).
+# routes it installed deleted).  IPv4, then IPv6 (the controller is the
+# same: it installs what the IPv6 NOCACHE events name).
 # shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh
 . "$(dirname "$0")/helpers/ctl_lib.sh"
 
+families 4 6
 ctl_topo 2
-G2=239.1.2.4
+G2=$(fam 239.1.2.4 ff0e::1:2:4)
 N=40
 rctl config set unres-timeout 60000
 # Every packet reaching c1/c2 is received on CPU 0 (RPS), in the order the
@@ -72,6 +74,7 @@ done
 check_eq "$(ctl_route_field "$GRP" "$SRC_IP" packets)" "$want" "route packets (queued + direct)"
 check_eq "$(ctl_stat unres_packets)" 0 "unres_packets"
 check_eq "$(grep -c '^nocache' "$dmlog")" 1 "NOCACHE events the controller saw"
+check_eq "$(grep '^nocache' "$dmlog")" "nocache $FAMNAME ($SRC_IP,$GRP) iif r0" "the NOCACHE event"
 log "flow 1: $want of $N delivered to both receivers, $dropped dropped before the route"
 
 # a second source, arriving on r2: flooded to r0 and r1

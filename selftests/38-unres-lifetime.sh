@@ -10,17 +10,23 @@
 #       deleted promptly afterwards, the module reloads and forwards again;
 # and after each step the sk_buffs are back (skbuff_head_cache), the kernel
 # logged no refcount or leak complaint (kmemleak is consulted if present).
+# IPv4, then IPv6: the queue, the routed flow and the reload are of the
+# run's family; IPv4 fills the queue with pktgen, IPv6 with a raw sender
+# (helpers/ctl_mcast.py, 1000 sources 2001:db8:5::1000 on, 16 rounds):
+# pktgen has no IPv6 source range.
+# timeout: 700
 # shellcheck disable=SC2317  # functions run through cwait, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=helpers/ctl_lib.sh
 . "$(dirname "$0")/helpers/ctl_lib.sh"
 
+families 4 6
 require_mfwdctl
 require_cmd jq
-modprobe pktgen 2>/dev/null || skip "pktgen not available"
+((FAM == 6)) || modprobe pktgen 2>/dev/null || skip "pktgen not available"
 QUEUE=16000
-G2=239.1.2.4
+G2=$(fam 239.1.2.4 ff0e::1:2:4)
 
 skbs() { awk '$1 == "skbuff_head_cache" { print $2 }' /proc/slabinfo; }
 skbs_below() { (($(skbs) < $1)); }
@@ -37,9 +43,9 @@ router() {
 	ip netns add "$RTR"
 	on_exit "ip netns del $RTR"
 	ip -n "$RTR" link set lo up
-	veth_pair "$SRC" s0 "$SRC_IP/24" "$RTR" r0 10.0.1.1/24
-	veth_pair "$RTR" r1 10.0.2.1/24 "$RCV1" c1 "$RCV1_IP/24"
-	veth_pair "$RTR" r2 10.0.3.1/24 "$RCV2" c2 "$RCV2_IP/24"
+	veth_pair "$SRC" s0 "$(ctl_addrs 1 2)" "$RTR" r0 "$(ctl_addrs 1 1)"
+	veth_pair "$RTR" r1 "$(ctl_addrs 2 1)" "$RCV1" c1 "$(ctl_addrs 2 2)"
+	veth_pair "$RTR" r2 "$(ctl_addrs 3 1)" "$RCV2" c2 "$(ctl_addrs 3 2)"
 	ip netns exec "$RCV1" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.c1.rp_filter=0
 	rctl vif add dev r0
 	rctl vif add dev r1
@@ -49,11 +55,17 @@ router() {
 	rctl route add group "$G2" source "$RCV2_IP" iif r2 oif r1
 }
 
-# fill NS DEV: 16 packets for each of 1000 (S,G) entries by pktgen
+# fill NS DEV IFADDR: 16 packets for each of 1000 (S,G) entries (pktgen;
+# IPv6: a raw sender)
 fill() {
-	ctl_pktgen "$1" "$2" count "$QUEUE" pkt_size 100 delay 0 \
-		src_min 10.5.0.0 src_max 10.5.3.231 dst_min 239.5.5.5 dst_max 239.5.5.5 \
-		dst_mac 01:00:5e:05:05:05 || fail "pktgen failed"
+	if ((FAM == 6)); then
+		ctl_send "$1" --ifaddr "$3" --raw --src 2001:db8:5::1000 --src-count 1000 \
+			--group ff0e::5:5:5 --count "$QUEUE" --size 52 >/dev/null
+	else
+		ctl_pktgen "$1" "$2" count "$QUEUE" pkt_size 100 delay 0 \
+			src_min 10.5.0.0 src_max 10.5.3.231 dst_min 239.5.5.5 dst_max 239.5.5.5 \
+			dst_mac 01:00:5e:05:05:05 || fail "pktgen failed"
+	fi
 	cwait ctl_stat_is unres_packets "$QUEUE" ||
 		fail "unres_packets $(ctl_stat unres_packets), expected $QUEUE"
 	check_eq "$(ctl_stat unres_entries)" 1000 "unres_entries"
@@ -72,7 +84,7 @@ router
 flow
 
 # ---- (a) delete the input interface ------------------------------------------
-fill "$SRC" s0
+fill "$SRC" s0 "$SRC_IP"
 skb1=$(skbs)
 log "$QUEUE packets queued: skbuff_head_cache $skb0 -> $skb1"
 ((skb1 - skb0 >= QUEUE * 9 / 10)) || log "note: skbuff_head_cache grew less than the queue"
@@ -92,7 +104,7 @@ cwait skbs_below $((skb0 + 2000)) || fail "skbuff_head_cache $(skbs), was $skb0 
 log "(a) skbuff_head_cache back to $(skbs)"
 
 # ---- (b) delete the router netns ------------------------------------------------
-fill "$RCV2" c2
+fill "$RCV2" c2 "$RCV2_IP"
 log "(b) $QUEUE packets queued from $RCV2, skbuff_head_cache $(skbs)"
 t0=$(date +%s%N)
 timeout 10 ip netns del "$RTR" || fail "ip netns del $RTR failed or hung"
@@ -107,7 +119,7 @@ log "(b) skbuff_head_cache back to $(skbs)"
 # ---- (c) rmmod ---------------------------------------------------------------------
 router
 flow
-fill "$SRC" s0
+fill "$SRC" s0 "$SRC_IP"
 ctl_listen ev
 log "(c) $QUEUE packets queued, skbuff_head_cache $(skbs)"
 t0=$(date +%s%N)
@@ -128,11 +140,7 @@ done
 # reload, forward again, unload
 load_mfwd
 rctl vif add dev r2
-ip -n "$RTR" link add r1 type veth peer name c1 netns "$RCV1"
-ip -n "$RTR" addr add 10.0.2.1/24 dev r1
-ip -n "$RTR" link set r1 up
-ip -n "$RCV1" addr add "$RCV1_IP/24" dev c1
-ip -n "$RCV1" link set c1 up
+veth_pair "$RTR" r1 "$(ctl_addrs 2 1)" "$RCV1" c1 "$(ctl_addrs 2 2)"
 rctl vif add dev r1
 rctl route add group "$G2" source "$RCV2_IP" iif r2 oif r1
 ctl_recv rx1 "$RCV1" "$RCV1_IP" "$G2" 5002

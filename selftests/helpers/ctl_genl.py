@@ -9,8 +9,9 @@ follows the ABI header rather than a copy of it.
 usage:
   ctl_genl.py listen [--out FILE] [--ready FILE] [--rcvbuf BYTES]
         Subscribe to the "events" group and print one JSON object a line per
-        message: {"cmd": "nocache", "source": ..., "group": ..., "iif": IFINDEX,
-        "iif_name": NAME, ...}; WHOLEPKT carries "packet" (hex).  Writes FILE
+        message: {"cmd": "nocache", "family": "inet"|"inet6", "source": ...,
+        "group": ..., "iif": IFINDEX, "iif_name": NAME, ...} (IPv6 addresses
+        under "source"/"group" too); WHOLEPKT carries "packet" (hex).  Writes FILE
         READY once subscribed.  Runs until killed; exits 0 on SIGTERM.
   ctl_genl.py config-set NAME=VALUE...
         CONFIG_SET with u32 attributes (unres_max, unres_qlen,
@@ -199,6 +200,11 @@ def decode(payload):
         name = ATTR_NAME.get(t, str(t))
         if name in ("source", "group"):
             ev[name] = socket.inet_ntoa(v[:4])
+        elif name in ("source6", "group6"):
+            ev[name[:-1]] = socket.inet_ntop(socket.AF_INET6, v[:16])
+        elif name == "family":
+            ev[name] = {socket.AF_INET: "inet",
+                        socket.AF_INET6: "inet6"}.get(v[0], v[0])
         elif name in ("iif", "expected_iif", "ifindex"):
             ev[name] = struct.unpack("=I", v[:4])[0]
             ev[name + "_name"] = ifname(ev[name])

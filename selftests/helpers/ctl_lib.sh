@@ -14,6 +14,15 @@
 #
 # mfwd is loaded and r0, r1 (and r2) are VIFs of $RTR.
 #
+# Address families: a test that calls lib.sh's "families 4 6" runs once
+# per family; in its IPv6 run (MFWD_FAMILY=6) every link also has IPv6
+# addresses (no DAD): s0 2001:db8:1::2/64 - r0 2001:db8:1::1/64, r1
+# 2001:db8:2::1/64 - c1 2001:db8:2::2/64, r2 2001:db8:3::1/64 - c2
+# 2001:db8:3::2/64, and SRC_IP, RCV1_IP, RCV2_IP, R0_IP, R1_IP, R2_IP and
+# GRP (ff0e::1:2:3) are the IPv6 ones.  $FAM is 4 or 6, $FAMNAME "inet" or
+# "inet6" (as in JSON), "fam V4 V6" prints the run's value (as topo.sh).
+# ctl_mcast.py and ctl_genl.py take and print either family.
+#
 # Helpers:
 #   ctl_pass MSG               pass MSG, with the test's run time in the VM
 #   cwait CMD...               wait_for with a timeout of $CTL_WAIT s (30):
@@ -28,10 +37,11 @@
 #   ctl_bg NAME CMD...         run CMD in the background, killed on exit;
 #                              its pid is in CTL_PID[NAME]
 #   ctl_stop NAME              SIGTERM the background job NAME, wait for it
-#   ctl_recv NAME NS IFADDR GROUP [PORT]
+#   ctl_recv NAME NS IFADDR GROUP [PORT [ARGS...]]
 #                              start a receiver writing $CTL_TMP/NAME.rx
 #                              ("<seq> <ttl> <len>" per datagram), wait
-#                              until it has joined
+#                              until it has joined; ARGS go to
+#                              "ctl_mcast.py recv" (--group-count K)
 #   ctl_send NS ARGS...        ctl_mcast.py send ARGS in NS, by a sender
 #                              process per NS (started on first use) that
 #                              takes requests over a FIFO: no python
@@ -50,6 +60,8 @@
 #                              select() condition
 #   ctl_pktgen NS DEV ARGS...  configure and run pktgen on DEV in NS
 #                              (key value pairs, see ctl_pktgen below)
+#   ctl_addrs NET HOST         veth_pair addresses 10.0.NET.HOST/24 (IPv6
+#                              run: and 2001:db8:NET::HOST/64)
 
 # shellcheck disable=SC2034  # the variables are for the tests sourcing this
 CTL_HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,11 +71,20 @@ on_exit "rm -rf '$CTL_TMP'"
 # shellcheck disable=SC2016  # expanded when it runs
 on_exit 'for f in "$CTL_TMP"/send-*.pid; do [[ -f $f ]] && kill "$(cat "$f")"; done'
 
+FAM=${MFWD_FAMILY:-4}
+if ((FAM == 6)); then FAMNAME=inet6; else FAMNAME=inet; fi
+fam() { if ((FAM == 6)); then echo "$2"; else echo "$1"; fi; }
+
 SRC=ctl-src RTR=ctl-rtr RCV1=ctl-rcv1 RCV2=ctl-rcv2
-SRC_IP=10.0.1.2
-RCV1_IP=10.0.2.2
-RCV2_IP=10.0.3.2
-GRP=239.1.2.3
+if ((FAM == 6)); then
+	SRC_IP=2001:db8:1::2 RCV1_IP=2001:db8:2::2 RCV2_IP=2001:db8:3::2
+	R0_IP=2001:db8:1::1 R1_IP=2001:db8:2::1 R2_IP=2001:db8:3::1
+	GRP=ff0e::1:2:3
+else
+	SRC_IP=10.0.1.2 RCV1_IP=10.0.2.2 RCV2_IP=10.0.3.2
+	R0_IP=10.0.1.1 R1_IP=10.0.2.1 R2_IP=10.0.3.1
+	GRP=239.1.2.3
+fi
 PORT=5001
 
 declare -A CTL_PID=()
@@ -118,11 +139,12 @@ ctl_stop() {
 
 ctl_recv() {
 	local name=$1 ns=$2 ifaddr=$3 group=$4 port=${5:-$PORT}
+	shift $(($# < 5 ? $# : 5))
 	: >"$CTL_TMP/$name.rx"
 	rm -f "$CTL_TMP/$name.ready"
 	ctl_bg "$name" ip netns exec "$ns" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" \
 		recv --group "$group" --port "$port" --ifaddr "$ifaddr" \
-		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready" \
+		--out "$CTL_TMP/$name.rx" --ready "$CTL_TMP/$name.ready" "$@" \
 		2>"$CTL_TMP/$name.err"
 	wait_for -t 60 test -s "$CTL_TMP/$name.ready" ||
 		fail "receiver $name did not start: $(cat "$CTL_TMP/$name.err")"
@@ -200,6 +222,16 @@ ctl_listen() {
 		fail "listener $name did not start: $(cat "$CTL_TMP/$name.err")"
 }
 
+# ctl_addrs NET HOST: veth_pair's addresses of host HOST on link NET
+# (10.0.NET.HOST/24, in the IPv6 run also 2001:db8:NET::HOST/64)
+ctl_addrs() {
+	if ((FAM == 6)); then
+		echo "10.0.$1.$2/24,2001:db8:$1::$2/64"
+	else
+		echo "10.0.$1.$2/24"
+	fi
+}
+
 # ctl_topo [NRCV]: the topology above with NRCV (1 or 2, default 2)
 # receiver namespaces; loads mfwd (unloaded on exit).
 ctl_topo() {
@@ -211,9 +243,9 @@ ctl_topo() {
 	on_exit "rmmod mfwd"
 	ns_create "$SRC" "$RTR" "$RCV1"
 	((nrcv < 2)) || ns_create "$RCV2"
-	veth_pair "$SRC" s0 "$SRC_IP/24" "$RTR" r0 10.0.1.1/24
-	veth_pair "$RTR" r1 10.0.2.1/24 "$RCV1" c1 "$RCV1_IP/24"
-	((nrcv < 2)) || veth_pair "$RTR" r2 10.0.3.1/24 "$RCV2" c2 "$RCV2_IP/24"
+	veth_pair "$SRC" s0 "$(ctl_addrs 1 2)" "$RTR" r0 "$(ctl_addrs 1 1)"
+	veth_pair "$RTR" r1 "$(ctl_addrs 2 1)" "$RCV1" c1 "$(ctl_addrs 2 2)"
+	((nrcv < 2)) || veth_pair "$RTR" r2 "$(ctl_addrs 3 1)" "$RCV2" c2 "$(ctl_addrs 3 2)"
 	ip -n "$SRC" route add default via 10.0.1.1
 	ip -n "$RCV1" route add default via 10.0.2.1
 	((nrcv < 2)) || ip -n "$RCV2" route add default via 10.0.3.1
@@ -229,7 +261,9 @@ ctl_topo() {
 # ctl_pktgen NS DEV KEY VALUE...: run pktgen on DEV in NS (blocks until it
 # is done).  Keys are pktgen device commands: count, pkt_size, src_min,
 # src_max, dst_min, dst_max, dst_mac, delay, flag, ...; clone_skb is 0
-# (veth cannot share skbs).
+# (veth cannot share skbs).  IPv6: src6, dst6, dst6_min/dst6_max (pktgen
+# draws each destination at random: (random | min) & max, 32 bits at a
+# time; it has no IPv6 source range).
 ctl_pktgen() {
 	local ns=$1 dev=$2 t=kpktgend_0
 	shift 2

@@ -3,7 +3,8 @@
 """dm_controller.py - a minimal dense-mode style mfwd controller.
 
 It reads "mfwdctl -j monitor nocache vif" and, for every NOCACHE event
-(S, G, iif), installs the flood route (S,G) iif -> every other VIF.  VIFs
+(S, G, iif; IPv4 or IPv6), installs the flood route (S,G) iif -> every
+other VIF.  VIFs
 are learnt from "mfwdctl -j vif show" at start and from VIF add/del events.
 
 usage: dm_controller.py [--mfwdctl PATH] [--log FILE] [--cleanup]
@@ -81,8 +82,8 @@ class Controller:
             self.vifs.discard(ev["dev"])
             self.say("vif_del %s" % ev["dev"])
         elif kind == "nocache":
-            self.say("nocache (%s,%s) iif %s" %
-                     (ev["source"], ev["group"], ev["iif"]))
+            self.say("nocache %s (%s,%s) iif %s" %
+                     (ev.get("family"), ev["source"], ev["group"], ev["iif"]))
             self.nocache(ev)
 
     def stop(self, *_):

@@ -18,7 +18,11 @@
  *   accepted N        verdicts sent
  *   verdict_errors N  verdicts the kernel refused
  *   recv_errors N     receive errors (ENOBUFS: queue messages lost)
- *   group G N         accepted packets per IPv4 destination
+ *   group G N         accepted packets per destination, for the first
+ *                     MAX_GROUPS (64) destinations seen (IPv4 or IPv6:
+ *                     the queue gets both families, told apart by the
+ *                     IP version; selftests/40-nfqueue.sh queues IPv4
+ *                     with iptables, IPv6 with ip6tables)
  *
  * READY is written once the queue is bound.
  */
@@ -39,12 +43,13 @@
 #include <linux/netfilter.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
-#define MAX_GROUPS 4096
+#define MAX_GROUPS 64
 
 static volatile sig_atomic_t stop;
 static unsigned long accepted, verdict_errors, recv_errors;
 static struct {
-	uint32_t addr;
+	int family;
+	unsigned char addr[16];
 	unsigned long n;
 } groups[MAX_GROUPS];
 static unsigned int n_groups;
@@ -56,25 +61,28 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void count_group(uint32_t addr)
+static void count_group(int family, const unsigned char *addr)
 {
+	size_t len = family == AF_INET6 ? 16 : 4;
 	unsigned int i;
 
 	for (i = 0; i < n_groups; i++) {
-		if (groups[i].addr == addr) {
+		if (groups[i].family == family &&
+		    !memcmp(groups[i].addr, addr, len)) {
 			groups[i].n++;
 			return;
 		}
 	}
 	if (n_groups < MAX_GROUPS) {
-		groups[n_groups].addr = addr;
+		groups[n_groups].family = family;
+		memcpy(groups[n_groups].addr, addr, len);
 		groups[n_groups++].n = 1;
 	}
 }
 
 static void write_counts(const char *path)
 {
-	char tmp[4096], a[INET_ADDRSTRLEN];
+	char tmp[4096], a[INET6_ADDRSTRLEN];
 	unsigned int i;
 	FILE *f;
 
@@ -87,7 +95,7 @@ static void write_counts(const char *path)
 	fprintf(f, "accepted %lu\nverdict_errors %lu\nrecv_errors %lu\n",
 		accepted, verdict_errors, recv_errors);
 	for (i = 0; i < n_groups; i++) {
-		inet_ntop(AF_INET, &groups[i].addr, a, sizeof(a));
+		inet_ntop(groups[i].family, groups[i].addr, a, sizeof(a));
 		fprintf(f, "group %s %lu\n", a, groups[i].n);
 	}
 	if (fclose(f) || rename(tmp, path)) {
@@ -102,7 +110,6 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 {
 	struct nfqnl_msg_packet_hdr *ph = nfq_get_msg_packet_hdr(nfa);
 	unsigned char *pkt;
-	uint32_t daddr;
 	int len;
 
 	(void)nfmsg;
@@ -110,10 +117,10 @@ static int on_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	if (!ph)
 		return 0;
 	len = nfq_get_payload(nfa, &pkt);
-	if (len >= 20 && (pkt[0] >> 4) == 4) {
-		memcpy(&daddr, pkt + 16, 4);
-		count_group(daddr);
-	}
+	if (len >= 20 && (pkt[0] >> 4) == 4)
+		count_group(AF_INET, pkt + 16);
+	else if (len >= 40 && (pkt[0] >> 4) == 6)
+		count_group(AF_INET6, pkt + 24);
 	if (nfq_set_verdict(qh, ntohl(ph->packet_id), NF_ACCEPT, 0, NULL) < 0)
 		verdict_errors++;
 	else
