@@ -186,15 +186,35 @@ static int cmd_vif(int argc, char **argv, char *out)
 	return reply(out, "ok vifi=%d", v);
 }
 
-/* Parse the mfwdctl route syntax into @mc; *del tells which option. */
-static int parse_route(int argc, char **argv, struct mfcctl *mc, int *del,
+/* A route of either family (v6 decides), as the mfwdctl syntax gives it:
+ * IPv4 addresses in the first 4 bytes of grp/src.
+ */
+struct route {
+	struct in6_addr grp, src;
+	int parent;
+	unsigned char ttls[MAXVIFS];	/* ip6mr: only whether it is an oif */
+};
+
+static int parse_addr(const char *val, struct in6_addr *a)
+{
+	return inet_pton(v6 ? AF_INET6 : AF_INET, val, a) == 1 ? 0 : -1;
+}
+
+/* The group's last 32 bits: what "gen" counts up. */
+static uint32_t *grp_tail(struct route *r)
+{
+	return &r->grp.s6_addr32[v6 ? 3 : 0];
+}
+
+/* Parse the mfwdctl route syntax into @r; *del tells which option. */
+static int parse_route(int argc, char **argv, struct route *r, int *del,
 		       char *out)
 {
 	int i, v, have_grp = 0, have_iif = 0;
 
 	if (argc < 1)
 		return reply(out, "err usage: route add|replace|del ...");
-	memset(mc, 0, sizeof(*mc));
+	memset(r, 0, sizeof(*r));
 	if (!strcmp(argv[0], "add") || !strcmp(argv[0], "replace"))
 		*del = 0;
 	else if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
@@ -208,19 +228,17 @@ static int parse_route(int argc, char **argv, struct mfcctl *mc, int *del,
 			return reply(out, "err %s needs an argument", k);
 		i++;
 		if (!strcmp(k, "group") || !strcmp(k, "to")) {
-			if (inet_pton(AF_INET, val, &mc->mfcc_mcastgrp) != 1)
+			if (parse_addr(val, &r->grp))
 				return reply(out, "err bad group %s", val);
 			have_grp = 1;
 		} else if (!strcmp(k, "source") || !strcmp(k, "from")) {
-			if (!strcmp(val, "*"))
-				mc->mfcc_origin.s_addr = 0;
-			else if (inet_pton(AF_INET, val, &mc->mfcc_origin) != 1)
+			if (strcmp(val, "*") && parse_addr(val, &r->src))
 				return reply(out, "err bad source %s", val);
 		} else if (!strcmp(k, "iif")) {
 			v = vif_by_name(val);
 			if (v < 0)
 				return reply(out, "err iif %s is no vif", val);
-			mc->mfcc_parent = v;
+			r->parent = v;
 			have_iif = 1;
 		} else if (!strcmp(k, "oif")) {
 			char name[IF_NAMESIZE + 8], *slash;
@@ -239,7 +257,7 @@ static int parse_route(int argc, char **argv, struct mfcctl *mc, int *del,
 			v = vif_by_name(name);
 			if (v < 0)
 				return reply(out, "err oif %s is no vif", name);
-			mc->mfcc_ttls[v] = ttl ? ttl : 1;
+			r->ttls[v] = ttl ? ttl : 1;
 		} else {
 			return reply(out, "err unknown word %s", k);
 		}
@@ -251,107 +269,49 @@ static int parse_route(int argc, char **argv, struct mfcctl *mc, int *del,
 	return 0;
 }
 
-static int route_op(struct mfcctl *mc, int del)
+/* MRT(6)_ADD_MFC / MRT(6)_DEL_MFC of @r: 0, or -1 with errno set. */
+static int route_op(const struct route *r, int del)
 {
-	return setsockopt(mfd, IPPROTO_IP, del ? MRT_DEL_MFC : MRT_ADD_MFC, mc,
-			  sizeof(*mc));
-}
+	struct mf6cctl mc6;
+	struct mfcctl mc;
+	int v;
 
-/* ip6mr: the same syntax into an mf6cctl; a route's oif TTL is ignored. */
-static int parse_route6(int argc, char **argv, struct mf6cctl *mc, int *del,
-			char *out)
-{
-	int i, v, have_grp = 0, have_iif = 0;
-
-	if (argc < 1)
-		return reply(out, "err usage: route add|replace|del ...");
-	memset(mc, 0, sizeof(*mc));
-	mc->mf6cc_origin.sin6_family = AF_INET6;
-	mc->mf6cc_mcastgrp.sin6_family = AF_INET6;
-	if (!strcmp(argv[0], "add") || !strcmp(argv[0], "replace"))
-		*del = 0;
-	else if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
-		*del = 1;
-	else
-		return reply(out, "err unknown route command %s", argv[0]);
-	for (i = 1; i < argc; i++) {
-		const char *k = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!val)
-			return reply(out, "err %s needs an argument", k);
-		i++;
-		if (!strcmp(k, "group") || !strcmp(k, "to")) {
-			if (inet_pton(AF_INET6, val,
-				      &mc->mf6cc_mcastgrp.sin6_addr) != 1)
-				return reply(out, "err bad group %s", val);
-			have_grp = 1;
-		} else if (!strcmp(k, "source") || !strcmp(k, "from")) {
-			if (strcmp(val, "*") &&
-			    inet_pton(AF_INET6, val,
-				      &mc->mf6cc_origin.sin6_addr) != 1)
-				return reply(out, "err bad source %s", val);
-		} else if (!strcmp(k, "iif")) {
-			v = vif_by_name(val);
-			if (v < 0)
-				return reply(out, "err iif %s is no vif", val);
-			mc->mf6cc_parent = v;
-			have_iif = 1;
-		} else if (!strcmp(k, "oif")) {
-			char name[IF_NAMESIZE + 8], *slash;
-
-			snprintf(name, sizeof(name), "%s", val);
-			slash = strchr(name, '/');
-			if (slash)
-				*slash = 0;
-			if (i + 2 < argc && !strcmp(argv[i + 1], "ttl"))
-				i += 2;
-			v = vif_by_name(name);
-			if (v < 0)
-				return reply(out, "err oif %s is no vif", name);
-			IF_SET(v, &mc->mf6cc_ifset);
-		} else {
-			return reply(out, "err unknown word %s", k);
-		}
+	if (!v6) {
+		memset(&mc, 0, sizeof(mc));
+		memcpy(&mc.mfcc_origin, &r->src, sizeof(mc.mfcc_origin));
+		memcpy(&mc.mfcc_mcastgrp, &r->grp, sizeof(mc.mfcc_mcastgrp));
+		mc.mfcc_parent = r->parent;
+		memcpy(mc.mfcc_ttls, r->ttls, sizeof(mc.mfcc_ttls));
+		return setsockopt(mfd, IPPROTO_IP,
+				  del ? MRT_DEL_MFC : MRT_ADD_MFC, &mc, sizeof(mc));
 	}
-	if (!have_grp)
-		return reply(out, "err route needs a group");
-	if (!*del && !have_iif)
-		return reply(out, "err route add needs iif");
-	return 0;
-}
-
-static int route_op6(struct mf6cctl *mc, int del)
-{
+	memset(&mc6, 0, sizeof(mc6));
+	mc6.mf6cc_origin.sin6_family = AF_INET6;
+	mc6.mf6cc_origin.sin6_addr = r->src;
+	mc6.mf6cc_mcastgrp.sin6_family = AF_INET6;
+	mc6.mf6cc_mcastgrp.sin6_addr = r->grp;
+	mc6.mf6cc_parent = r->parent;
+	for (v = 0; v < MAXVIFS; v++)
+		if (r->ttls[v])
+			IF_SET(v, &mc6.mf6cc_ifset);
 	return setsockopt(mfd, IPPROTO_IPV6, del ? MRT6_DEL_MFC : MRT6_ADD_MFC,
-			  mc, sizeof(*mc));
+			  &mc6, sizeof(mc6));
 }
 
-/* One "route ..." command of either family: 0, or -1 with @out set. */
+/* One "route ..." command: 0, or -1 with @out set. */
 static int route_words(int argc, char **argv, char *out)
 {
-	int del;
+	struct route r;
+	int del = 0;
 
-	if (v6) {
-		struct mf6cctl mc6;
-
-		if (parse_route6(argc, argv, &mc6, &del, out))
-			return -1;
-		if (!route_op6(&mc6, del))
-			return 0;
-		return reply(out, "err %s: %s",
-			     del ? "MRT6_DEL_MFC" : "MRT6_ADD_MFC",
-			     strerror(errno));
-	} else {
-		struct mfcctl mc;
-
-		if (parse_route(argc, argv, &mc, &del, out))
-			return -1;
-		if (!route_op(&mc, del))
-			return 0;
-		return reply(out, "err %s: %s",
-			     del ? "MRT_DEL_MFC" : "MRT_ADD_MFC",
-			     strerror(errno));
-	}
+	if (parse_route(argc, argv, &r, &del, out))
+		return -1;
+	if (!route_op(&r, del))
+		return 0;
+	return reply(out, "err %s: %s",
+		     v6 ? (del ? "MRT6_DEL_MFC" : "MRT6_ADD_MFC") :
+			  (del ? "MRT_DEL_MFC" : "MRT_ADD_MFC"),
+		     strerror(errno));
 }
 
 static int split(char *line, char **argv, int max)
@@ -397,23 +357,14 @@ static int cmd_load(int argc, char **argv, char *out)
 	if (!f)
 		return reply(out, "err %s: %s", argv[0], strerror(errno));
 	while (getline(&line, &cap, f) >= 0) {
-		struct mfcctl mc;
-		int del;
-
 		n = split(line, words, MAX_WORDS);
 		if (n <= 0)
 			continue;
 		lines++;
-		if (n < 2 || strcmp(words[0], "route")) {
+		if (n < 2 || strcmp(words[0], "route"))
 			reply(out, "not a route line");
-		} else if (v6) {
-			if (!route_words(n - 1, words + 1, out))
-				continue;
-		} else if (!parse_route(n - 1, words + 1, &mc, &del, out)) {
-			if (!route_op(&mc, del))
-				continue;
-			reply(out, "%s", strerror(errno));
-		}
+		else if (!route_words(n - 1, words + 1, out))
+			continue;
 		if (!failed++)
 			snprintf(first, sizeof(first), "line %lu: %.200s", lines,
 				 out);
@@ -426,50 +377,13 @@ static int cmd_load(int argc, char **argv, char *out)
 		     first);
 }
 
-/* gen for ip6mr: groups GROUP0 + i in the last 32 bits */
-static int cmd_gen6(int argc, char **argv, char *out)
-{
-	struct mf6cctl mc;
-	unsigned long i, count, failed = 0;
-	uint32_t g0;
-	uint64_t t0;
-	int del, v;
-
-	del = !strcmp(argv[0], "del");
-	count = strtoul(argv[1], NULL, 0);
-	memset(&mc, 0, sizeof(mc));
-	mc.mf6cc_origin.sin6_family = AF_INET6;
-	mc.mf6cc_mcastgrp.sin6_family = AF_INET6;
-	if (inet_pton(AF_INET6, argv[2], &mc.mf6cc_mcastgrp.sin6_addr) != 1 ||
-	    inet_pton(AF_INET6, argv[3], &mc.mf6cc_origin.sin6_addr) != 1)
-		return reply(out, "err bad address");
-	v = vif_by_name(argv[4]);
-	if (v < 0)
-		return reply(out, "err iif %s is no vif", argv[4]);
-	mc.mf6cc_parent = v;
-	for (i = 5; i < (unsigned long)argc; i++) {
-		v = vif_by_name(argv[i]);
-		if (v < 0)
-			return reply(out, "err oif %s is no vif", argv[i]);
-		IF_SET(v, &mc.mf6cc_ifset);
-	}
-	g0 = ntohl(mc.mf6cc_mcastgrp.sin6_addr.s6_addr32[3]);
-	t0 = now_ns();
-	for (i = 0; i < count; i++) {
-		mc.mf6cc_mcastgrp.sin6_addr.s6_addr32[3] = htonl(g0 + i);
-		if (route_op6(&mc, del))
-			failed++;
-	}
-	return reply(out, "%s routes=%lu failed=%lu ns=%llu",
-		     failed ? "err" : "ok", count, failed,
-		     (unsigned long long)(now_ns() - t0));
-}
-
-/* gen add|del COUNT GROUP0 SOURCE IIF OIF... */
+/* gen add|del COUNT GROUP0 SOURCE IIF OIF...: groups GROUP0 + i in the
+ * group's last 32 bits
+ */
 static int cmd_gen(int argc, char **argv, char *out)
 {
-	struct mfcctl mc;
 	unsigned long i, count, failed = 0;
+	struct route r;
 	uint32_t g0;
 	uint64_t t0;
 	int del, v;
@@ -477,29 +391,26 @@ static int cmd_gen(int argc, char **argv, char *out)
 	if (argc < 5)
 		return reply(out,
 			     "err usage: gen add|del COUNT GROUP0 SOURCE IIF [OIF]...");
-	if (v6)
-		return cmd_gen6(argc, argv, out);
 	del = !strcmp(argv[0], "del");
 	count = strtoul(argv[1], NULL, 0);
-	memset(&mc, 0, sizeof(mc));
-	if (inet_pton(AF_INET, argv[2], &mc.mfcc_mcastgrp) != 1 ||
-	    inet_pton(AF_INET, argv[3], &mc.mfcc_origin) != 1)
+	memset(&r, 0, sizeof(r));
+	if (parse_addr(argv[2], &r.grp) || parse_addr(argv[3], &r.src))
 		return reply(out, "err bad address");
 	v = vif_by_name(argv[4]);
 	if (v < 0)
 		return reply(out, "err iif %s is no vif", argv[4]);
-	mc.mfcc_parent = v;
+	r.parent = v;
 	for (i = 5; i < (unsigned long)argc; i++) {
 		v = vif_by_name(argv[i]);
 		if (v < 0)
 			return reply(out, "err oif %s is no vif", argv[i]);
-		mc.mfcc_ttls[v] = 1;
+		r.ttls[v] = 1;
 	}
-	g0 = ntohl(mc.mfcc_mcastgrp.s_addr);
+	g0 = ntohl(*grp_tail(&r));
 	t0 = now_ns();
 	for (i = 0; i < count; i++) {
-		mc.mfcc_mcastgrp.s_addr = htonl(g0 + i);
-		if (route_op(&mc, del))
+		*grp_tail(&r) = htonl(g0 + i);
+		if (route_op(&r, del))
 			failed++;
 	}
 	return reply(out, "%s routes=%lu failed=%lu ns=%llu",
