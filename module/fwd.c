@@ -52,22 +52,18 @@ static void mfwd_route_count(struct mfwd_route *r, unsigned int len)
 
 /* The (S,G) of a packet: its source and group. */
 static void mfwd_skb_key(const struct sk_buff *skb, u8 family,
-			 union mfwd_key *key)
+			 struct mfwd_key *key)
 {
-	memset(key, 0, sizeof(*key));
-	if (family == AF_INET6) {
-		key->v6.src = ipv6_hdr(skb)->saddr;
-		key->v6.grp = ipv6_hdr(skb)->daddr;
-	} else {
-		key->v4.src = ip_hdr(skb)->saddr;
-		key->v4.grp = ip_hdr(skb)->daddr;
-	}
+	if (family == AF_INET6)
+		mfwd_key_set6(key, &ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr);
+	else
+		mfwd_key_set4(key, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
 }
 
 static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 			  const struct mfwd_vif *in, const struct sk_buff *skb)
 {
-	union mfwd_key key;
+	struct mfwd_key key;
 	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
 	u64 last = READ_ONCE(r->last_wrongvif);
 	u64 now = get_jiffies_64();
@@ -225,7 +221,7 @@ static void mfwd_register(struct mfwd_net *mn, const struct mfwd_route *r,
 			  const struct mfwd_vif *in, struct mfwd_vif *out,
 			  struct sk_buff *skb, bool copy)
 {
-	union mfwd_key key;
+	struct mfwd_key key;
 
 	mfwd_skb_key(skb, r->family, &key);
 	mfwd_nl_event(mn, MFWD_CMD_WHOLEPKT, r->family, &key, in, NULL, skb);
@@ -370,10 +366,9 @@ static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
 	keep = bridged || loop || mfwd_joined(dev, iph->daddr);
 	r = mfwd_route_lookup(mn, iph->saddr, iph->daddr);
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
-		union mfwd_key key = {
-			.v4 = { .src = iph->saddr, .grp = iph->daddr },
-		};
+		struct mfwd_key key;
 
+		mfwd_key_set4(&key, iph->saddr, iph->daddr);
 		return mfwd_unres_queue(mn, in, skb, keep, AF_INET, &key);
 	}
 	mfwd_forward(mn, r, in, skb, keep);

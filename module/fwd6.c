@@ -250,10 +250,9 @@ static unsigned int mfwd_route6(struct mfwd_net *mn, struct mfwd_vif *in,
 
 	r = mfwd_route_lookup6(mn, &ip6h->saddr, &ip6h->daddr);
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
-		union mfwd_key key = {
-			.v6 = { .src = ip6h->saddr, .grp = ip6h->daddr },
-		};
+		struct mfwd_key key;
 
+		mfwd_key_set6(&key, &ip6h->saddr, &ip6h->daddr);
 		return mfwd_unres_queue(mn, in, skb, keep, AF_INET6, &key);
 	}
 	mfwd_forward(mn, r, in, skb, keep);

@@ -87,22 +87,36 @@ struct mfwd_vif {
 	struct rcu_head rcu;
 };
 
-/* The hash key of a route: (S,G), S 0 or :: for (*,G). An IPv4 key is
- * the first MFWD_KEY4_LEN bytes, so the IPv4 table hashes 8 bytes.
+/**
+ * struct mfwd_key - the hash key of a route: (S/src_len, G/grp_len)
+ * @src_len: source prefix length; 0 for any source ((*,G))
+ * @grp_len: group prefix length
+ * @zero: hashed, always 0
+ * @v4: IPv4 source and group, host bits 0
+ * @v6: IPv6 source and group, host bits 0
+ *
+ * An exact (S,G) has full lengths, as has a packet's key. An IPv4 key is
+ * the first MFWD_KEY4_LEN bytes, so the IPv4 table hashes 12 bytes.
  */
-union mfwd_key {
-	struct {
-		__be32 src;
-		__be32 grp;
-	} v4;
-	struct {
-		struct in6_addr src;
-		struct in6_addr grp;
-	} v6;
+struct mfwd_key {
+	u8 src_len;
+	u8 grp_len;
+	u16 zero;
+	union {
+		struct {
+			__be32 src;
+			__be32 grp;
+		} v4;
+		struct {
+			struct in6_addr src;
+			struct in6_addr grp;
+		} v6;
+	};
 };
 
-#define MFWD_KEY4_LEN	(2 * sizeof(__be32))
-#define MFWD_KEY6_LEN	(2 * sizeof(struct in6_addr))
+#define MFWD_KEY4_LEN	(offsetof(struct mfwd_key, v4) + 2 * sizeof(__be32))
+#define MFWD_KEY6_LEN	(offsetof(struct mfwd_key, v6) + \
+			 2 * sizeof(struct in6_addr))
 
 /* Index of per-family state: 0 IPv4, 1 IPv6. */
 enum { MFWD_V4, MFWD_V6, MFWD_NFAM };
@@ -124,10 +138,37 @@ static inline size_t mfwd_key_len(u8 family)
 	return family == AF_INET6 ? MFWD_KEY6_LEN : MFWD_KEY4_LEN;
 }
 
-static inline bool mfwd_key_wildcard(const union mfwd_key *key, u8 family)
+/* Bits in an address of @family: the full prefix length. */
+static inline u8 mfwd_addr_bits(u8 family)
 {
-	return family == AF_INET6 ? ipv6_addr_any(&key->v6.src) :
-				    !key->v4.src;
+	return family == AF_INET6 ? 128 : 32;
+}
+
+/* Any source: (*,G) or (*,G/len). */
+static inline bool mfwd_key_wildcard(const struct mfwd_key *key)
+{
+	return !key->src_len;
+}
+
+/* The key of a packet, or of an exact route. */
+static inline void mfwd_key_set4(struct mfwd_key *key, __be32 src, __be32 grp)
+{
+	key->src_len = 32;
+	key->grp_len = 32;
+	key->zero = 0;
+	key->v4.src = src;
+	key->v4.grp = grp;
+}
+
+static inline void mfwd_key_set6(struct mfwd_key *key,
+				 const struct in6_addr *src,
+				 const struct in6_addr *grp)
+{
+	key->src_len = 128;
+	key->grp_len = 128;
+	key->zero = 0;
+	key->v6.src = *src;
+	key->v6.grp = *grp;
 }
 
 struct mfwd_oif {
@@ -215,7 +256,7 @@ struct mfwd_route {
 	u32 ctr_slot;
 	u8 family;
 	bool resolving;
-	union mfwd_key key;
+	struct mfwd_key key;
 	/* the first forwarding set follows the key (mfwd_route_size()) */
 };
 
@@ -275,6 +316,22 @@ struct mfwd_unres {
 };
 
 /**
+ * struct mfwd_plens - prefix lengths in use, in lookup order
+ * @rcu: frees it after readers are done
+ * @n: entries in @len
+ * @len: group and source prefix lengths, longest group first, then
+ *	longest source
+ */
+struct mfwd_plens {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct {
+		u8 grp;
+		u8 src;
+	} len[];
+};
+
+/**
  * struct mfwd_net - per network namespace state
  * @net: the namespace
  * @lock: serializes all writers
@@ -284,8 +341,10 @@ struct mfwd_unres {
  * @route_ids: id -> struct mfwd_route, for ordered walks and dumps
  * @next_id: next id to try for a new route
  * @nr_routes: number of routes
- * @nr_wildcard: number of (*,G) routes per family; 0 spares the fast path
- *	a lookup
+ * @plens: per family, the prefix lengths of routes other than exact (S,G),
+ *	most specific first: what the fast path probes after the exact key
+ * @plen_refs: per family, routes per (group, source) prefix length in
+ *	@plens, indexed by mfwd_plen_index()
  * @hooks: PRE_ROUTING hooks (IPv4, IPv6) and IPv6's LOCAL_OUT hook,
  *	registered while there is a VIF
  * @hook_on: @hooks are registered
@@ -308,7 +367,8 @@ struct mfwd_net {
 	struct xarray route_ids;
 	u32 next_id;
 	u32 nr_routes;
-	u32 nr_wildcard[MFWD_NFAM];
+	struct mfwd_plens __rcu *plens[MFWD_NFAM];
+	struct xarray plen_refs[MFWD_NFAM];
 	struct nf_hook_ops hooks[MFWD_NFAM + 1];
 	bool hook_on;
 	struct mfwd_config cfg;
@@ -362,15 +422,15 @@ void mfwd_vif_notifier_exit(void);
 int mfwd_routes_init(struct mfwd_net *mn);
 void mfwd_routes_destroy(struct mfwd_net *mn);
 struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
-				   const union mfwd_key *key);
+				   const struct mfwd_key *key);
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp);
 struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
 				      const struct in6_addr *src,
 				      const struct in6_addr *grp);
 struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
-				    const union mfwd_key *key);
-int mfwd_route_add(struct mfwd_net *mn, u8 family, const union mfwd_key *key,
+				    const struct mfwd_key *key);
+int mfwd_route_add(struct mfwd_net *mn, u8 family, const struct mfwd_key *key,
 		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
@@ -433,7 +493,7 @@ int mfwd_unres_resize(struct mfwd_net *mn, u32 unres_max);
 void mfwd_unres_destroy(struct mfwd_net *mn);
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 			      struct sk_buff *skb, bool keep, u8 family,
-			      const union mfwd_key *key);
+			      const struct mfwd_key *key);
 void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
 
@@ -445,7 +505,7 @@ void mfwd_genl_exit(void);
 void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd);
 void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd);
 void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
-		   const union mfwd_key *key, const struct mfwd_vif *in,
+		   const struct mfwd_key *key, const struct mfwd_vif *in,
 		   const struct mfwd_route *r, const struct sk_buff *skb);
 
 #endif /* _MFWD_H */

@@ -6,6 +6,7 @@
  * attribute a command does not take is rejected, not ignored. Writers take
  * mfwd_net.lock (and RTNL first for VIF changes); dumps read under RCU.
  */
+#include <linux/inetdevice.h>
 #include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -77,7 +78,7 @@ static size_t mfwd_route_msg_size(const struct mfwd_fwd *fwd)
 				    nla_total_size(sizeof(u8)));
 
 	return nla_total_size(sizeof(struct in6_addr)) * 2 +
-	       nla_total_size(sizeof(u8)) +
+	       nla_total_size(sizeof(u8)) * 3 +
 	       nla_total_size(sizeof(u32)) +
 	       oif * fwd->n_oif +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
@@ -103,9 +104,25 @@ static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
 	return 0;
 }
 
+/* A route's prefix lengths that are not the default (full, or 0 for any
+ * source).
+ */
+static int mfwd_put_plen(struct sk_buff *skb, u8 family,
+			 const struct mfwd_key *key)
+{
+	u8 bits = mfwd_addr_bits(family);
+
+	if ((key->grp_len != bits &&
+	     nla_put_u8(skb, MFWD_A_GROUP_PREFIX_LEN, key->grp_len)) ||
+	    (key->src_len && key->src_len != bits &&
+	     nla_put_u8(skb, MFWD_A_SOURCE_PREFIX_LEN, key->src_len)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* FAMILY and the addresses of a route or a packet. */
 static int mfwd_put_key(struct sk_buff *skb, u8 family,
-			const union mfwd_key *key)
+			const struct mfwd_key *key)
 {
 	if (nla_put_u8(skb, MFWD_A_FAMILY, family))
 		return -EMSGSIZE;
@@ -129,6 +146,7 @@ static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 		return -EMSGSIZE;
 	mfwd_route_stats_read(r, &st);
 	if (mfwd_put_key(skb, r->family, &r->key) ||
+	    mfwd_put_plen(skb, r->family, &r->key) ||
 	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->ifindex) ||
 	    mfwd_put_oifs(skb, fwd) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
@@ -203,7 +221,7 @@ void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
 }
 
 static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
-			   const union mfwd_key *key,
+			   const struct mfwd_key *key,
 			   const struct mfwd_vif *in,
 			   const struct mfwd_route *r,
 			   const struct sk_buff *skb)
@@ -220,7 +238,7 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
 	if (r) {
 		fwd = rcu_dereference(r->fwd);
 		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF, fwd->iif->ifindex) ||
-		    (mfwd_key_wildcard(&r->key, r->family) &&
+		    (mfwd_key_wildcard(&r->key) &&
 		     nla_put_flag(msg, MFWD_A_WILDCARD)))
 			return -EMSGSIZE;
 	}
@@ -246,7 +264,7 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
  * Context: RCU read side, any context; allocates atomically.
  */
 void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
-		   const union mfwd_key *key, const struct mfwd_vif *in,
+		   const struct mfwd_key *key, const struct mfwd_vif *in,
 		   const struct mfwd_route *r, const struct sk_buff *skb)
 {
 	size_t size = NLMSG_GOODSIZE;
@@ -318,18 +336,61 @@ static int mfwd_nl_family(struct nlattr **tb, struct netlink_ext_ack *extack,
 	return 0;
 }
 
-static int mfwd_nl_key6(struct genl_info *info, union mfwd_key *key)
+/* The prefix lengths of a route request: GROUP_PREFIX_LEN, default the
+ * full length; SOURCE_PREFIX_LEN, default full for a source and 0 for
+ * none (any source). Their addresses must have no bit set beyond them.
+ */
+static int mfwd_nl_plen(struct genl_info *info, u8 family, bool src_set,
+			struct mfwd_key *key)
+{
+	struct nlattr *glen = info->attrs[MFWD_A_GROUP_PREFIX_LEN];
+	struct nlattr *slen = info->attrs[MFWD_A_SOURCE_PREFIX_LEN];
+	u8 bits = mfwd_addr_bits(family);
+
+	key->grp_len = glen ? nla_get_u8(glen) : bits;
+	key->src_len = slen ? nla_get_u8(slen) : src_set ? bits : 0;
+	if (key->grp_len > bits || key->src_len > bits) {
+		NL_SET_ERR_MSG_ATTR(info->extack, key->grp_len > bits ?
+				    glen : slen,
+				    "prefix length longer than the address");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int mfwd_nl_key6(struct genl_info *info, struct mfwd_key *key)
 {
 	struct nlattr *src = info->attrs[MFWD_A_SOURCE6];
 	struct nlattr *grp = info->attrs[MFWD_A_GROUP6];
+	struct in6_addr a;
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP6))
 		return -EINVAL;
 	key->v6.grp = nla_get_in6_addr(grp);
 	key->v6.src = src ? nla_get_in6_addr(src) : in6addr_any;
-	if (!mfwd_group6_routable(&key->v6.grp)) {
+	err = mfwd_nl_plen(info, AF_INET6, !ipv6_addr_any(&key->v6.src), key);
+	if (err)
+		return err;
+	/* A group prefix shorter than 16 bits spans scopes that are never
+	 * forwarded; the fast path leaves their packets to the stack.
+	 */
+	if (key->grp_len < 8 || !ipv6_addr_is_multicast(&key->v6.grp) ||
+	    (key->grp_len >= 16 && !mfwd_group6_routable(&key->v6.grp))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, grp,
 				    "group is not a routable multicast address");
+		return -EINVAL;
+	}
+	ipv6_addr_prefix(&a, &key->v6.grp, key->grp_len);
+	if (!ipv6_addr_equal(&a, &key->v6.grp)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, grp,
+				    "group has bits set beyond its prefix length");
+		return -EINVAL;
+	}
+	ipv6_addr_prefix(&a, &key->v6.src, key->src_len);
+	if (!ipv6_addr_equal(&a, &key->v6.src)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, src,
+				    "source has bits set beyond its prefix length");
 		return -EINVAL;
 	}
 	if (ipv6_addr_is_multicast(&key->v6.src)) {
@@ -340,19 +401,36 @@ static int mfwd_nl_key6(struct genl_info *info, union mfwd_key *key)
 	return 0;
 }
 
-static int mfwd_nl_key4(struct genl_info *info, union mfwd_key *key)
+static int mfwd_nl_key4(struct genl_info *info, struct mfwd_key *key)
 {
 	struct nlattr *src = info->attrs[MFWD_A_SOURCE];
 	struct nlattr *grp = info->attrs[MFWD_A_GROUP];
+	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
 		return -EINVAL;
 	key->v4.grp = nla_get_in_addr(grp);
 	key->v4.src = src ? nla_get_in_addr(src) : 0;
-	if (!ipv4_is_multicast(key->v4.grp) ||
-	    ipv4_is_local_multicast(key->v4.grp)) {
+	err = mfwd_nl_plen(info, AF_INET, key->v4.src, key);
+	if (err)
+		return err;
+	/* 224.0.0.0/24 is never forwarded: a prefix may span it (the fast
+	 * path leaves its packets to the stack), a route may not be in it.
+	 */
+	if (key->grp_len < 4 || !ipv4_is_multicast(key->v4.grp) ||
+	    (key->grp_len >= 24 && ipv4_is_local_multicast(key->v4.grp))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, grp,
 				    "group is not a routable multicast address");
+		return -EINVAL;
+	}
+	if (key->v4.grp & ~inet_make_mask(key->grp_len)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, grp,
+				    "group has bits set beyond its prefix length");
+		return -EINVAL;
+	}
+	if (key->v4.src & ~inet_make_mask(key->src_len)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, src,
+				    "source has bits set beyond its prefix length");
 		return -EINVAL;
 	}
 	if (ipv4_is_multicast(key->v4.src) || ipv4_is_lbcast(key->v4.src)) {
@@ -363,11 +441,12 @@ static int mfwd_nl_key4(struct genl_info *info, union mfwd_key *key)
 	return 0;
 }
 
-/* The family and (S,G) of a route request. Its address attributes are of
- * one family, which FAMILY, if present, names too.
+/* The family and (S,G) of a route request, with their prefix lengths. Its
+ * address attributes are of one family, which FAMILY, if present, names
+ * too.
  */
 static int mfwd_nl_key(struct genl_info *info, u8 *family,
-		       union mfwd_key *key)
+		       struct mfwd_key *key)
 {
 	struct nlattr **tb = info->attrs;
 	bool v4 = tb[MFWD_A_SOURCE] || tb[MFWD_A_GROUP];
@@ -596,14 +675,17 @@ static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
  * the dump stands, kept in cb->ctx.
  */
 struct mfwd_dump_ctx {
-	unsigned long pos;
-	union mfwd_key key;
+	u32 pos;
 	u32 ifindex;
+	struct mfwd_key key;
 	u8 family;
 	u8 has_src:1;
 	u8 has_grp:1;
+	u8 has_src_len:1;
+	u8 has_grp_len:1;
 	u8 has_ifindex:1;
 	u8 none:1;
+	u8 done:1;
 };
 
 static struct mfwd_dump_ctx *mfwd_dump_ctx(struct netlink_callback *cb)
@@ -623,6 +705,8 @@ static const struct nla_policy mfwd_dump_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FAMILY] = { .type = NLA_U8 },
 	[MFWD_A_SOURCE6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MFWD_A_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[MFWD_A_GROUP_PREFIX_LEN] = { .type = NLA_U8 },
+	[MFWD_A_SOURCE_PREFIX_LEN] = { .type = NLA_U8 },
 };
 
 /* The family and address filters of a route dump. Filters that no route
@@ -661,6 +745,12 @@ static void mfwd_dump_keys(struct mfwd_dump_ctx *ctx, struct nlattr **tb)
 		if (ctx->has_grp)
 			ctx->key.v6.grp = nla_get_in6_addr(tb[MFWD_A_GROUP6]);
 	}
+	ctx->has_grp_len = !!tb[MFWD_A_GROUP_PREFIX_LEN];
+	ctx->has_src_len = !!tb[MFWD_A_SOURCE_PREFIX_LEN];
+	if (ctx->has_grp_len)
+		ctx->key.grp_len = nla_get_u8(tb[MFWD_A_GROUP_PREFIX_LEN]);
+	if (ctx->has_src_len)
+		ctx->key.src_len = nla_get_u8(tb[MFWD_A_SOURCE_PREFIX_LEN]);
 }
 
 static int mfwd_nl_dump_start(struct netlink_callback *cb)
@@ -685,7 +775,7 @@ static int mfwd_nl_dump_start(struct netlink_callback *cb)
 	 */
 	cb->min_dump_alloc = NLMSG_HDRLEN + GENL_HDRLEN +
 			     nla_total_size(sizeof(struct in6_addr)) * 2 +
-			     nla_total_size(sizeof(u8)) +
+			     nla_total_size(sizeof(u8)) * 3 +
 			     nla_total_size(sizeof(u32)) +
 			     nla_total_size(nla_total_size(sizeof(u32)) +
 					    nla_total_size(sizeof(u8))) *
@@ -702,6 +792,8 @@ static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned long idx;
 	int err = 0;
 
+	if (ctx->done)
+		return 0;
 	rtnl_lock();	/* for the names; VIFs change under RTNL */
 	cb->seq = mn->dump_seq;
 	xa_for_each_start(&mn->vifs, idx, vif, ctx->pos) {
@@ -717,7 +809,8 @@ static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + at));
 	}
 	rtnl_unlock();
-	ctx->pos = err ? idx : ULONG_MAX;
+	ctx->pos = idx;		/* an ifindex: fits */
+	ctx->done = !err;
 	return err && !skb->len ? err : skb->len;
 }
 
@@ -727,7 +820,7 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
-	union mfwd_key key;
+	struct mfwd_key key;
 	struct mfwd_fwd *fwd;
 	u8 family;
 	int err;
@@ -748,7 +841,7 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 					struct genl_info *info)
 {
-	union mfwd_key key;
+	struct mfwd_key key;
 	struct mfwd_route *r;
 	u8 family;
 	int err;
@@ -814,9 +907,11 @@ static bool mfwd_dump_match(const struct mfwd_dump_ctx *ctx,
 			    const struct mfwd_route *r,
 			    const struct mfwd_fwd *fwd)
 {
-	const union mfwd_key *k = &r->key, *f = &ctx->key;
+	const struct mfwd_key *k = &r->key, *f = &ctx->key;
 
-	if (ctx->none || (ctx->family && r->family != ctx->family))
+	if (ctx->none || (ctx->family && r->family != ctx->family) ||
+	    (ctx->has_grp_len && k->grp_len != f->grp_len) ||
+	    (ctx->has_src_len && k->src_len != f->src_len))
 		return false;
 	if (r->family == AF_INET6) {
 		if ((ctx->has_grp && !ipv6_addr_equal(&k->v6.grp, &f->v6.grp)) ||
@@ -839,6 +934,8 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 	unsigned long id;
 	int err = 0;
 
+	if (ctx->done)
+		return 0;
 	rcu_read_lock();
 	cb->seq = READ_ONCE(mn->dump_seq);
 	xa_for_each_start(&mn->route_ids, id, r, ctx->pos) {
@@ -856,7 +953,8 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 		nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + at));
 	}
 	rcu_read_unlock();
-	ctx->pos = err ? id : ULONG_MAX;
+	ctx->pos = id;		/* route ids are 32-bit */
+	ctx->done = !err;
 	return err && !skb->len ? err : skb->len;
 }
 
@@ -1069,6 +1167,7 @@ static const struct nla_policy mfwd_vif_policy[MFWD_A_MAX + 1] = {
 
 #define MFWD_POLICY_FAMILY	NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)
 #define MFWD_POLICY_IN6		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))
+#define MFWD_POLICY_PLEN	NLA_POLICY_MAX(NLA_U8, 128)
 
 static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
@@ -1076,6 +1175,8 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
 	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_OIF] = NLA_POLICY_NESTED(mfwd_oif_policy),
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
@@ -1087,6 +1188,8 @@ static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
 	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 };
 
 /* ROUTE_GET: a dump takes IIF as a filter too (a do refuses it). */
@@ -1096,6 +1199,8 @@ static const struct nla_policy mfwd_route_get_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP] = { .type = NLA_BE32 },
 	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
 	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 

@@ -2,10 +2,15 @@
 /*
  * mfwd: the route table.
  *
- * Routes live in an rhashtable per family keyed by (source, group) for the
- * fast path, and in one xarray keyed by a route id for walks: dumps resume
- * at an id, and flush and VIF removal visit every route once.
+ * Routes live in an rhashtable per family keyed by (source, group) and
+ * their prefix lengths for the fast path, and in one xarray keyed by a
+ * route id for walks: dumps resume at an id, and flush and VIF removal
+ * visit every route once. A packet's lookup probes its exact (S,G), then
+ * each pair of prefix lengths in use, most specific first (struct
+ * mfwd_plens): with only exact routes that is one probe, with (*,G)
+ * routes two, as ipmr's (S,G)-then-(*,G).
  */
+#include <linux/inetdevice.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
 
@@ -31,6 +36,8 @@ int mfwd_routes_init(struct mfwd_net *mn)
 
 	spin_lock_init(&mn->ctrs.lock);
 	INIT_LIST_HEAD(&mn->ctrs.partial);
+	xa_init(&mn->plen_refs[MFWD_V4]);
+	xa_init(&mn->plen_refs[MFWD_V6]);
 	err = rhashtable_init(&mn->routes[MFWD_V4], &mfwd_route_params);
 	if (err)
 		return err;
@@ -43,8 +50,14 @@ int mfwd_routes_init(struct mfwd_net *mn)
 /* Context: after the last route's RCU callback (rcu_barrier). */
 void mfwd_routes_destroy(struct mfwd_net *mn)
 {
-	rhashtable_destroy(&mn->routes[MFWD_V4]);
-	rhashtable_destroy(&mn->routes[MFWD_V6]);
+	int fam;
+
+	for (fam = 0; fam < MFWD_NFAM; fam++) {
+		rhashtable_destroy(&mn->routes[fam]);
+		WARN_ON(!xa_empty(&mn->plen_refs[fam]));
+		xa_destroy(&mn->plen_refs[fam]);
+		kfree(rcu_dereference_protected(mn->plens[fam], true));
+	}
 	WARN_ON(!list_empty(&mn->ctrs.partial));
 }
 
@@ -170,7 +183,7 @@ void mfwd_route_stats_read(const struct mfwd_route *r,
 
 /* Exact match, for the control plane. */
 struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
-				   const union mfwd_key *key)
+				   const struct mfwd_key *key)
 {
 	if (family == AF_INET6)
 		return rhashtable_lookup_fast(&mn->routes[MFWD_V6], key,
@@ -180,10 +193,13 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
 }
 
 /**
- * mfwd_route_lookup() - the route a packet takes: (S,G), else (*,G)
+ * mfwd_route_lookup() - the route a packet takes: the most specific match
  * @mn: netns state
  * @src: the packet's source
  * @grp: the packet's destination group
+ *
+ * Exact (S,G) first, then the longest group prefix, then within it the
+ * longest source prefix ((*,G) is source prefix 0).
  *
  * Context: RCU read side.
  * Return: the route or NULL.
@@ -191,20 +207,28 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
 struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
 				     __be32 grp)
 {
-	/* key.v4 alone: the fast path does not zero an IPv6 key's 32 bytes */
-	__be32 key[2] = { src, grp };
+	struct rhashtable *ht = &mn->routes[MFWD_V4];
+	const struct mfwd_plens *pl;
+	struct mfwd_key key;	/* only its first MFWD_KEY4_LEN bytes */
 	struct mfwd_route *r;
+	unsigned int i;
 
-	BUILD_BUG_ON(offsetof(union mfwd_key, v4.grp) != sizeof(__be32));
-	r = rhashtable_lookup(&mn->routes[MFWD_V4], key, mfwd_route_params);
-	if (r || !READ_ONCE(mn->nr_wildcard[MFWD_V4]))
-		return r;
-	key[0] = 0;
-	return rhashtable_lookup(&mn->routes[MFWD_V4], key, mfwd_route_params);
+	mfwd_key_set4(&key, src, grp);
+	r = rhashtable_lookup(ht, &key, mfwd_route_params);
+	pl = rcu_dereference(mn->plens[MFWD_V4]);
+	for (i = 0; !r && pl && i < pl->n; i++) {
+		key.grp_len = pl->len[i].grp;
+		key.src_len = pl->len[i].src;
+		key.v4.grp = grp & inet_make_mask(key.grp_len);
+		key.v4.src = src & inet_make_mask(key.src_len);
+		r = rhashtable_lookup(ht, &key, mfwd_route_params);
+	}
+	return r;
 }
 
 /**
- * mfwd_route_lookup6() - the route an IPv6 packet takes: (S,G), else (*,G)
+ * mfwd_route_lookup6() - the route an IPv6 packet takes, as
+ *	mfwd_route_lookup()
  * @mn: netns state
  * @src: the packet's source
  * @grp: the packet's destination group
@@ -216,20 +240,28 @@ struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
 				      const struct in6_addr *src,
 				      const struct in6_addr *grp)
 {
-	union mfwd_key key = { .v6 = { .src = *src, .grp = *grp } };
 	struct rhashtable *ht = &mn->routes[MFWD_V6];
+	const struct mfwd_plens *pl;
+	struct mfwd_key key;
 	struct mfwd_route *r;
+	unsigned int i;
 
+	mfwd_key_set6(&key, src, grp);
 	r = rhashtable_lookup(ht, &key, mfwd_route6_params);
-	if (r || !READ_ONCE(mn->nr_wildcard[MFWD_V6]))
-		return r;
-	key.v6.src = in6addr_any;
-	return rhashtable_lookup(ht, &key, mfwd_route6_params);
+	pl = rcu_dereference(mn->plens[MFWD_V6]);
+	for (i = 0; !r && pl && i < pl->n; i++) {
+		key.grp_len = pl->len[i].grp;
+		key.src_len = pl->len[i].src;
+		ipv6_addr_prefix(&key.v6.grp, grp, key.grp_len);
+		ipv6_addr_prefix(&key.v6.src, src, key.src_len);
+		r = rhashtable_lookup(ht, &key, mfwd_route6_params);
+	}
+	return r;
 }
 
-/* mfwd_route_lookup() or mfwd_route_lookup6() for a key. */
+/* mfwd_route_lookup() or mfwd_route_lookup6() for a packet's key. */
 struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
-				    const union mfwd_key *key)
+				    const struct mfwd_key *key)
 {
 	if (family == AF_INET6)
 		return mfwd_route_lookup6(mn, &key->v6.src, &key->v6.grp);
@@ -279,17 +311,97 @@ static void mfwd_route_unhash(struct mfwd_net *mn, struct mfwd_route *r)
 		rhashtable_remove_fast(ht, &r->node, mfwd_route_params);
 }
 
-static void mfwd_wildcard_count(struct mfwd_net *mn,
-				const struct mfwd_route *r, int d)
+/* Exact (S,G) routes are found by the first probe; the others by a probe
+ * per pair of prefix lengths in use.
+ */
+static bool mfwd_plen_tracked(const struct mfwd_route *r)
 {
-	u32 *n = &mn->nr_wildcard[mfwd_fam(r->family)];
+	u8 bits = mfwd_addr_bits(r->family);
 
-	if (mfwd_key_wildcard(&r->key, r->family))
-		WRITE_ONCE(*n, *n + d);
+	return r->key.grp_len != bits || r->key.src_len != bits;
+}
+
+static unsigned long mfwd_plen_index(const struct mfwd_key *key)
+{
+	return (unsigned long)key->grp_len << 8 | key->src_len;
+}
+
+/* Publish the pairs of @fam's mn->plen_refs, most specific first. */
+static int mfwd_plens_publish(struct mfwd_net *mn, int fam)
+{
+	struct xarray *refs = &mn->plen_refs[fam];
+	struct mfwd_plens *pl = NULL;
+	unsigned int n = 0;
+	unsigned long idx;
+	void *v;
+
+	xa_for_each(refs, idx, v)
+		n++;
+	if (n) {
+		pl = kmalloc(struct_size(pl, len, n), GFP_KERNEL_ACCOUNT);
+		if (!pl)
+			return -ENOMEM;
+		pl->n = n;
+		xa_for_each(refs, idx, v) {	/* ascending: fill backwards */
+			n--;
+			pl->len[n].grp = idx >> 8;
+			pl->len[n].src = idx & 0xff;
+		}
+	}
+	pl = rcu_replace_pointer(mn->plens[fam], pl,
+				 lockdep_is_held(&mn->lock));
+	if (pl)
+		kfree_rcu(pl, rcu);
+	return 0;
+}
+
+/* Count @r's prefix lengths as in use. Context: mn->lock held. */
+static int mfwd_plen_get(struct mfwd_net *mn, const struct mfwd_route *r)
+{
+	int fam = mfwd_fam(r->family);
+	struct xarray *refs = &mn->plen_refs[fam];
+	unsigned long idx = mfwd_plen_index(&r->key);
+	unsigned long n;
+	int err;
+
+	if (!mfwd_plen_tracked(r))
+		return 0;
+	n = xa_to_value(xa_load(refs, idx) ?: xa_mk_value(0));
+	err = xa_err(xa_store(refs, idx, xa_mk_value(n + 1),
+			      GFP_KERNEL_ACCOUNT));
+	if (err || n)
+		return err;
+	err = mfwd_plens_publish(mn, fam);
+	if (err)
+		xa_erase(refs, idx);
+	return err;
+}
+
+/* Context: mn->lock held. */
+static void mfwd_plen_put(struct mfwd_net *mn, const struct mfwd_route *r)
+{
+	int fam = mfwd_fam(r->family);
+	struct xarray *refs = &mn->plen_refs[fam];
+	unsigned long idx = mfwd_plen_index(&r->key);
+	unsigned long n;
+
+	if (!mfwd_plen_tracked(r))
+		return;
+	n = xa_to_value(xa_load(refs, idx));
+	if (n > 1) {
+		/* The entry exists: replacing it allocates nothing. */
+		xa_store(refs, idx, xa_mk_value(n - 1), GFP_KERNEL);
+		return;
+	}
+	xa_erase(refs, idx);
+	/* Without memory the old list stays: a pair no route uses costs a
+	 * probe that finds nothing, until the next change.
+	 */
+	mfwd_plens_publish(mn, fam);
 }
 
 static int mfwd_route_create(struct mfwd_net *mn, u8 family,
-			     const union mfwd_key *key,
+			     const struct mfwd_key *key,
 			     const struct mfwd_fwd *fwd,
 			     struct netlink_ext_ack *extack)
 {
@@ -320,16 +432,20 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family,
 			      &mn->next_id, GFP_KERNEL_ACCOUNT);
 	if (err < 0)
 		goto err_ctr;
-	err = mfwd_route_insert(mn, r);
+	err = mfwd_plen_get(mn, r);
 	if (err)
 		goto err_id;
+	err = mfwd_route_insert(mn, r);
+	if (err)
+		goto err_plen;
 	mn->nr_routes++;
 	mn->dump_seq++;
-	mfwd_wildcard_count(mn, r, 1);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	mfwd_unres_resolve(mn, r);
 	return 0;
 
+err_plen:
+	mfwd_plen_put(mn, r);
 err_id:
 	/* A dump may have found it by id: free it after a grace period. */
 	xa_erase(&mn->route_ids, r->id);
@@ -346,7 +462,7 @@ err_free:
  * mfwd_route_add() - add or replace a route
  * @mn: netns state
  * @family: AF_INET or AF_INET6
- * @key: source (0 or :: for (*,G)) and group
+ * @key: source and group with their prefix lengths, host bits 0
  * @fwd: forwarding set, copied
  * @replace: replace an existing route instead of failing with -EEXIST
  * @extack: error report
@@ -356,7 +472,7 @@ err_free:
  * Context: @mn->lock held.
  * Return: 0, -EEXIST, -ENOSPC, -ENOMEM.
  */
-int mfwd_route_add(struct mfwd_net *mn, u8 family, const union mfwd_key *key,
+int mfwd_route_add(struct mfwd_net *mn, u8 family, const struct mfwd_key *key,
 		   const struct mfwd_fwd *fwd, bool replace,
 		   struct netlink_ext_ack *extack)
 {
@@ -398,7 +514,7 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 	xa_erase(&mn->route_ids, r->id);
 	mn->nr_routes--;
 	mn->dump_seq++;
-	mfwd_wildcard_count(mn, r, -1);
+	mfwd_plen_put(mn, r);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 }

@@ -13,6 +13,7 @@
  * MFWD_UNRES_EVICT_RATE times a second, so that a flood of new (S,G)
  * costs an allocation and an event per packet only that often.
  */
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
@@ -43,7 +44,7 @@ static atomic_long_t mfwd_unres_bytes = ATOMIC_LONG_INIT(0);
 struct mfwd_unres_entry {
 	struct hlist_node hnode;
 	struct list_head list;	/* u->list by expiry, or a resolver's list */
-	union mfwd_key key;
+	struct mfwd_key key;
 	u8 family;
 	unsigned long expires;
 	bool resolving;
@@ -51,13 +52,13 @@ struct mfwd_unres_entry {
 };
 
 static u32 mfwd_unres_hash(const struct mfwd_unres *u, u8 family,
-			   const union mfwd_key *key)
+			   const struct mfwd_key *key)
 {
 	u32 h;
 
 	if (family == AF_INET6)
-		h = jhash2((const u32 *)&key->v6, MFWD_KEY6_LEN / sizeof(u32),
-			   u->seed);
+		h = jhash2((const u32 *)&key->v6,
+			   sizeof(key->v6) / sizeof(u32), u->seed);
 	else
 		h = jhash_2words((__force u32)key->v4.src,
 				 (__force u32)key->v4.grp, u->seed);
@@ -66,7 +67,7 @@ static u32 mfwd_unres_hash(const struct mfwd_unres *u, u8 family,
 
 static struct mfwd_unres_entry *mfwd_unres_find(struct mfwd_unres *u,
 						u8 family,
-						const union mfwd_key *key)
+						const struct mfwd_key *key)
 {
 	struct hlist_head *head = &u->hash[mfwd_unres_hash(u, family, key)];
 	struct mfwd_unres_entry *e;
@@ -273,7 +274,7 @@ static bool mfwd_unres_evict(struct mfwd_unres *u, struct sk_buff_head *dead,
  */
 static struct mfwd_unres_entry *mfwd_unres_new(struct mfwd_net *mn,
 					       u8 family,
-					       const union mfwd_key *key,
+					       const struct mfwd_key *key,
 					       struct sk_buff_head *dead,
 					       struct list_head *gone)
 {
@@ -334,7 +335,7 @@ static bool mfwd_unres_add(struct mfwd_net *mn, struct mfwd_unres_entry *e,
  */
 unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 			      struct sk_buff *skb, bool keep, u8 family,
-			      const union mfwd_key *key)
+			      const struct mfwd_key *key)
 {
 	unsigned int verdict = keep ? NF_ACCEPT : NF_DROP;
 	struct mfwd_unres *u = &mn->unres;
@@ -419,16 +420,37 @@ static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
 	local_bh_enable();
 }
 
+/* Whether route key @rk covers the packet key @pk (of @rk's family). */
+static bool mfwd_key_covers(const struct mfwd_key *rk, u8 family,
+			    const struct mfwd_key *pk)
+{
+	struct in6_addr a;
+
+	if (family == AF_INET)
+		return !((pk->v4.grp ^ rk->v4.grp) &
+			 inet_make_mask(rk->grp_len)) &&
+		       !((pk->v4.src ^ rk->v4.src) &
+			 inet_make_mask(rk->src_len));
+	ipv6_addr_prefix(&a, &pk->v6.grp, rk->grp_len);
+	if (!ipv6_addr_equal(&a, &rk->v6.grp))
+		return false;
+	ipv6_addr_prefix(&a, &pk->v6.src, rk->src_len);
+	return ipv6_addr_equal(&a, &rk->v6.src);
+}
+
 /* Take the entries @r resolves off the expiry list, to @todo; they stay
- * hashed, so that packets of their (S,G) go behind the queued ones.
+ * hashed, so that packets of their (S,G) go behind the queued ones. An
+ * entry queued now matched no route when it was created, nor since, so a
+ * new route that covers it is its most specific match.
  * Context: u->lock held.
  */
 static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 			     struct list_head *todo)
 {
+	u8 bits = mfwd_addr_bits(r->family);
 	struct mfwd_unres_entry *e, *tmp;
 
-	if (!mfwd_key_wildcard(&r->key, r->family)) {
+	if (r->key.src_len == bits && r->key.grp_len == bits) {
 		e = mfwd_unres_find(u, r->family, &r->key);
 		if (e) {
 			e->resolving = true;
@@ -438,9 +460,7 @@ static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 	}
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
 		if (e->family != r->family ||
-		    (r->family == AF_INET6 ?
-		     !ipv6_addr_equal(&e->key.v6.grp, &r->key.v6.grp) :
-		     e->key.v4.grp != r->key.v4.grp))
+		    !mfwd_key_covers(&r->key, r->family, &e->key))
 			continue;
 		e->resolving = true;
 		list_move_tail(&e->list, todo);
@@ -450,8 +470,8 @@ static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 /**
  * mfwd_unres_resolve() - forward the packets a new route resolves
  * @mn: netns state
- * @r: the new route, in the table with @r->resolving set; (*,G) resolves
- *	every source of G
+ * @r: the new route, in the table with @r->resolving set; a (*,G) or
+ *	prefix route resolves every (S,G) it covers
  *
  * Releases each entry until it stays empty, then unhashes it: from then on
  * its (S,G) takes the route directly. Clears @r->resolving at the end.

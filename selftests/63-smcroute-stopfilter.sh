@@ -11,9 +11,11 @@
 #     outputs;
 #  2. (*,G) rules a reload brings give their outputs to the (S,G) routes of
 #     that group and input: a template's dynamic route (which keeps its
-#     own) and a stop filter;
+#     own) and a stop filter; with mfwd the prefix rule is a prefix route,
+#     and a (*,G) route it covers gets its outputs too;
 #  3. removing a (*,G) rule removes those (S,G) routes; the next packet
-#     makes a new one (from a template, or a stop filter).
+#     makes a new one (from a template, or a stop filter); with mfwd the
+#     prefix route takes it.
 # With mfwd, "mfwdctl -j route show" shows those routes at each step.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -36,13 +38,16 @@ base_conf() {
 
 ctl() { smcroutectl -I mfc "$@"; }
 
-# has_route G: the router has an (S,G) route (any outputs)
+# has_route G: the router has a route for (S,G) (any outputs): with mfwd
+# an (S,G) route, or the prefix route of the 239.8.0.0/16 rule
 # shellcheck disable=SC2317  # called through wait_for
 has_route() {
 	if [[ $IMPL == smcroute ]]; then
 		ip mroute show | grep -q "($S,$1)"
 	else
-		"$MFWDCTL" route get group "$1" source "$S" >/dev/null 2>&1
+		"$MFWDCTL" route get group "$1" source "$S" >/dev/null 2>&1 ||
+			{ [[ $1 == 239.8.* ]] &&
+				"$MFWDCTL" route get group 239.8.0.0/16 >/dev/null 2>&1; }
 	fi
 }
 
@@ -61,8 +66,10 @@ sendw() {
 	topo_sync
 }
 
-# mfwd only: "OIF,OIF" of ($S, G), "-" for a route without outputs,
-# "none" if there is no such route; (*,G) routes: the same with source "*"
+# mfwd only: "SOURCE/GROUP>OIF,OIF" of every route, "-" for one without
+# outputs; (*,G) routes have source "*", prefix routes GROUP/LEN. The
+# prefix rule is a prefix route, which gets the outputs of the rules it
+# covers (no (S,G) per packet as with smcroute); the counts are smcroute's.
 routes() {
 	[[ $IMPL == mfwd ]] || return 0
 	"$MFWDCTL" -j route show | jsel '" ".join(sorted("%s/%s>%s" % (r["source"], r["group"], ",".join(sorted(o["dev"] for o in r["oifs"])) or "-") for r in d))'
@@ -98,9 +105,9 @@ scenario() {
 
 	# 1. stop filter, then a (*,G) rule over IPC
 	sendw 1 239.7.7.7
-	check_routes "$S/239.7.7.7>-" "after a packet no rule matches"
+	check_routes "$S/239.7.7.7>- */239.8.0.0/16>r2" "after a packet no rule matches"
 	ctl add r0 239.7.7.7 r1
-	check_routes "$S/239.7.7.7>r1 */239.7.7.7>r1" "after add (*,239.7.7.7)"
+	check_routes "$S/239.7.7.7>r1 */239.7.7.7>r1 */239.8.0.0/16>r2" "after add (*,239.7.7.7)"
 	sendw 3 239.7.7.7
 	want="rx1/239.7.7.7=3 rx2/239.7.7.7=0 rx3/239.7.7.7=0"
 	want+=" rx1/239.8.0.1=0 rx2/239.8.0.1=0 rx3/239.8.0.1=0"
@@ -109,15 +116,15 @@ scenario() {
 
 	# 2. a template's route and a stop filter; a reload adds (*,G) rules
 	sendw 1 239.8.0.1 239.9.9.9
-	check_routes "$S/239.7.7.7>r1 $S/239.8.0.1>r2 $S/239.9.9.9>- */239.7.7.7>r1" \
-		"after the template and a stop filter"
+	check_routes "$S/239.7.7.7>r1 $S/239.9.9.9>- */239.7.7.7>r1 */239.8.0.0/16>r2" \
+		"after the prefix rule's route and a stop filter"
 	echo "mroute from r0 group 239.8.0.1 to r3" >>"$conf"
 	echo "mroute from r0 group 239.9.9.9 to r1" >>"$conf"
 	ctl reload
 	wait_for -t 10 eval 'ctl show routes | grep -q "^(\*, 239\.9\.9\.9) "' ||
 		fail "$IMPL: reload did not add (*,239.9.9.9): $(ctl show routes)"
 	# (the IPC rule (*,239.7.7.7) goes with the reload, and its route)
-	check_routes "$S/239.8.0.1>r2,r3 $S/239.9.9.9>r1 */239.8.0.1>r3 */239.9.9.9>r1" \
+	check_routes "$S/239.9.9.9>r1 */239.8.0.0/16>r2 */239.8.0.1>r2,r3 */239.9.9.9>r1" \
 		"after the reload"
 	sendw 4 239.8.0.1 239.9.9.9
 	want="rx1/239.7.7.7=3 rx2/239.7.7.7=0 rx3/239.7.7.7=0"
@@ -128,9 +135,9 @@ scenario() {
 	# 3. the (*,G) rules go, and the (S,G) routes they gave outputs to
 	ctl remove r0 239.8.0.1
 	ctl remove r0 239.9.9.9
-	check_routes "" "after removing the (*,G) rules"
+	check_routes "*/239.8.0.0/16>r2" "after removing the (*,G) rules"
 	sendw 3 239.8.0.1 239.9.9.9
-	check_routes "$S/239.8.0.1>r2 $S/239.9.9.9>-" "after new packets"
+	check_routes "$S/239.9.9.9>- */239.8.0.0/16>r2" "after new packets"
 	want="rx1/239.7.7.7=3 rx2/239.7.7.7=0 rx3/239.7.7.7=0"
 	want+=" rx1/239.8.0.1=0 rx2/239.8.0.1=8 rx3/239.8.0.1=4"
 	want+=" rx1/239.9.9.9=4 rx2/239.9.9.9=0 rx3/239.9.9.9=0"

@@ -11,7 +11,8 @@ line:
 
 A dump (--dump) first prints one line per message it returned:
 
-    route SOURCE GROUP iif=IF oifs=N [intr]   (IPv6 routes: SOURCE6 GROUP6)
+    route SOURCE GROUP iif=IF oifs=N [intr]   (IPv6 routes: SOURCE6 GROUP6;
+                                              prefixes: ADDRESS/LEN)
     vif IF [intr]
 
 (IF: the device name, or the ifindex if there is none; "intr": the message
@@ -35,6 +36,7 @@ Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
         oif=IF[/TTL]               an OIF nest; "oif=" an empty nest,
                                    "oif=/TTL" a nest without ifindex
         threshold=N                u8 VIF_THRESHOLD
+        group_prefix_len=N source_prefix_len=N   u8
         flags=N                    u32 VIF_FLAGS
         flush_vifs replace         flags
         unres_max= unres_qlen= unres_timeout_ms= wrongvif_interval_ms=
@@ -156,7 +158,7 @@ def attr(spec):
     if k == "family":
         fam = {"inet": socket.AF_INET, "inet6": socket.AF_INET6}
         return nla(A[k], struct.pack("=B", fam[v] if v in fam else int(v, 0)))
-    if k == "threshold":
+    if k in ("threshold", "group_prefix_len", "source_prefix_len"):
         return nla(A[k], struct.pack("=B", int(v)))
     if k in ("flush_vifs", "replace", "wildcard"):
         return nla(A[k], b"")
@@ -298,13 +300,14 @@ def dump_line(fl, payload):
     if payload is None:
         return None
     d = decode(payload)
-    if "group6" in d:
-        return "route %s %s iif=%s oifs=%d%s" % (d.get("source6"), d["group6"],
-                                                  ifname(d.get("iif", 0)),
-                                                  len(d["oifs"]), intr)
-    if "group" in d:
-        return "route %s %s iif=%s oifs=%d%s" % (d.get("source"), d["group"],
-                                                  ifname(d.get("iif", 0)),
+    v6 = "group6" in d
+    if v6 or "group" in d:
+        src, grp = d.get("source6" if v6 else "source"), d["group6" if v6 else "group"]
+        if "source_prefix_len" in d:
+            src += "/%d" % d["source_prefix_len"]
+        if "group_prefix_len" in d:
+            grp += "/%d" % d["group_prefix_len"]
+        return "route %s %s iif=%s oifs=%d%s" % (src, grp, ifname(d.get("iif", 0)),
                                                   len(d["oifs"]), intr)
     return "vif %s%s" % (ifname(d.get("ifindex", 0)), intr)
 

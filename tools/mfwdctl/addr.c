@@ -181,6 +181,56 @@ int addr_pair_check(struct inet_addr *src, const struct inet_addr *grp)
 	return EXIT_USAGE;
 }
 
+/*
+ * "ADDRESS/LEN" or "ADDRESS" of a route's group (@group) or source: the
+ * address as parse_group() or parse_source() take it, and LEN (-1 when
+ * not given). A group prefix must lie in ff00::/8 or 224.0.0.0/4; bits
+ * set beyond LEN are left for the kernel to refuse.
+ */
+int parse_prefix(const char *s, bool group, struct inet_addr *a, int *len)
+{
+	char buf[ADDR_BUF + 8];
+	const char *what = group ? "group" : "source";
+	char *slash;
+	uint32_t l;
+
+	*len = -1;
+	if (!strchr(s, '/'))
+		return group ? parse_group(s, a) : parse_source(s, a);
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	*slash = 0;
+	if (addr_parse(buf, a)) {
+		err_msg("invalid %s prefix \"%s\"", what, s);
+		return EXIT_USAGE;
+	}
+	if (parse_u32(slash + 1, addr_bits(a), &l)) {
+		err_msg("invalid prefix length in \"%s\" (0-%d)", s,
+			addr_bits(a));
+		return EXIT_USAGE;
+	}
+	if (group != addr_is_multicast(a)) {
+		err_msg(group ? "\"%s\" is not a multicast group prefix" :
+				"source \"%s\" is not a unicast prefix",
+			s);
+		return EXIT_USAGE;
+	}
+	*len = l;
+	return 0;
+}
+
+/* an address, with "/LEN" when @len is not -1 ("*" for any source) */
+const char *prefix_str(const struct inet_addr *a, int len, char *buf)
+{
+	char addr[ADDR_BUF];
+
+	if (len < 0)
+		snprintf(buf, PREFIX_BUF, "%s", addr_str(a, addr));
+	else
+		snprintf(buf, PREFIX_BUF, "%s/%d", addr_ntop(a, addr), len);
+	return buf;
+}
+
 static const struct keyword families[] = {
 	{ "inet", AF_INET },   { "ipv4", AF_INET },  { "4", AF_INET },
 	{ "inet6", AF_INET6 }, { "ipv6", AF_INET6 }, { "6", AF_INET6 },

@@ -140,13 +140,6 @@ int sc_parse_addr(const char *s, bool group, struct inet_addr *addr, int *len)
 	return 0;
 }
 
-/* an exact (S,G) or (*,G): no prefix, installed as it is */
-bool sc_rule_exact(const struct sc_rule *r)
-{
-	return r->glen == addr_bits(&r->grp) &&
-	       (addr_is_any(&r->src) || r->slen == addr_bits(&r->src));
-}
-
 static struct sc_phyint *phyint_get(struct sc_conf *c, const char *name)
 {
 	int i;
@@ -486,12 +479,7 @@ int do_conf_file(const char *file)
 		cur_file = m->file;
 		cur_line = m->line;
 		r = 0;
-		if (!sc_rule_exact(m)) {
-			err_msg("prefix routes need mfwd-smcrouted (it installs them when traffic arrives)");
-			r = EXIT_USAGE;
-		}
-		if (!r)
-			r = use_if(&c, m->iif, &used, &nused);
+		r = use_if(&c, m->iif, &used, &nused);
 		for (j = 0; !r && j < m->noifs; j++)
 			r = use_if(&c, m->oifs[j], &used, &nused);
 		if (r) {
@@ -536,12 +524,10 @@ int do_conf_file(const char *file)
 	nl_ignore_errno = 0;
 	for (i = 0; i < c.nmroute; i++) {
 		struct sc_rule *m = &c.mroutes[i];
-		char src[ADDR_BUF], grp[ADDR_BUF];
+		char src[PREFIX_BUF], grp[PREFIX_BUF];
 		char **argv;
 		int n = 0;
 
-		if (!sc_rule_exact(m))
-			continue;
 		argv = calloc(8 + 2 * m->noifs, sizeof(*argv));
 		if (!argv) {
 			err_msg("out of memory");
@@ -553,10 +539,16 @@ int do_conf_file(const char *file)
 		argv[n++] = "route";
 		argv[n++] = "replace";
 		argv[n++] = "group";
-		argv[n++] = (char *)addr_ntop(&m->grp, grp);
+		/* a prefix is a kernel prefix route */
+		argv[n++] = (char *)prefix_str(
+			&m->grp, m->glen < addr_bits(&m->grp) ? m->glen : -1,
+			grp);
 		if (!addr_is_any(&m->src)) {
 			argv[n++] = "source";
-			argv[n++] = (char *)addr_ntop(&m->src, src);
+			argv[n++] = (char *)prefix_str(
+				&m->src,
+				m->slen < addr_bits(&m->src) ? m->slen : -1,
+				src);
 		}
 		argv[n++] = "iif";
 		argv[n++] = m->iif;

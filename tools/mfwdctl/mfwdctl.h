@@ -92,6 +92,9 @@ const char *addr_ntop(const struct inet_addr *a, char *buf);
 int parse_group(const char *s, struct inet_addr *a);
 int parse_source(const char *s, struct inet_addr *a);
 int addr_pair_check(struct inet_addr *src, const struct inet_addr *grp);
+#define PREFIX_BUF (ADDR_BUF + 4)
+int parse_prefix(const char *s, bool group, struct inet_addr *a, int *len);
+const char *prefix_str(const struct inet_addr *a, int len, char *buf);
 int parse_family(const char *obj, const char *s, int *family);
 
 /* json.c */
@@ -140,6 +143,8 @@ uint64_t nl_get_uint(const struct nlattr *a);
 void nl_put_addr(struct nlmsghdr *nlh, bool group, const struct inet_addr *a);
 void nl_put_sg(struct nlmsghdr *nlh, const struct inet_addr *src,
 	       const struct inet_addr *grp);
+void nl_put_plen(struct nlmsghdr *nlh, int src_len, int grp_len);
+int nl_get_plen(const struct nlattr **tb, bool group);
 int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
 	      struct inet_addr *grp);
 
@@ -191,7 +196,6 @@ struct sc_conf {
 };
 
 int sc_parse_addr(const char *s, bool group, struct inet_addr *addr, int *len);
-bool sc_rule_exact(const struct sc_rule *r);
 int sc_conf_read(const char *path, struct sc_conf *c);
 void sc_conf_free(struct sc_conf *c);
 const struct sc_phyint *sc_phyint_find(const struct sc_conf *c,

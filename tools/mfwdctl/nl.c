@@ -202,6 +202,26 @@ void nl_put_sg(struct nlmsghdr *nlh, const struct inet_addr *src,
 		nl_put_addr(nlh, false, src);
 }
 
+/* prefix lengths of a route's group and source; -1: not given */
+void nl_put_plen(struct nlmsghdr *nlh, int src_len, int grp_len)
+{
+	if (grp_len >= 0)
+		nl_put_u8(nlh, MFWD_A_GROUP_PREFIX_LEN, grp_len);
+	if (src_len >= 0)
+		nl_put_u8(nlh, MFWD_A_SOURCE_PREFIX_LEN, src_len);
+}
+
+/* a route's group (@group) or source prefix length, -1 when absent (full,
+ * or for no source, 0)
+ */
+int nl_get_plen(const struct nlattr **tb, bool group)
+{
+	const struct nlattr *a =
+		tb[group ? MFWD_A_GROUP_PREFIX_LEN : MFWD_A_SOURCE_PREFIX_LEN];
+
+	return a ? (int)nl_get_uint(a) : -1;
+}
+
 static void get_addr(const struct nlattr *a, int family, struct inet_addr *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -252,6 +272,8 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_FAMILY] = "family",
 	[MFWD_A_SOURCE6] = "source",
 	[MFWD_A_GROUP6] = "group",
+	[MFWD_A_GROUP_PREFIX_LEN] = "group prefix length",
+	[MFWD_A_SOURCE_PREFIX_LEN] = "source prefix length",
 };
 
 static const char *attr_name(unsigned int type)

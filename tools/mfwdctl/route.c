@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mfwdctl - "route": add, replace, delete, show, get and flush (S,G)/(*,G)
- * routes, IPv4 and IPv6.
+ * routes, IPv4 and IPv6, with group and source prefixes.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -38,6 +38,7 @@ struct oif {
 struct route_args {
 	bool has_group, has_source, has_iif, has_dev;
 	struct inet_addr group, source;
+	int group_len, source_len; /* "/LEN"; -1: not given */
 	uint32_t iif, dev;
 	int family; /* "family", -4, -6; else that of the addresses; 0: any */
 	int noifs;
@@ -114,6 +115,7 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 
 	/* oifs[] is large and filled as parsed: clear only the head */
 	memset(r, 0, offsetof(struct route_args, oifs));
+	r->group_len = r->source_len = -1;
 	for (i = 0; i < argc; i++) {
 		const char *key = argv[i];
 		const char *val;
@@ -131,7 +133,7 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 		case K_GROUP:
 			if (r->has_group)
 				return usage_err("route", "group given twice");
-			ret = parse_group(val, &r->group);
+			ret = parse_prefix(val, true, &r->group, &r->group_len);
 			if (ret)
 				return ret;
 			r->has_group = true;
@@ -139,7 +141,8 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 		case K_SOURCE:
 			if (r->has_source)
 				return usage_err("route", "source given twice");
-			ret = parse_source(val, &r->source);
+			ret = parse_prefix(val, false, &r->source,
+					   &r->source_len);
 			if (ret)
 				return ret;
 			r->has_source = true;
@@ -229,6 +232,7 @@ static int route_add(int argc, char **argv, bool replace)
 	if (replace)
 		nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_sg(nlh, &r.source, &r.group);
+	nl_put_plen(nlh, r.source_len, r.group_len);
 	nl_put_u32(nlh, MFWD_A_IIF, r.iif);
 	for (i = 0; i < r.noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
@@ -257,6 +261,7 @@ static int route_del(int argc, char **argv)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
 	nl_put_sg(nlh, &r.source, &r.group);
+	nl_put_plen(nlh, r.source_len, r.group_len);
 	return nl_request(nlh);
 }
 
@@ -301,7 +306,7 @@ static const struct nlattr *next_oif(const struct nlmsghdr *nlh,
 void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		 const char *prefix)
 {
-	char src[ADDR_BUF], grp[ADDR_BUF], name[IFNAME_BUF], idle[32];
+	char src[PREFIX_BUF], grp[PREFIX_BUF], name[IFNAME_BUF], idle[32];
 	struct inet_addr s, g;
 	const struct nlattr *o = NULL;
 	uint32_t ifindex;
@@ -309,7 +314,9 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 	int ttl;
 
 	nl_get_sg(tb, &s, &g);
-	printf("%s(%s, %s)", prefix, addr_str(&s, src), addr_str(&g, grp));
+	printf("%s(%s, %s)", prefix,
+	       prefix_str(&s, nl_get_plen(tb, false), src),
+	       prefix_str(&g, nl_get_plen(tb, true), grp));
 	if (tb[MFWD_A_IIF])
 		printf("  iif %s", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]),
 						name, sizeof(name)));
@@ -332,7 +339,7 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 /* the route's fields into the currently open JSON object */
 void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
-	char src[ADDR_BUF], grp[ADDR_BUF], name[IFNAME_BUF];
+	char src[PREFIX_BUF], grp[PREFIX_BUF], name[IFNAME_BUF];
 	const struct nlattr *o = NULL;
 	struct inet_addr s, g;
 	uint32_t ifindex;
@@ -340,8 +347,8 @@ void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	int ttl;
 
 	json_str("family", family_name(nl_get_sg(tb, &s, &g)));
-	json_str("group", addr_str(&g, grp));
-	json_str("source", addr_str(&s, src));
+	json_str("group", prefix_str(&g, nl_get_plen(tb, true), grp));
+	json_str("source", prefix_str(&s, nl_get_plen(tb, false), src));
 	if (tb[MFWD_A_IIF])
 		json_str("iif", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]), name,
 					     sizeof(name)));
@@ -384,9 +391,18 @@ static bool route_matches(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		return false;
 	if (f->has_group && !addr_eq(&g, &f->group))
 		return false;
+	if (f->group_len >= 0 &&
+	    (nl_get_plen(tb, true) < 0 ? addr_bits(&g) :
+					 nl_get_plen(tb, true)) != f->group_len)
+		return false;
 	/* "source *" without a family: (*,G) routes of both */
 	if (f->has_source &&
 	    !(f->source.family ? addr_eq(&s, &f->source) : addr_is_any(&s)))
+		return false;
+	if (f->source_len >= 0 &&
+	    (nl_get_plen(tb, false) >= 0 ? nl_get_plen(tb, false) :
+	     addr_is_any(&s)		 ? 0 :
+					   addr_bits(&s)) != f->source_len)
 		return false;
 	if (f->has_iif && nl_get_uint(tb[MFWD_A_IIF]) != f->iif)
 		return false;
@@ -445,6 +461,7 @@ static int route_show(int argc, char **argv)
 		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
 	if (f.has_iif)
 		nl_put_u32(nlh, MFWD_A_IIF, f.iif);
+	nl_put_plen(nlh, f.source_len, f.group_len);
 	return nl_show(nlh, route_show_cb, &f);
 }
 
@@ -464,6 +481,7 @@ static int route_get(int argc, char **argv)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
 	nl_put_sg(nlh, &r.source, &r.group);
+	nl_put_plen(nlh, r.source_len, r.group_len);
 	ret = nl_query(nlh, route_show_cb, NULL);
 	if (opts.json && !ret)
 		json_end();

@@ -4,17 +4,21 @@
  * smcroute.conf(5), with mfwd's generic netlink family in place of ipmr.
  *
  * It makes VIFs (every multicast interface unless -N, plus the phyints of
- * the configuration), installs the exact mroutes, holds the mgroup joins
- * with sockets of its own, answers mfwd-smcroutectl on a UNIX socket, and
- * installs (S,G) routes on demand for the template rules - (*,G/LEN),
- * (S/LEN,G) and wildcard inbound interfaces - when mfwd reports a packet
- * that matched no route (NOCACHE events), as smcrouted does with ipmr's
- * upcalls; a packet no rule matches gets a stop filter, an (S,G) route
- * with no outputs. An exact (*,G) rule is installed as an mfwd (*,G)
- * route. Its (S,G) routes are kept as smcrouted 2.5's kernel MFC list
- * (mroute.c): a rule added gives its outputs to those it matches, one
- * removed takes them away. All of this for IPv4 and IPv6 alike: a rule,
- * route or join is of the family of its group.
+ * the configuration), installs the mroutes, holds the mgroup joins with
+ * sockets of its own, and answers mfwd-smcroutectl on a UNIX socket.
+ * An exact (S,G) rule is an (S,G) route. A (*,G) rule and a prefix rule -
+ * (*,G/LEN), (S/LEN,G) - are an mfwd route of that key, a prefix route,
+ * where smcrouted installs one (S,G) per cache miss; the route gets the
+ * outputs of every such rule from the same inbound interface that covers
+ * it, as each (S,G) would from smcrouted. Rules with a wildcard inbound
+ * interface ("eth+") are templates: (S,G) routes are installed on demand
+ * when mfwd reports a packet that matched no route (NOCACHE events), as
+ * smcrouted does with ipmr's upcalls; a packet no rule matches gets a stop
+ * filter, an (S,G) route with no outputs. Its (S,G) routes are kept as
+ * smcrouted 2.5's kernel MFC list (mroute.c): a rule added gives its
+ * outputs to those it matches, one removed takes them away. All of this
+ * for IPv4 and IPv6 alike: a rule, route or join is of the family of its
+ * group.
  *
  * What it installed - VIFs, routes, joins - it removes when it exits
  * (SIGTERM, SIGINT, "kill"); VIFs and routes that were there before it are
@@ -262,11 +266,29 @@ static bool rule_has_src(const struct rule *r)
 	return !addr_is_any(&r->src);
 }
 
+/* a rule installed on demand, for each (S,G) that arrives */
 static bool rule_is_template(const struct rule *r)
 {
-	return r->glen < addr_bits(&r->grp) ||
-	       (rule_has_src(r) && r->slen < addr_bits(&r->src)) ||
-	       is_wildcard(r->iif);
+	return is_wildcard(r->iif);
+}
+
+/* an exact (S,G) rule, installed as it is */
+static bool rule_is_sg(const struct rule *r)
+{
+	return rule_has_src(r) && r->slen == addr_bits(&r->src) &&
+	       r->glen == addr_bits(&r->grp) && !rule_is_template(r);
+}
+
+/* a (*,G) or prefix rule: an mfwd route of its key */
+static bool rule_is_kroute(const struct rule *r)
+{
+	return !rule_is_sg(r) && !rule_is_template(r);
+}
+
+/* prefix lengths for the kernel: -1 for a full one, and for any source */
+static int plen_arg(const struct inet_addr *a, int len)
+{
+	return addr_is_any(a) || len >= addr_bits(a) ? -1 : len;
 }
 
 /* ---- netlink requests, one at a time ---- */
@@ -295,14 +317,16 @@ static int k_vif_del(uint32_t ifindex)
 	return nl_last_errno;
 }
 
-static int k_route_set(const struct inet_addr *src, const struct inet_addr *grp,
-		       uint32_t iif, const uint32_t *oifs, int noifs)
+static int k_route_set(const struct inet_addr *src, int slen,
+		       const struct inet_addr *grp, int glen, uint32_t iif,
+		       const uint32_t *oifs, int noifs)
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
 	int i;
 
 	nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_sg(nlh, src, grp);
+	nl_put_plen(nlh, plen_arg(src, slen), plen_arg(grp, glen));
 	nl_put_u32(nlh, MFWD_A_IIF, iif);
 	for (i = 0; i < noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
@@ -314,12 +338,13 @@ static int k_route_set(const struct inet_addr *src, const struct inet_addr *grp,
 	return nl_last_errno;
 }
 
-static int k_route_del2(const struct inet_addr *src,
-			const struct inet_addr *grp, bool quiet)
+static int k_route_del2(const struct inet_addr *src, int slen,
+			const struct inet_addr *grp, int glen, bool quiet)
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
 
 	nl_put_sg(nlh, src, grp);
+	nl_put_plen(nlh, plen_arg(src, slen), plen_arg(grp, glen));
 	nl_ignore_errno = quiet ? ENOENT : 0;
 	nl_request(nlh);
 	nl_ignore_errno = 0;
@@ -328,7 +353,7 @@ static int k_route_del2(const struct inet_addr *src,
 
 static int k_route_del(const struct inet_addr *src, const struct inet_addr *grp)
 {
-	return k_route_del2(src, grp, true);
+	return k_route_del2(src, -1, grp, -1, true);
 }
 
 /* ---- VIFs ---- */
@@ -570,7 +595,7 @@ static void kent_del_oif(struct kent *k, uint32_t oif)
 
 static int kent_sync(const struct kent *k)
 {
-	return k_route_set(&k->src, &k->grp, k->iif, k->oifs, k->noifs);
+	return k_route_set(&k->src, -1, &k->grp, -1, k->iif, k->oifs, k->noifs);
 }
 
 /* forget an entry (the kernel route is gone already) */
@@ -603,12 +628,6 @@ static bool rule_match_kent(const struct rule *r, const struct kent *k)
 	return rule_match(r, &k->src, &k->grp, k->iif);
 }
 
-/* an exact (S,G) rule, installed as it is: not a template */
-static bool rule_is_sg(const struct rule *r)
-{
-	return rule_has_src(r) && !rule_is_template(r);
-}
-
 /* the exact (S,G) rules (but @skip) for @k give it their outputs */
 static void kent_readd_sg(struct kent *k, const struct rule *skip)
 {
@@ -637,22 +656,67 @@ static bool kent_has_rule(const struct kent *k)
 	return false;
 }
 
-/* an exact (*,G) rule is an mfwd (*,G) route with the rule's outputs */
-static int starg_set(struct rule *r, uint32_t iif)
+/* does (*,G) or prefix rule @q cover the key of @r? */
+static bool rule_covers(const struct rule *q, const struct rule *r)
 {
-	uint32_t oifs[MAX_OIFS];
-	int n = rule_oifs(r, iif, oifs);
+	if (q->glen > r->glen || !addr_in_prefix(&r->grp, &q->grp, q->glen))
+		return false;
+	if (!rule_has_src(q))
+		return true;
+	return rule_has_src(r) && q->slen <= r->slen &&
+	       addr_in_prefix(&r->src, &q->src, q->slen);
+}
 
-	return k_route_set(&r->src, &r->grp, iif, oifs, n);
+/*
+ * A (*,G) or prefix rule is an mfwd route of its key, with its outputs and
+ * those of the other such rules from @iif that cover it (and are in): a
+ * packet takes the most specific route, and gets what each rule that
+ * matches it gives, as an (S,G) route of smcrouted's would.
+ */
+static int kroute_set(struct rule *r, uint32_t iif)
+{
+	uint32_t oifs[MAX_OIFS], more[MAX_OIFS];
+	int i, j, l, n, noifs = 0;
+
+	for (i = 0; i < nrule; i++) {
+		struct rule *q = &rules[i];
+
+		if ((q != r && !q->installed) || !rule_is_kroute(q) ||
+		    strcmp(q->iif, r->iif) || !rule_covers(q, r))
+			continue;
+		n = rule_oifs(q, iif, more);
+		for (j = 0; j < n; j++) {
+			for (l = 0; l < noifs && oifs[l] != more[j]; l++)
+				;
+			if (l == noifs && noifs < MAX_OIFS)
+				oifs[noifs++] = more[j];
+		}
+	}
+	return k_route_set(&r->src, r->slen, &r->grp, r->glen, iif, oifs,
+			   noifs);
+}
+
+/* after @r came or went: the routes of the rules it covers, again */
+static void kroute_resync_covered(const struct rule *r)
+{
+	uint32_t iif = if_nametoindex(r->iif);
+	int i;
+
+	for (i = 0; iif && i < nrule; i++) {
+		if (&rules[i] != r && rules[i].installed &&
+		    rule_is_kroute(&rules[i]) &&
+		    !strcmp(rules[i].iif, r->iif) && rule_covers(r, &rules[i]))
+			kroute_set(&rules[i], iif);
+	}
 }
 
 /*
  * Install a rule, as smcrouted's mfc_install(): an exact (S,G) rule gets
  * its route, or adds its outputs to ours for that (S,G) and inbound
- * interface; an exact (*,G) rule gets an mfwd (*,G) route. A (*,G) rule
- * and a template give their outputs to every (S,G) route of ours they
- * match - dynamic routes of other rules and stop filters included - so
- * that such a route does not hide them.
+ * interface; a (*,G) or prefix rule gets an mfwd route of its key. A
+ * (*,G) or prefix rule and a template give their outputs to every (S,G)
+ * route of ours they match - dynamic routes of other rules and stop
+ * filters included - so that such a route does not hide them.
  */
 static int rule_install(struct rule *r)
 {
@@ -670,7 +734,7 @@ static int rule_install(struct rule *r)
 			      r->iif);
 			return ENODEV;
 		}
-		if (rule_has_src(r)) {
+		if (rule_is_sg(r)) {
 			k = kent_find(&r->src, &r->grp);
 			if (k && k->iif != iif) {
 				/* one (S,G) route: the rule's inbound wins */
@@ -688,7 +752,7 @@ static int rule_install(struct rule *r)
 			if (err && fresh)
 				kent_free_at(k - kents);
 		} else {
-			err = starg_set(r, iif);
+			err = kroute_set(r, iif);
 		}
 		if (err) {
 			logit(LOG_ERR, "cannot add route %s from %s: %s", sg,
@@ -699,8 +763,9 @@ static int rule_install(struct rule *r)
 			logit(LOG_INFO, "route %s from %s installed", sg,
 			      r->iif);
 		r->installed = true;
-		if (rule_has_src(r))
+		if (rule_is_sg(r))
 			return 0;
+		kroute_resync_covered(r);
 	}
 	for (i = 0; i < nkent; i++) {
 		k = &kents[i];
@@ -734,12 +799,15 @@ static void rule_uninstall(struct rule *r, const uint32_t *del, int ndel,
 	struct kent *k;
 	int i, j;
 
-	if (!rule_has_src(r) && !rule_is_template(r) && r->installed) {
+	if (rule_is_kroute(r) && r->installed) {
 		iif = if_nametoindex(r->iif);
 		if (removal || !iif)
-			k_route_del(&r->src, &r->grp);
+			k_route_del2(&r->src, r->slen, &r->grp, r->glen, true);
 		else
-			starg_set(r, iif);
+			kroute_set(r, iif);
+		if (removal)
+			r->installed = false;
+		kroute_resync_covered(r);
 	}
 	if (removal)
 		r->installed = false;
@@ -1078,8 +1146,9 @@ static void teardown_routes_joins(void)
 	int i;
 
 	for (i = 0; i < nrule; i++) {
-		if (!rule_has_src(&rules[i]) && rules[i].installed)
-			k_route_del(&rules[i].src, &rules[i].grp);
+		if (rule_is_kroute(&rules[i]) && rules[i].installed)
+			k_route_del2(&rules[i].src, rules[i].slen,
+				     &rules[i].grp, rules[i].glen, true);
 	}
 	while (nrule)
 		rule_free_at(nrule - 1);
@@ -1323,7 +1392,7 @@ static int ipc_remove(int argc, char **argv)
 		    (addr_is_any(&src) || slen == addr_bits(&src)) &&
 		    i >= argc) {
 			reply_err = NULL; /* one message is enough */
-			if (!k_route_del2(&src, &grp, false)) {
+			if (!k_route_del2(&src, -1, &grp, -1, false)) {
 				struct kent *k = kent_find(&src, &grp);
 
 				if (!addr_is_any(&src) && k)
@@ -1394,6 +1463,7 @@ static int ipc_join(int argc, char **argv, bool join)
 
 struct kroute {
 	struct inet_addr src, grp;
+	int slen, glen;
 	uint32_t iif;
 	uint64_t packets, bytes;
 	uint32_t oifs[MAX_OIFS];
@@ -1417,6 +1487,12 @@ static int kroute_cb(const struct nlmsghdr *nlh, void *data)
 	k = &kroutes[nkroute++];
 	k->src = src;
 	k->grp = grp;
+	k->glen = nl_get_plen(tb, true);
+	k->slen = nl_get_plen(tb, false);
+	if (k->glen < 0)
+		k->glen = addr_bits(&grp);
+	if (k->slen < 0)
+		k->slen = addr_is_any(&src) ? 0 : addr_bits(&src);
 	k->iif = nl_get_uint(tb[MFWD_A_IIF]);
 	k->packets = nl_get_uint(tb[MFWD_A_PACKETS]);
 	k->bytes = nl_get_uint(tb[MFWD_A_BYTES]);
@@ -1431,14 +1507,15 @@ static int kroute_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static struct kroute *kroute_find(const struct inet_addr *src,
-				  const struct inet_addr *grp)
+/* the kernel route of an exact or (*,G) or prefix rule */
+static struct kroute *kroute_find(const struct rule *r)
 {
-	int i;
+	int i, slen = rule_has_src(r) ? r->slen : 0;
 
 	for (i = 0; i < nkroute; i++) {
-		if (addr_eq(&kroutes[i].src, src) &&
-		    addr_eq(&kroutes[i].grp, grp))
+		if (addr_eq(&kroutes[i].src, &r->src) &&
+		    addr_eq(&kroutes[i].grp, &r->grp) &&
+		    kroutes[i].slen == slen && kroutes[i].glen == r->glen)
 			return &kroutes[i];
 	}
 	return NULL;
@@ -1494,7 +1571,7 @@ static void show_routes(struct buf *o, const char *flags)
 			cols);
 		for (i = 0; i < nrule; i++) {
 			struct rule *r = &rules[i];
-			bool star = !rule_has_src(r) || rule_is_template(r);
+			bool star = !rule_is_sg(r);
 			size_t len = 0;
 
 			if (star != !pass)
@@ -1510,9 +1587,7 @@ static void show_routes(struct buf *o, const char *flags)
 			sg_str(&r->src, r->slen, &r->grp, r->glen, sg,
 			       sizeof(sg));
 			route_line(o, detail, sg, r->iif,
-				   rule_is_template(r) ?
-					   NULL :
-					   kroute_find(&r->src, &r->grp),
+				   rule_is_template(r) ? NULL : kroute_find(r),
 				   oifs);
 		}
 	}
@@ -1532,8 +1607,7 @@ static void show_routes(struct buf *o, const char *flags)
 				len < sizeof(oifs) ? sizeof(oifs) - len : 0,
 				"%s%s", j ? " " : "",
 				ifindex_name(k->oifs[j], name, sizeof(name)));
-		sg_str(&k->src, addr_bits(&k->src), &k->grp, addr_bits(&k->grp),
-		       sg, sizeof(sg));
+		sg_str(&k->src, k->slen, &k->grp, k->glen, sg, sizeof(sg));
 		route_line(o, detail, sg,
 			   ifindex_name(k->iif, name, sizeof(name)), k, oifs);
 	}

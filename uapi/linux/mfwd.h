@@ -13,7 +13,12 @@
  *          packets must arrive on (RPF) and the output VIFs they are copied
  *          to, each with a TTL (IPv6: hop limit) threshold. A route is
  *          IPv4 (MFWD_A_SOURCE, MFWD_A_GROUP) or IPv6 (MFWD_A_SOURCE6,
- *          MFWD_A_GROUP6); one VIF serves both families.
+ *          MFWD_A_GROUP6); one VIF serves both families. Group and
+ *          source may be prefixes (MFWD_A_GROUP_PREFIX_LEN,
+ *          MFWD_A_SOURCE_PREFIX_LEN): (*,G/16), (S/24,G), (S/24,G/16).
+ *          A packet takes the most specific route that covers it: an
+ *          exact (S,G) first, then the longest group prefix, and among
+ *          those the longest source prefix ((*,G) has source prefix 0).
  *
  * Families: a route request names its addresses with the attributes of
  * one family; the optional MFWD_A_FAMILY (AF_INET or AF_INET6) must then
@@ -60,14 +65,16 @@
  * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
  *	the dump).
  * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), IIF, optional
- *	SOURCE (SOURCE6), any number of OIF nests. EEXIST if it exists,
- *	unless the request carries REPLACE, which replaces its VIFs and
- *	keeps its counters.
- * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE; or GROUP6,
- *	optional SOURCE6).
+ *	SOURCE (SOURCE6), GROUP_PREFIX_LEN, SOURCE_PREFIX_LEN, any number
+ *	of OIF nests. EEXIST if it exists, unless the request carries
+ *	REPLACE, which replaces its VIFs and keeps its counters.
+ * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE and prefix
+ *	lengths; or GROUP6, optional SOURCE6 and prefix lengths): the route
+ *	with exactly that key.
  * @MFWD_CMD_ROUTE_GET: get one route (as ROUTE_DEL), or dump all; a dump
  *	is filtered by any of FAMILY, GROUP, SOURCE (0.0.0.0: (*,G) routes
- *	only), GROUP6, SOURCE6 (:: likewise) and IIF it carries.
+ *	only), GROUP6, SOURCE6 (:: likewise), GROUP_PREFIX_LEN,
+ *	SOURCE_PREFIX_LEN and IIF it carries.
  * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family;
  *	with FLUSH_VIFS all VIFs too.
  * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
@@ -166,6 +173,15 @@ enum mfwd_vif_flags {
  * @MFWD_A_GROUP6: binary (struct in6_addr), an IPv6 route's multicast
  *	group, of a scope wider than link-local (the scope nibble of its
  *	second byte above 2: not ffX0::, ffX1:: or ffX2::).
+ * @MFWD_A_GROUP_PREFIX_LEN: u8, a route's group prefix length: 4 to 32
+ *	(IPv6: 8 to 128); absent, the full length. The group may have no
+ *	bit set beyond it. A prefix may span 224.0.0.0/24 (a prefix shorter
+ *	than 16 bits, the IPv6 scopes up to link-local), whose packets are
+ *	never forwarded. Replies carry it for prefix routes only.
+ * @MFWD_A_SOURCE_PREFIX_LEN: u8, a route's source prefix length: 0 to 32
+ *	(IPv6: 0 to 128), 0 meaning any source; absent, the full length
+ *	with a source, 0 without. The source may have no bit set beyond it.
+ *	Replies carry it for source prefixes other than 0 and full only.
  */
 enum mfwd_attr {
 	/* private: */
@@ -204,6 +220,8 @@ enum mfwd_attr {
 	MFWD_A_FAMILY,
 	MFWD_A_SOURCE6,
 	MFWD_A_GROUP6,
+	MFWD_A_GROUP_PREFIX_LEN,
+	MFWD_A_SOURCE_PREFIX_LEN,
 
 	/* private: */
 	__MFWD_A_MAX,
