@@ -4,8 +4,8 @@
 
 usage: report.py [-o DIR] RAWLOG
 
-Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,fwd6,scale,
-install,miss}.csv (every measurement), DIR/fwd.png and DIR/fwd6.png
+Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,fwd6,prefix,
+scale,install,miss}.csv (every measurement), DIR/fwd.png and DIR/fwd6.png
 (figure 1, IPv4 and IPv6, gnuplot) and prints one machine-readable
 "bench ..." line per figure point on stdout. Never judges: targets are
 reported, not enforced.
@@ -255,6 +255,36 @@ def main(argv):
     fig_fwd(by("fwd"), "fwd", "ipmr", outdir, md, lines, targets)
     fig_fwd(by("fwd6"), "fwd6", "ip6mr", outdir, md, lines, None,
             (by("fwd6info") or [{}])[0])
+
+    # ---- prefix routes
+    pf = by("prefix")
+    if pf:
+        write_csv(os.path.join(outdir, "prefix.csv"), pf,
+                  all_keys(pf, ["fig", "engine", "oifs", "round"]))
+        eng = {e: [r for r in pf if r["engine"] == e] for e in ("exact", "prefix", "ipmr")}
+        ex, pr, ip = (med(eng[e], "copies_pps") for e in ("exact", "prefix", "ipmr"))
+        vs_ex = round_ratios(eng["prefix"], eng["exact"])
+        vs_ip = round_ratios(eng["prefix"], eng["ipmr"])
+        md.append("## Prefix routes (hot flow to 1 output)\n")
+        md.append("'prefix': the flow's route is (*, 232.0.0.0/8) while 3 pairs "
+                  "of prefix lengths are in use, so its lookup makes 4 hash "
+                  "probes (the exact (S,G), then each pair, most specific "
+                  "first); 'exact': the same flow on an exact (S,G) route, 1 "
+                  "probe, as with no prefix route at all. Ratios are medians "
+                  "of per-round ratios, with their min and max.\n")
+        md.append("| exact pps | prefix pps | ipmr pps | prefix / exact (min-max) | prefix / ipmr (min-max) |")
+        md.append("|---:|---:|---:|---:|---:|")
+        spread = lambda v: "%s (%s-%s)" % (fmt(statistics.median(v), 2), fmt(min(v), 2),
+                                           fmt(max(v), 2)) if v else "NA"
+        md.append("| %s | %s | %s | %s | %s |" % (fmt(ex), fmt(pr), fmt(ip), spread(vs_ex), spread(vs_ip)))
+        md.append("")
+        mm = lambda v, f: fmt(f(v), 2) if v else "NA"
+        lines.append("bench prefix lengths=3 oifs=1 exact_pps=%s prefix_pps=%s ipmr_pps=%s "
+                     "prefix_vs_exact=%s prefix_vs_exact_min=%s prefix_vs_exact_max=%s "
+                     "ratio=%s min=%s max=%s"
+                     % (fmt(ex), fmt(pr), fmt(ip),
+                        mm(vs_ex, statistics.median), mm(vs_ex, min), mm(vs_ex, max),
+                        mm(vs_ip, statistics.median), mm(vs_ip, min), mm(vs_ip, max)))
 
     # ---- figure 2
     sc = by("scale")

@@ -24,7 +24,8 @@
 # Environment (set by bench/run):
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
 #   BENCH_DATA                directory with the route files bench/run made
-#   BENCH_FIGS                figures to run: install fwd fwd6 scale miss
+#   BENCH_FIGS                figures to run: install fwd fwd6 prefix scale
+#                             miss
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
 #   BENCH_MISS_ROUNDS         rounds of the miss figure
@@ -33,7 +34,7 @@ set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-install fwd fwd6 scale miss}
+FIGS=${BENCH_FIGS:-install fwd fwd6 prefix scale miss}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
@@ -443,6 +444,29 @@ fig_fwd6() {
 	ip6mr_down
 }
 
+# ------------------------------------------------------- prefix routes ---
+# The hot flow along a prefix route while 3 pairs of prefix lengths are in
+# use (n-rtr: the exact probe, then (24,0), (16,16) and (8,0) most specific
+# first, the hot route (*, 232.0.0.0/8) found by the last: 4 probes), next
+# to the same flow on an exact (S,G) route (m-rtr: 1 probe) and on ipmr,
+# one output each, in the same turns.
+fig_prefix() {
+	local l r rest nctl=("$MFWDCTL" -n n-rtr)
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	{ "${nctl[@]}" vif add dev in0 && "${nctl[@]}" vif add dev o1 &&
+		"${nctl[@]}" route add group 239.9.9.0/24 iif in0 oif o1 &&
+		"${nctl[@]}" route add group 239.8.0.0/16 source 10.9.0.0/16 iif in0 oif o1 &&
+		"${nctl[@]}" route add group "${G%%.*}.0.0.0/8" iif in0 oif o1; } ||
+		say "mfwd prefix routes on n-rtr failed"
+	hot_route m 1; hot_route i 1
+	while read -r l r rest; do
+		raw "fig=prefix engine=$l oifs=1 lengths=3 round=$r $rest"
+		say "prefix round $r $l: $rest"
+	done < <(measure_alt "$ROUNDS" exact:m prefix:n ipmr:i)
+	"${nctl[@]}" flush all
+	hot_del m; hot_del i
+}
+
 # ------------------------------------------------------------- figure 2 ---
 # Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
 # only up to 100,000. The n- topology runs mfwd with the hot route alone
@@ -614,6 +638,7 @@ for f in $FIGS; do
 	case $f in
 	fwd) fig_fwd ;;
 	fwd6) fig_fwd6 ;;
+	prefix) fig_prefix ;;
 	scale) fig_scale ;;
 	install) fig_install ;;
 	miss) fig_miss ;;
