@@ -270,7 +270,10 @@ def main(argv):
                   "of prefix lengths are in use, so its lookup makes 4 hash "
                   "probes (the exact (S,G), then each pair, most specific "
                   "first); 'exact': the same flow on an exact (S,G) route, 1 "
-                  "probe, as with no prefix route at all. Ratios are medians "
+                  "probe, as with no prefix route at all. The two run on two "
+                  "routers (m-, with every output device of the fwd figure, "
+                  "and n-, with one), so part of their ratio is the routers' "
+                  "own bias, as in the scale figure. Ratios are medians "
                   "of per-round ratios, with their min and max.\n")
         md.append("| exact pps | prefix pps | ipmr pps | prefix / exact (min-max) | prefix / ipmr (min-max) |")
         md.append("|---:|---:|---:|---:|---:|")
