@@ -144,6 +144,14 @@ static inline u8 mfwd_addr_bits(u8 family)
 	return family == AF_INET6 ? 128 : 32;
 }
 
+/* An exact (S,G): full lengths, as a packet's key. */
+static inline bool mfwd_key_exact(const struct mfwd_key *key, u8 family)
+{
+	u8 bits = mfwd_addr_bits(family);
+
+	return key->src_len == bits && key->grp_len == bits;
+}
+
 /* Any source: (*,G) or (*,G/len). */
 static inline bool mfwd_key_wildcard(const struct mfwd_key *key)
 {

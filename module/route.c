@@ -316,9 +316,7 @@ static void mfwd_route_unhash(struct mfwd_net *mn, struct mfwd_route *r)
  */
 static bool mfwd_plen_tracked(const struct mfwd_route *r)
 {
-	u8 bits = mfwd_addr_bits(r->family);
-
-	return r->key.grp_len != bits || r->key.src_len != bits;
+	return !mfwd_key_exact(&r->key, r->family);
 }
 
 static unsigned long mfwd_plen_index(const struct mfwd_key *key)

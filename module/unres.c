@@ -447,10 +447,9 @@ static bool mfwd_key_covers(const struct mfwd_key *rk, u8 family,
 static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 			     struct list_head *todo)
 {
-	u8 bits = mfwd_addr_bits(r->family);
 	struct mfwd_unres_entry *e, *tmp;
 
-	if (r->key.src_len == bits && r->key.grp_len == bits) {
+	if (mfwd_key_exact(&r->key, r->family)) {
 		e = mfwd_unres_find(u, r->family, &r->key);
 		if (e) {
 			e->resolving = true;

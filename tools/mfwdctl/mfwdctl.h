@@ -145,6 +145,8 @@ void nl_put_sg(struct nlmsghdr *nlh, const struct inet_addr *src,
 	       const struct inet_addr *grp);
 void nl_put_plen(struct nlmsghdr *nlh, int src_len, int grp_len);
 int nl_get_plen(const struct nlattr **tb, bool group);
+int nl_route_plen(const struct nlattr **tb, bool group,
+		  const struct inet_addr *a);
 int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
 	      struct inet_addr *grp);
 

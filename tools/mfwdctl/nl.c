@@ -222,6 +222,19 @@ int nl_get_plen(const struct nlattr **tb, bool group)
 	return a ? (int)nl_get_uint(a) : -1;
 }
 
+/* the prefix length of route address @a (group or source): the attribute's,
+ * else full, or 0 for an "any" source
+ */
+int nl_route_plen(const struct nlattr **tb, bool group,
+		  const struct inet_addr *a)
+{
+	int len = nl_get_plen(tb, group);
+
+	if (len >= 0)
+		return len;
+	return !group && addr_is_any(a) ? 0 : addr_bits(a);
+}
+
 static void get_addr(const struct nlattr *a, int family, struct inet_addr *v)
 {
 	memset(v, 0, sizeof(*v));

@@ -391,18 +391,13 @@ static bool route_matches(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		return false;
 	if (f->has_group && !addr_eq(&g, &f->group))
 		return false;
-	if (f->group_len >= 0 &&
-	    (nl_get_plen(tb, true) < 0 ? addr_bits(&g) :
-					 nl_get_plen(tb, true)) != f->group_len)
+	if (f->group_len >= 0 && nl_route_plen(tb, true, &g) != f->group_len)
 		return false;
 	/* "source *" without a family: (*,G) routes of both */
 	if (f->has_source &&
 	    !(f->source.family ? addr_eq(&s, &f->source) : addr_is_any(&s)))
 		return false;
-	if (f->source_len >= 0 &&
-	    (nl_get_plen(tb, false) >= 0 ? nl_get_plen(tb, false) :
-	     addr_is_any(&s)		 ? 0 :
-					   addr_bits(&s)) != f->source_len)
+	if (f->source_len >= 0 && nl_route_plen(tb, false, &s) != f->source_len)
 		return false;
 	if (f->has_iif && nl_get_uint(tb[MFWD_A_IIF]) != f->iif)
 		return false;

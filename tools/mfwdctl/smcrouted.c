@@ -794,23 +794,22 @@ static int rule_install(struct rule *r)
 static void rule_uninstall(struct rule *r, const uint32_t *del, int ndel,
 			   bool purge)
 {
-	bool removal = !del;
+	bool removal = !del, kroute = rule_is_kroute(r) && r->installed;
 	uint32_t iif;
 	struct kent *k;
 	int i, j;
 
-	if (rule_is_kroute(r) && r->installed) {
+	if (kroute) {
 		iif = if_nametoindex(r->iif);
 		if (removal || !iif)
 			k_route_del2(&r->src, r->slen, &r->grp, r->glen, true);
 		else
 			kroute_set(r, iif);
-		if (removal)
-			r->installed = false;
-		kroute_resync_covered(r);
 	}
 	if (removal)
 		r->installed = false;
+	if (kroute) /* after the flag: a rule gone gives no outputs */
+		kroute_resync_covered(r);
 	for (i = nkent - 1; i >= 0; i--) {
 		k = &kents[i];
 		if (!rule_match_kent(r, k))
@@ -1487,12 +1486,8 @@ static int kroute_cb(const struct nlmsghdr *nlh, void *data)
 	k = &kroutes[nkroute++];
 	k->src = src;
 	k->grp = grp;
-	k->glen = nl_get_plen(tb, true);
-	k->slen = nl_get_plen(tb, false);
-	if (k->glen < 0)
-		k->glen = addr_bits(&grp);
-	if (k->slen < 0)
-		k->slen = addr_is_any(&src) ? 0 : addr_bits(&src);
+	k->glen = nl_route_plen(tb, true, &grp);
+	k->slen = nl_route_plen(tb, false, &src);
 	k->iif = nl_get_uint(tb[MFWD_A_IIF]);
 	k->packets = nl_get_uint(tb[MFWD_A_PACKETS]);
 	k->bytes = nl_get_uint(tb[MFWD_A_BYTES]);
