@@ -64,17 +64,19 @@
  *	route, and routes whose input it was are deleted.
  * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
  *	the dump).
- * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), IIF, optional
- *	SOURCE (SOURCE6), GROUP_PREFIX_LEN, SOURCE_PREFIX_LEN, any number
- *	of OIF nests. EEXIST if it exists, unless the request carries
- *	REPLACE, which replaces its VIFs and keeps its counters.
+ * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), one or more IIF
+ *	(or IIF_ANY), optional SOURCE (SOURCE6), GROUP_PREFIX_LEN,
+ *	SOURCE_PREFIX_LEN, PER_IIF, any number of OIF nests. EEXIST if it
+ *	exists, unless the request carries REPLACE, which replaces its VIFs
+ *	and keeps its counters.
  * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE and prefix
- *	lengths; or GROUP6, optional SOURCE6 and prefix lengths): the route
- *	with exactly that key.
+ *	lengths; or GROUP6, optional SOURCE6 and prefix lengths; with
+ *	PER_IIF, its IIF): the route with exactly that key.
  * @MFWD_CMD_ROUTE_GET: get one route (as ROUTE_DEL), or dump all; a dump
  *	is filtered by any of FAMILY, GROUP, SOURCE (0.0.0.0: (*,G) routes
  *	only), GROUP6, SOURCE6 (:: likewise), GROUP_PREFIX_LEN,
- *	SOURCE_PREFIX_LEN and IIF it carries.
+ *	SOURCE_PREFIX_LEN, IIF (routes that accept packets from it, IIF_ANY
+ *	routes included) and PER_IIF (per-input routes only) it carries.
  * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family;
  *	with FLUSH_VIFS all VIFs too.
  * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
@@ -141,8 +143,10 @@ enum mfwd_vif_flags {
  *	limit) is greater.
  * @MFWD_A_SOURCE: be32, an IPv4 route's source; absent or 0 for (*,G).
  * @MFWD_A_GROUP: be32, an IPv4 route's multicast group (not 224.0.0.0/24).
- * @MFWD_A_IIF: u32, ifindex of the route's input VIF (in events: the VIF
- *	the packet arrived on).
+ * @MFWD_A_IIF: u32, ifindex of an input VIF of the route; repeated, a
+ *	route accepts packets from each (an accept set), and the first is
+ *	its primary input (EXPECTED_IIF of WRONGVIF events). In events: the
+ *	VIF the packet arrived on.
  * @MFWD_A_OIF: nest (MFWD_OIF_A_*), one output VIF; repeated.
  * @MFWD_A_PACKETS: u64, packets forwarded by a route.
  * @MFWD_A_BYTES: u64, bytes forwarded by a route.
@@ -182,6 +186,12 @@ enum mfwd_vif_flags {
  *	(IPv6: 0 to 128), 0 meaning any source; absent, the full length
  *	with a source, 0 without. The source may have no bit set beyond it.
  *	Replies carry it for source prefixes other than 0 and full only.
+ * @MFWD_A_IIF_ANY: flag, a route accepts packets from every VIF (no IIF
+ *	then). A copy never leaves on the VIF the packet arrived on.
+ * @MFWD_A_PER_IIF: flag, a per-input route: exactly one IIF, which is
+ *	part of the route's key, so the same (S,G) may have one such route
+ *	per input, each with its own outputs and counters. A packet matches
+ *	the per-input routes of the VIF it arrived on before any other.
  */
 enum mfwd_attr {
 	/* private: */
@@ -222,6 +232,8 @@ enum mfwd_attr {
 	MFWD_A_GROUP6,
 	MFWD_A_GROUP_PREFIX_LEN,
 	MFWD_A_SOURCE_PREFIX_LEN,
+	MFWD_A_IIF_ANY,
+	MFWD_A_PER_IIF,
 
 	/* private: */
 	__MFWD_A_MAX,
