@@ -257,8 +257,8 @@ static u8 mfwd_ttl(const struct sk_buff *skb, u8 family)
  * @skb: the packet, network header at skb->data
  * @keep: the caller keeps @skb (local delivery, bridging); send only copies
  *
- * Checks RPF and the TTL (hop limit) thresholds and sends a copy out of
- * every output.
+ * Checks RPF (@in must be one of the route's inputs) and the TTL (hop
+ * limit) thresholds and sends a copy out of every output but @in.
  * Unless @keep, @skb is consumed: the last output gets it. A packet this
  * host sent itself (looped back) that fails RPF is not counted and raises
  * no event, as in ipmr.
@@ -273,9 +273,11 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 	u8 ttl = mfwd_ttl(skb, r->family);
 	unsigned int i;
 
-	if (unlikely(fwd->iif != in)) {
+	if (unlikely(READ_ONCE(fwd->iif) != in) &&
+	    !mfwd_fwd_accepts(fwd, in)) {
+		/* No event for a route going away with its inputs. */
 		if (skb->pkt_type != PACKET_LOOPBACK &&
-		    !READ_ONCE(fwd->iif->dead))
+		    mfwd_fwd_has_input(fwd))
 			mfwd_wrong_if(mn, r, in, skb);
 		goto out;
 	}
@@ -364,7 +366,7 @@ static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
 	if (!loop)
 		mfwd_vif_count(in, skb->len, false);
 	keep = bridged || loop || mfwd_joined(dev, iph->daddr);
-	r = mfwd_route_lookup(mn, iph->saddr, iph->daddr);
+	r = mfwd_route_lookup(mn, in, iph->saddr, iph->daddr);
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
 		struct mfwd_key key;
 

@@ -248,7 +248,7 @@ static unsigned int mfwd_route6(struct mfwd_net *mn, struct mfwd_vif *in,
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct mfwd_route *r;
 
-	r = mfwd_route_lookup6(mn, &ip6h->saddr, &ip6h->daddr);
+	r = mfwd_route_lookup6(mn, in, &ip6h->saddr, &ip6h->daddr);
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
 		struct mfwd_key key;
 

@@ -187,20 +187,31 @@ struct mfwd_oif {
 /**
  * struct mfwd_fwd - what a route does with a packet, replaced as a whole
  * @rcu: frees the old set after a replace
- * @iif: input VIF (RPF)
- * @n_oif: number of entries in @oif
- * @oif: output VIFs with their TTL thresholds
+ * @iif: primary input VIF (RPF, EXPECTED_IIF of WRONGVIF events); NULL
+ *	with @any_iif
+ * @n_oif: number of outputs in @oif
+ * @n_in: number of further accepted inputs, in @oif after the outputs
+ *	(their TTLs unused); a slot is NULL once its VIF is gone
+ * @any_iif: accepts packets from every VIF
+ * @oif: output VIFs with their TTL thresholds, then the further inputs
  *
  * Kept apart from the route so that a replace is one pointer swap that
- * readers see atomically, and so that later kinds of input sets (several
- * input VIFs) change only this structure.
+ * readers see atomically.
  */
 struct mfwd_fwd {
 	struct rcu_head rcu;
 	struct mfwd_vif *iif;
 	u16 n_oif;
+	u16 n_in;
+	bool any_iif;
 	struct mfwd_oif oif[];
 };
+
+/* The further accepted inputs of @fwd. */
+static inline struct mfwd_oif *mfwd_fwd_inputs(const struct mfwd_fwd *fwd)
+{
+	return (struct mfwd_oif *)fwd->oif + fwd->n_oif;
+}
 
 struct mfwd_route_stats {
 	u64_stats_t pkts;
@@ -248,6 +259,8 @@ struct mfwd_ctr_block {
  * @family: AF_INET or AF_INET6
  * @resolving: the packets queued for it are being released: packets of a
  *	queued (S,G) go behind them (mfwd_unres_queue())
+ * @iif: a per-input route: the ifindex of its input, hashed with @key in
+ *	mfwd_net.iif_routes; 0 for the others
  * @key: source (0 or :: for (*,G)) and group; last, and allocated only as
  *	long as its family's key (mfwd_route_size()): an IPv4 route does not
  *	pay for IPv6 addresses
@@ -261,11 +274,18 @@ struct mfwd_route {
 	struct mfwd_ctr_block *ctr_block;
 	struct rcu_head rcu;
 	u32 id;
-	u32 ctr_slot;
+	u8 ctr_slot;
 	u8 family;
 	bool resolving;
+	u32 iif;
 	struct mfwd_key key;
 	/* the first forwarding set follows the key (mfwd_route_size()) */
+};
+
+/* The key of a per-input route: @iif then @key, as in struct mfwd_route. */
+struct mfwd_ikey {
+	u32 iif;
+	struct mfwd_key key;
 };
 
 enum mfwd_counter {
@@ -340,19 +360,34 @@ struct mfwd_plens {
 };
 
 /**
+ * struct mfwd_rtable - routes of one family and kind, and the prefix
+ *	lengths they use
+ * @ht: the routes by key
+ * @plens: the (group, source) prefix lengths the fast path probes, most
+ *	specific first
+ * @plen_refs: routes per pair of prefix lengths in @plens, indexed by
+ *	mfwd_plen_index()
+ */
+struct mfwd_rtable {
+	struct rhashtable ht;
+	struct mfwd_plens __rcu *plens;
+	struct xarray plen_refs;
+};
+
+/**
  * struct mfwd_net - per network namespace state
  * @net: the namespace
  * @lock: serializes all writers
  * @vifs: ifindex -> struct mfwd_vif
  * @nr_vifs: number of VIFs
- * @routes: key -> struct mfwd_route, one table per family (MFWD_V4, MFWD_V6)
+ * @routes: key -> struct mfwd_route, one table per family (MFWD_V4,
+ *	MFWD_V6); the exact (S,G) key is probed before the @plens of the
+ *	table, which list only the others
+ * @iif_routes: (input, key) -> per-input struct mfwd_route, per family;
+ *	its @plens list every pair in use, exact included
  * @route_ids: id -> struct mfwd_route, for ordered walks and dumps
  * @next_id: next id to try for a new route
  * @nr_routes: number of routes
- * @plens: per family, the prefix lengths of routes other than exact (S,G),
- *	most specific first: what the fast path probes after the exact key
- * @plen_refs: per family, routes per (group, source) prefix length in
- *	@plens, indexed by mfwd_plen_index()
  * @hooks: PRE_ROUTING hooks (IPv4, IPv6) and IPv6's LOCAL_OUT hook,
  *	registered while there is a VIF
  * @hook_on: @hooks are registered
@@ -371,12 +406,11 @@ struct mfwd_net {
 	struct mutex lock;	/* all writers */
 	struct xarray vifs;
 	u32 nr_vifs;
-	struct rhashtable routes[MFWD_NFAM];
+	struct mfwd_rtable routes[MFWD_NFAM];
+	struct mfwd_rtable iif_routes[MFWD_NFAM];
 	struct xarray route_ids;
 	u32 next_id;
 	u32 nr_routes;
-	struct mfwd_plens __rcu *plens[MFWD_NFAM];
-	struct xarray plen_refs[MFWD_NFAM];
 	struct nf_hook_ops hooks[MFWD_NFAM + 1];
 	bool hook_on;
 	struct mfwd_config cfg;
@@ -429,22 +463,27 @@ void mfwd_vif_notifier_exit(void);
 /* route.c */
 int mfwd_routes_init(struct mfwd_net *mn);
 void mfwd_routes_destroy(struct mfwd_net *mn);
-struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family,
+struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family, u32 iif,
 				   const struct mfwd_key *key);
-struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn, __be32 src,
+struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn,
+				     const struct mfwd_vif *in, __be32 src,
 				     __be32 grp);
 struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
+				      const struct mfwd_vif *in,
 				      const struct in6_addr *src,
 				      const struct in6_addr *grp);
 struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
-				    const struct mfwd_key *key);
-int mfwd_route_add(struct mfwd_net *mn, u8 family, const struct mfwd_key *key,
-		   const struct mfwd_fwd *fwd, bool replace,
-		   struct netlink_ext_ack *extack);
+				    const struct mfwd_key *key,
+				    const struct mfwd_vif *in);
+int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
+		   const struct mfwd_key *key, const struct mfwd_fwd *fwd,
+		   bool replace, struct netlink_ext_ack *extack);
+bool mfwd_fwd_accepts(const struct mfwd_fwd *fwd, const struct mfwd_vif *in);
+bool mfwd_fwd_has_input(const struct mfwd_fwd *fwd);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_routes_flush(struct mfwd_net *mn, u8 family);
 void mfwd_routes_drop_dead(struct mfwd_net *mn);
-size_t mfwd_fwd_size(unsigned int n_oif);
+size_t mfwd_fwd_size(unsigned int n_vifs);
 void mfwd_route_stats_read(const struct mfwd_route *r,
 			   struct mfwd_route_stats *sum);
 

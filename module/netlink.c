@@ -72,16 +72,23 @@ static int mfwd_fill_vif(struct sk_buff *skb, const struct mfwd_vif *vif,
 	return 0;
 }
 
-static size_t mfwd_route_msg_size(const struct mfwd_fwd *fwd)
+/* A route message with @n_oif outputs and @n_iif inputs. */
+static size_t mfwd_route_msg_bytes(unsigned int n_oif, unsigned int n_iif)
 {
 	size_t oif = nla_total_size(nla_total_size(sizeof(u32)) +
 				    nla_total_size(sizeof(u8)));
 
 	return nla_total_size(sizeof(struct in6_addr)) * 2 +
 	       nla_total_size(sizeof(u8)) * 3 +
-	       nla_total_size(sizeof(u32)) +
-	       oif * fwd->n_oif +
+	       nla_total_size(sizeof(u32)) * n_iif +
+	       nla_total_size(0) * 2 +
+	       oif * n_oif +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
+}
+
+static size_t mfwd_route_msg_size(const struct mfwd_fwd *fwd)
+{
+	return mfwd_route_msg_bytes(fwd->n_oif, 1 + fwd->n_in);
 }
 
 static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
@@ -100,6 +107,36 @@ static int mfwd_put_oifs(struct sk_buff *skb, const struct mfwd_fwd *fwd)
 		    nla_put_u8(skb, MFWD_OIF_A_TTL, fwd->oif[i].ttl))
 			return -EMSGSIZE;
 		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static int mfwd_put_iif(struct sk_buff *skb, const struct mfwd_vif *vif)
+{
+	return vif ? nla_put_u32(skb, MFWD_A_IIF, vif->ifindex) : 0;
+}
+
+/* A route's inputs: every IIF, primary first, or IIF_ANY; PER_IIF. A dead
+ * input is listed until mfwd_routes_drop_dead() clears it, so that the
+ * ROUTE_DEL of a route that lost its last input names its inputs.
+ */
+static int mfwd_put_iifs(struct sk_buff *skb, const struct mfwd_route *r,
+			 const struct mfwd_fwd *fwd)
+{
+	const struct mfwd_oif *ins = mfwd_fwd_inputs(fwd);
+	const struct mfwd_vif *iif = READ_ONCE(fwd->iif), *vif;
+	unsigned int i;
+
+	if (fwd->any_iif)
+		return nla_put_flag(skb, MFWD_A_IIF_ANY);
+	if ((r->iif && nla_put_flag(skb, MFWD_A_PER_IIF)) ||
+	    mfwd_put_iif(skb, iif))
+		return -EMSGSIZE;
+	for (i = 0; i < fwd->n_in; i++) {
+		vif = READ_ONCE(ins[i].vif);
+		/* a further input that took a dead primary's place */
+		if (vif != iif && mfwd_put_iif(skb, vif))
+			return -EMSGSIZE;
 	}
 	return 0;
 }
@@ -147,7 +184,7 @@ static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 	mfwd_route_stats_read(r, &st);
 	if (mfwd_put_key(skb, r->family, &r->key) ||
 	    mfwd_put_plen(skb, r->family, &r->key) ||
-	    nla_put_u32(skb, MFWD_A_IIF, fwd->iif->ifindex) ||
+	    mfwd_put_iifs(skb, r, fwd) ||
 	    mfwd_put_oifs(skb, fwd) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
 	    mfwd_put_u64(skb, MFWD_A_BYTES, u64_stats_read(&st.bytes)) ||
@@ -226,7 +263,7 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
 			   const struct mfwd_route *r,
 			   const struct sk_buff *skb)
 {
-	const struct mfwd_fwd *fwd;
+	const struct mfwd_vif *iif;
 	struct nlattr *pkt;
 	void *hdr;
 
@@ -236,8 +273,9 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
 	    nla_put_u32(msg, MFWD_A_IIF, in->ifindex))
 		return -EMSGSIZE;
 	if (r) {
-		fwd = rcu_dereference(r->fwd);
-		if (nla_put_u32(msg, MFWD_A_EXPECTED_IIF, fwd->iif->ifindex) ||
+		iif = READ_ONCE(rcu_dereference(r->fwd)->iif);
+		if ((iif &&
+		     nla_put_u32(msg, MFWD_A_EXPECTED_IIF, iif->ifindex)) ||
 		    (mfwd_key_wildcard(&r->key) &&
 		     nla_put_flag(msg, MFWD_A_WILDCARD)))
 			return -EMSGSIZE;
@@ -486,25 +524,30 @@ static int mfwd_cmp_ptr(const void *a, const void *b)
 	return x->vif < y->vif ? -1 : 1;
 }
 
-/* No VIF twice among the outputs; sorting a scratch copy keeps it n log n
- * for routes with hundreds of outputs.
+/* No VIF twice among @n entries of @vifs; sorting a scratch copy keeps it
+ * n log n for routes with hundreds of outputs.
  */
-static int mfwd_nl_check_dups(const struct mfwd_fwd *fwd,
-			      struct netlink_ext_ack *extack)
+static int mfwd_nl_check_dups(const struct mfwd_oif *vifs, unsigned int n,
+			      bool inputs, struct netlink_ext_ack *extack)
 {
 	struct mfwd_oif *tmp;
 	unsigned int i;
 	int err = 0;
 
-	if (fwd->n_oif < 2)
+	if (n < 2)
 		return 0;
-	tmp = kmemdup(fwd->oif, fwd->n_oif * sizeof(*tmp), GFP_KERNEL);
+	tmp = kmemdup(vifs, n * sizeof(*tmp), GFP_KERNEL);
 	if (!tmp)
 		return -ENOMEM;
-	sort(tmp, fwd->n_oif, sizeof(*tmp), mfwd_cmp_ptr, NULL);
-	for (i = 1; i < fwd->n_oif; i++) {
+	sort(tmp, n, sizeof(*tmp), mfwd_cmp_ptr, NULL);
+	for (i = 1; i < n; i++) {
 		if (tmp[i].vif == tmp[i - 1].vif) {
-			NL_SET_ERR_MSG(extack, "an output VIF is listed twice");
+			if (inputs)
+				NL_SET_ERR_MSG(extack,
+					       "an input VIF is listed twice");
+			else
+				NL_SET_ERR_MSG(extack,
+					       "an output VIF is listed twice");
 			err = -EINVAL;
 			break;
 		}
@@ -535,7 +578,8 @@ static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
 	vif = mfwd_nl_vif(mn, tb[MFWD_OIF_A_IFINDEX], extack);
 	if (IS_ERR(vif))
 		return PTR_ERR(vif);
-	if (vif == fwd->iif) {
+	/* With one input, an output on it could never be used. */
+	if (vif == fwd->iif && !fwd->n_in) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_OIF_A_IFINDEX],
 				    "input VIF listed as output");
 		return -EINVAL;
@@ -546,37 +590,95 @@ static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
 	return 0;
 }
 
+/* The inputs of a request: IIF_ANY, or the IIFs (the first is the primary
+ * one, the others go after the @fwd->n_oif outputs). PER_IIF needs exactly
+ * one IIF.
+ */
+static int mfwd_nl_iifs(struct mfwd_net *mn, struct genl_info *info,
+			struct mfwd_fwd *fwd, unsigned int n_iif)
+{
+	struct mfwd_oif *ins = mfwd_fwd_inputs(fwd);
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr **tb = info->attrs;
+	struct mfwd_vif *vif;
+	struct nlattr *nla;
+	unsigned int n = 0;
+	int rem;
+
+	fwd->any_iif = nla_get_flag(tb[MFWD_A_IIF_ANY]);
+	if (fwd->any_iif && n_iif) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_A_IIF_ANY],
+				    "iif any excludes other inputs");
+		return -EINVAL;
+	}
+	if (tb[MFWD_A_PER_IIF] && n_iif != 1) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_A_PER_IIF],
+				    "a per-input route has exactly one input");
+		return -EINVAL;
+	}
+	if (fwd->any_iif)
+		return 0;
+	if (!n_iif && GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+		return -EINVAL;
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != MFWD_A_IIF)
+			continue;
+		vif = mfwd_nl_vif(mn, nla, extack);
+		if (IS_ERR(vif))
+			return PTR_ERR(vif);
+		if (!n++)
+			fwd->iif = vif;
+		else
+			ins[n - 2].vif = vif;
+	}
+	/* The scratch set has room for the primary input after the others,
+	 * to check them all at once; a route copies only up to n_in.
+	 */
+	ins[fwd->n_in].vif = fwd->iif;
+	return mfwd_nl_check_dups(ins, fwd->n_in + 1, true, extack);
+}
+
 /*
- * Build a forwarding set from IIF and the OIF nests, in mn->scratch: the
- * route copies it, so a route install costs one allocation.
+ * Build a forwarding set from the inputs and the OIF nests, in
+ * mn->scratch: the route copies it, so a route install costs one
+ * allocation.
  * Context: mn->lock held.
  */
 static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 				    struct genl_info *info)
 {
 	const struct nlmsghdr *nlh = info->nlhdr;
-	unsigned int n = 0;
+	unsigned int n = 0, n_iif = 0;
 	struct mfwd_fwd *fwd;
 	struct nlattr *nla;
 	int rem, err;
 
-	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem)
+	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
 		n += nla_type(nla) == MFWD_A_OIF;
+		n_iif += nla_type(nla) == MFWD_A_IIF;
+	}
 	if (n > MFWD_VIFS_MAX) {
 		NL_SET_ERR_MSG(info->extack, "too many outputs");
 		return ERR_PTR(-E2BIG);
 	}
+	if (n_iif > MFWD_VIFS_MAX) {
+		NL_SET_ERR_MSG(info->extack, "too many inputs");
+		return ERR_PTR(-E2BIG);
+	}
 	if (!mn->scratch) {
-		mn->scratch = kvmalloc(mfwd_fwd_size(MFWD_VIFS_MAX), GFP_KERNEL);
+		/* Room for one more entry, see mfwd_nl_iifs(). */
+		mn->scratch = kvmalloc(mfwd_fwd_size(2 * MFWD_VIFS_MAX + 1),
+				       GFP_KERNEL);
 		if (!mn->scratch)
 			return ERR_PTR(-ENOMEM);
 	}
 	fwd = mn->scratch;
-	memset(fwd, 0, mfwd_fwd_size(n));
+	memset(fwd, 0, mfwd_fwd_size(n + n_iif + 1));
 	fwd->n_oif = n;
-	fwd->iif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IIF], info->extack);
-	if (IS_ERR(fwd->iif))
-		return ERR_CAST(fwd->iif);
+	fwd->n_in = n_iif ? n_iif - 1 : 0;
+	err = mfwd_nl_iifs(mn, info, fwd, n_iif);
+	if (err)
+		return ERR_PTR(err);
 	n = 0;
 	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != MFWD_A_OIF)
@@ -585,7 +687,7 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 		if (err)
 			return ERR_PTR(err);
 	}
-	err = mfwd_nl_check_dups(fwd, info->extack);
+	err = mfwd_nl_check_dups(fwd->oif, fwd->n_oif, false, info->extack);
 	return err ? ERR_PTR(err) : fwd;
 }
 
@@ -684,6 +786,7 @@ struct mfwd_dump_ctx {
 	u8 has_src_len:1;
 	u8 has_grp_len:1;
 	u8 has_ifindex:1;
+	u8 per_iif:1;
 	u8 none:1;
 	u8 done:1;
 };
@@ -707,6 +810,7 @@ static const struct nla_policy mfwd_dump_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[MFWD_A_GROUP_PREFIX_LEN] = { .type = NLA_U8 },
 	[MFWD_A_SOURCE_PREFIX_LEN] = { .type = NLA_U8 },
+	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
 };
 
 /* The family and address filters of a route dump. Filters that no route
@@ -769,18 +873,13 @@ static int mfwd_nl_dump_start(struct netlink_callback *cb)
 		ctx->ifindex = nla_get_u32(tb[MFWD_A_IIF] ?: tb[MFWD_A_IFINDEX]);
 		ctx->has_ifindex = 1;
 	}
+	ctx->per_iif = nla_get_flag(tb[MFWD_A_PER_IIF]);
 	/* A route with every VIF as an output fits in one message: the
 	 * dump must not end in -EMSGSIZE on a socket that has not yet read
 	 * anything (whose first buffer is NLMSG_GOODSIZE).
 	 */
 	cb->min_dump_alloc = NLMSG_HDRLEN + GENL_HDRLEN +
-			     nla_total_size(sizeof(struct in6_addr)) * 2 +
-			     nla_total_size(sizeof(u8)) * 3 +
-			     nla_total_size(sizeof(u32)) +
-			     nla_total_size(nla_total_size(sizeof(u32)) +
-					    nla_total_size(sizeof(u8))) *
-			     MFWD_VIFS_MAX +
-			     nla_total_size_64bit(sizeof(u64)) * 4;
+			     mfwd_route_msg_bytes(MFWD_VIFS_MAX, MFWD_VIFS_MAX);
 	return 0;
 }
 
@@ -828,12 +927,12 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	err = mfwd_nl_key(info, &family, &key);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
-		return -EINVAL;
 	mutex_lock(&mn->lock);
 	fwd = mfwd_nl_fwd(mn, info);
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
-	      mfwd_route_add(mn, family, &key, fwd, replace, info->extack);
+	      mfwd_route_add(mn, family,
+			     info->attrs[MFWD_A_PER_IIF] ? fwd->iif->ifindex : 0,
+			     &key, fwd, replace, info->extack);
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -841,20 +940,27 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 					struct genl_info *info)
 {
+	struct nlattr **tb = info->attrs;
 	struct mfwd_key key;
 	struct mfwd_route *r;
+	u32 iif = 0;
 	u8 family;
 	int err;
 
 	err = mfwd_nl_key(info, &family, &key);
 	if (err)
 		return ERR_PTR(err);
-	if (info->attrs[MFWD_A_IIF]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MFWD_A_IIF],
+	if (tb[MFWD_A_PER_IIF]) {
+		/* A per-input route's input is part of its key. */
+		if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+			return ERR_PTR(-EINVAL);
+		iif = nla_get_u32(tb[MFWD_A_IIF]);
+	} else if (tb[MFWD_A_IIF]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_IIF],
 				    "iif filters dumps only");
 		return ERR_PTR(-EINVAL);
 	}
-	r = mfwd_route_find(mn, family, &key);
+	r = mfwd_route_find(mn, family, iif, &key);
 	if (!r) {
 		NL_SET_ERR_MSG(info->extack, "no such route");
 		return ERR_PTR(-ENOENT);
@@ -903,13 +1009,16 @@ unlock:
 	return genlmsg_reply(msg, info);
 }
 
-static bool mfwd_dump_match(const struct mfwd_dump_ctx *ctx,
+static bool mfwd_dump_match(struct mfwd_net *mn,
+			    const struct mfwd_dump_ctx *ctx,
 			    const struct mfwd_route *r,
 			    const struct mfwd_fwd *fwd)
 {
 	const struct mfwd_key *k = &r->key, *f = &ctx->key;
+	const struct mfwd_vif *iif = READ_ONCE(fwd->iif);
 
 	if (ctx->none || (ctx->family && r->family != ctx->family) ||
+	    (ctx->per_iif && !r->iif) ||
 	    (ctx->has_grp_len && k->grp_len != f->grp_len) ||
 	    (ctx->has_src_len && k->src_len != f->src_len))
 		return false;
@@ -921,7 +1030,10 @@ static bool mfwd_dump_match(const struct mfwd_dump_ctx *ctx,
 		   (ctx->has_src && k->v4.src != f->v4.src)) {
 		return false;
 	}
-	return !ctx->has_ifindex || fwd->iif->ifindex == ctx->ifindex;
+	if (!ctx->has_ifindex || (iif && iif->ifindex == ctx->ifindex))
+		return true;
+	iif = mfwd_vif_find(mn, ctx->ifindex);
+	return iif && mfwd_fwd_accepts(fwd, iif);
 }
 
 static int mfwd_nl_route_dump(struct sk_buff *skb,
@@ -942,8 +1054,9 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 		unsigned int at = skb->len;
 
 		fwd = rcu_dereference(r->fwd);
-		/* Going away with its input VIF (mfwd_vif_gc()). */
-		if (READ_ONCE(fwd->iif->dead) || !mfwd_dump_match(ctx, r, fwd))
+		/* Going away with its input VIFs (mfwd_vif_gc()). */
+		if (!mfwd_fwd_has_input(fwd) ||
+		    !mfwd_dump_match(mn, ctx, r, fwd))
 			continue;
 		err = mfwd_fill_route(skb, r, fwd, NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -1180,8 +1293,13 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_OIF] = NLA_POLICY_NESTED(mfwd_oif_policy),
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
+	[MFWD_A_IIF_ANY] = { .type = NLA_FLAG },
+	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
 };
 
+/* ROUTE_DEL and ROUTE_GET: IIF only with PER_IIF, as part of a per-input
+ * route's key, but a dump takes both as filters.
+ */
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
@@ -1190,18 +1308,8 @@ static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
 	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
-};
-
-/* ROUTE_GET: a dump takes IIF as a filter too (a do refuses it). */
-static const struct nla_policy mfwd_route_get_policy[MFWD_A_MAX + 1] = {
-	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
-	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
-	[MFWD_A_GROUP] = { .type = NLA_BE32 },
-	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
-	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
-	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
-	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
@@ -1254,7 +1362,7 @@ static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,
 		mfwd_route_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_DUMP_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
-		     mfwd_route_get_policy),
+		     mfwd_route_policy),
 	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_STATS_GET, mfwd_nl_stats_get, NULL,

@@ -354,10 +354,11 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 		goto drop;
 	e = mfwd_unres_find(u, family, key);
 	/* A route added since the caller's lookup: forward, unless packets
-	 * of this (S,G) still wait for it.
+	 * of this (S,G) are being released (they go first). An entry that
+	 * is not can only wait for a route of other inputs.
 	 */
-	r = mfwd_route_match(mn, family, key);
-	if (r && !e) {
+	r = mfwd_route_match(mn, family, key, in);
+	if (r && (!e || !e->resolving)) {
 		spin_unlock(&u->lock);
 		mfwd_forward(mn, r, in, skb, keep);
 		return keep ? NF_ACCEPT : NF_STOLEN;
@@ -396,12 +397,16 @@ unlock:
 	return verdict;
 }
 
-/* Forward released packets, each checked against its own input VIF.
+/* Forward the released packets of @e, each checked against its own input
+ * VIF. Those of another input than a per-input @r's take the route their
+ * input selects, if any.
  * Context: @mn->lock held, so no VIF goes away meanwhile.
  */
 static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
+			       const struct mfwd_unres_entry *e,
 			       struct sk_buff_head *q)
 {
+	struct mfwd_route *rr;
 	struct mfwd_vif *in;
 	struct sk_buff *skb;
 
@@ -409,10 +414,18 @@ static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
 	rcu_read_lock();
 	while ((skb = __skb_dequeue(q))) {
 		in = mfwd_vif_find(mn, skb->dev->ifindex);
-		if (in && in->dev == skb->dev) {
-			mfwd_forward(mn, r, in, skb, false);
-		} else {
+		if (!in || in->dev != skb->dev) {
 			mfwd_count(mn, MFWD_C_DROP_NO_VIF);
+			kfree_skb(skb);
+			continue;
+		}
+		rr = r;
+		if (r->iif && r->iif != in->ifindex)
+			rr = mfwd_route_match(mn, e->family, &e->key, in);
+		if (rr) {
+			mfwd_forward(mn, rr, in, skb, false);
+		} else {
+			mfwd_count(mn, MFWD_C_DROP_RPF);
 			kfree_skb(skb);
 		}
 	}
@@ -438,6 +451,25 @@ static bool mfwd_key_covers(const struct mfwd_key *rk, u8 family,
 	return ipv6_addr_equal(&a, &rk->v6.src);
 }
 
+/* Whether @r resolves @e: it covers @e's (S,G) and, if per-input, some
+ * packet of @e arrived on its input.
+ */
+static bool mfwd_unres_resolves(const struct mfwd_route *r,
+				const struct mfwd_unres_entry *e)
+{
+	const struct sk_buff *skb;
+
+	if (e->family != r->family ||
+	    !mfwd_key_covers(&r->key, r->family, &e->key))
+		return false;
+	if (!r->iif)
+		return true;
+	skb_queue_walk(&e->q, skb)
+		if (skb->dev->ifindex == r->iif)
+			return true;
+	return false;
+}
+
 /* Take the entries @r resolves off the expiry list, to @todo; they stay
  * hashed, so that packets of their (S,G) go behind the queued ones. An
  * entry queued now matched no route when it was created, nor since, so a
@@ -451,15 +483,14 @@ static void mfwd_unres_claim(struct mfwd_unres *u, const struct mfwd_route *r,
 
 	if (mfwd_key_exact(&r->key, r->family)) {
 		e = mfwd_unres_find(u, r->family, &r->key);
-		if (e) {
+		if (e && mfwd_unres_resolves(r, e)) {
 			e->resolving = true;
 			list_move_tail(&e->list, todo);
 		}
 		return;
 	}
 	list_for_each_entry_safe(e, tmp, &u->list, list) {
-		if (e->family != r->family ||
-		    !mfwd_key_covers(&r->key, r->family, &e->key))
+		if (!mfwd_unres_resolves(r, e))
 			continue;
 		e->resolving = true;
 		list_move_tail(&e->list, todo);
@@ -500,7 +531,7 @@ void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r)
 				u->entries--;
 			}
 			spin_unlock_bh(&u->lock);
-			mfwd_unres_release(mn, r, &batch);
+			mfwd_unres_release(mn, r, e, &batch);
 		} while (!done);
 		list_del(&e->list);
 		kfree(e);

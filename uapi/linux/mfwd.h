@@ -61,7 +61,7 @@
  * @MFWD_CMD_VIF_ADD: add a VIF. Needs IFINDEX; optional VIF_FLAGS,
  *	VIF_THRESHOLD. EEXIST if the device is a VIF already.
  * @MFWD_CMD_VIF_DEL: remove a VIF (IFINDEX); it is taken out of every
- *	route, and routes whose input it was are deleted.
+ *	route, and routes left without an input are deleted.
  * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
  *	the dump).
  * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), one or more IIF
