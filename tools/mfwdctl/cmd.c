@@ -29,18 +29,22 @@ static const char usage_vif[] =
 	"       mfwdctl vif show [dev IF]\n";
 
 static const char usage_route[] =
-	"Usage: mfwdctl route { add | replace } group G [source S] iif IF\n"
+	"Usage: mfwdctl route { add | replace } group G [source S] INPUTS [per-iif]\n"
 	"                     [oif IF[/TTL] [ttl TTL]]...\n"
-	"       mfwdctl route del group G [source S]\n"
-	"       mfwdctl route show [group G] [source S] [iif IF] [dev IF]\n"
+	"       mfwdctl route del group G [source S] [per-iif iif IF]\n"
+	"       mfwdctl route show [group G] [source S] [iif IF] [per-iif] [dev IF]\n"
 	"                          [family { inet | inet6 }]\n"
-	"       mfwdctl route get group G [source S]\n"
+	"       mfwdctl route get group G [source S] [per-iif iif IF]\n"
 	"       mfwdctl route flush [family { inet | inet6 }]\n"
 	"where  G is an IPv4 multicast group outside 224.0.0.0/24 or an IPv6 one\n"
 	"       of a scope wider than link-local (not ffX0::-ffX2::), S a unicast\n"
 	"       source of the same family or \"*\" (any: a (*,G) route, also when\n"
 	"       source is left out); \"to\" and \"from\" are aliases of \"group\"\n"
-	"       and \"source\"; -4 and -6 are \"family inet\" and \"family inet6\".\n";
+	"       and \"source\"; -4 and -6 are \"family inet\" and \"family inet6\".\n"
+	"       INPUTS := { iif IF [iif IF]... | iif any }: the VIFs the route\n"
+	"       accepts packets from (the first is the primary input), or every\n"
+	"       VIF. per-iif: a route of its one input only, which a packet\n"
+	"       arriving there matches before any other route.\n";
 
 static const char usage_flush[] =
 	"Usage: mfwdctl flush [ routes | all ] [family { inet | inet6 }]\n"

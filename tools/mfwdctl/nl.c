@@ -19,7 +19,7 @@
 
 /*
  * largest single request we build: a route with 1024 outputs, each with a
- * TTL, is about 20.5 KB
+ * TTL, is about 20.5 KB, and 28.7 KB with 1024 inputs too
  */
 #define MSG_MAX 32768
 /* bytes of requests sent with one write in batch mode */
@@ -41,8 +41,9 @@ static char query_buf[MSG_MAX];
 /*
  * Every receive. The kernel sizes the skbs of a dump after the largest
  * receive buffer the socket has used (capped at 32 KB), and a route with
- * 1024 outputs is a 20.6 KB message: 64 KB (not MNL_SOCKET_DUMP_SIZE, 32 KB)
- * leaves room for any dump skb and what one recvmsg() may carry.
+ * 1024 outputs is a 20.6 KB message (28.8 KB with 1024 inputs too): 64 KB
+ * (not MNL_SOCKET_DUMP_SIZE, 32 KB) leaves room for any dump skb and what
+ * one recvmsg() may carry.
  */
 static char rx_buf[65536];
 static struct mnl_nlmsg_batch *batch;
@@ -147,7 +148,8 @@ static int parse_cb(const struct nlattr *attr, void *data)
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(attr);
 
-	if (type > 0 && type <= MFWD_A_MAX)
+	/* the first of a repeated attribute: a route's primary IIF */
+	if (type > 0 && type <= MFWD_A_MAX && !tb[type])
 		tb[type] = attr;
 	return MNL_CB_OK;
 }
@@ -287,6 +289,8 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_GROUP6] = "group",
 	[MFWD_A_GROUP_PREFIX_LEN] = "group prefix length",
 	[MFWD_A_SOURCE_PREFIX_LEN] = "source prefix length",
+	[MFWD_A_IIF_ANY] = "iif any",
+	[MFWD_A_PER_IIF] = "per-iif",
 };
 
 static const char *attr_name(unsigned int type)
@@ -345,6 +349,8 @@ static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 	case MFWD_A_VIF_FLAGS:
 	case MFWD_A_FLUSH_VIFS:
 	case MFWD_A_REPLACE:
+	case MFWD_A_IIF_ANY:
+	case MFWD_A_PER_IIF:
 		snprintf(buf, len, "%s", word);
 		break;
 	default:

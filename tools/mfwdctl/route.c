@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mfwdctl - "route": add, replace, delete, show, get and flush (S,G)/(*,G)
- * routes, IPv4 and IPv6, with group and source prefixes.
+ * routes, IPv4 and IPv6, with group and source prefixes, several inputs or
+ * any, and per-input routes.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "mfwdctl.h"
 
 #define MAX_OIFS 1024 /* the kernel's VIF limit per netns */
+#define MAX_IIFS MAX_OIFS
 
 enum { R_ADD, R_REPLACE, R_DEL, R_SHOW, R_GET, R_FLUSH, R_HELP };
 
@@ -21,12 +23,13 @@ static const struct keyword route_cmds[] = {
 	{ "help", R_HELP },
 };
 
-enum { K_GROUP, K_SOURCE, K_IIF, K_OIF, K_TTL, K_DEV, K_FAMILY };
+enum { K_GROUP, K_SOURCE, K_IIF, K_OIF, K_TTL, K_DEV, K_FAMILY, K_PER_IIF };
 
 static const struct keyword route_args[] = {
-	{ "group", K_GROUP }, { "to", K_GROUP }, { "source", K_SOURCE },
-	{ "from", K_SOURCE }, { "iif", K_IIF },	 { "oif", K_OIF },
-	{ "ttl", K_TTL },     { "dev", K_DEV },	 { "family", K_FAMILY },
+	{ "group", K_GROUP },	  { "to", K_GROUP }, { "source", K_SOURCE },
+	{ "from", K_SOURCE },	  { "iif", K_IIF },  { "oif", K_OIF },
+	{ "ttl", K_TTL },	  { "dev", K_DEV },  { "family", K_FAMILY },
+	{ "per-iif", K_PER_IIF },
 };
 
 struct oif {
@@ -36,13 +39,15 @@ struct oif {
 };
 
 struct route_args {
-	bool has_group, has_source, has_iif, has_dev;
+	bool has_group, has_source, has_dev;
+	bool iif_any, per_iif;
 	struct inet_addr group, source;
 	int group_len, source_len; /* "/LEN"; -1: not given */
-	uint32_t iif, dev;
+	uint32_t dev;
 	int family; /* "family", -4, -6; else that of the addresses; 0: any */
-	int noifs;
+	int noifs, niifs;
 	struct oif oifs[MAX_OIFS];
+	uint32_t iifs[MAX_IIFS]; /* in the order given: the first is primary */
 };
 
 static int parse_oif(const char *arg, struct oif *o)
@@ -68,6 +73,42 @@ static int parse_oif(const char *arg, struct oif *o)
 		o->ttl = ttl;
 	}
 	return dev_arg(name, &o->ifindex);
+}
+
+/* "iif IF", repeated for several inputs, or "iif any" */
+static int parse_iif(const char *val, struct route_args *r)
+{
+	int ret;
+
+	if (!strcmp(val, "any")) {
+		if (r->iif_any)
+			return usage_err("route", "iif any given twice");
+		if (r->niifs)
+			return usage_err("route",
+					 "iif any excludes other inputs");
+		r->iif_any = true;
+		return 0;
+	}
+	if (r->iif_any)
+		return usage_err("route", "iif any excludes other inputs");
+	if (r->niifs >= MAX_IIFS)
+		return usage_err("route", "too many iifs (at most %d)",
+				 MAX_IIFS);
+	ret = dev_arg(val, &r->iifs[r->niifs]);
+	if (!ret)
+		r->niifs++;
+	return ret;
+}
+
+/* del, get and show take one input, and not "any" */
+static int one_iif(const struct route_args *r)
+{
+	if (r->niifs > 1)
+		return usage_err("route", "iif given twice");
+	if (r->iif_any)
+		return usage_err("route",
+				 "iif any is for add and replace only");
+	return 0;
 }
 
 static int family_err(const char *what, const struct inet_addr *a, int family)
@@ -104,8 +145,9 @@ static int route_family(struct route_args *r, int family)
 }
 
 /*
- * Parse "group G source S iif IF oif IF[/TTL] [ttl N] dev IF family F" in
- * any order; @allowed is a bit mask of the keywords the command takes.
+ * Parse "group G source S iif IF oif IF[/TTL] [ttl N] dev IF family F
+ * per-iif" in any order; @allowed is a bit mask of the keywords the command
+ * takes.
  */
 static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			    struct route_args *r)
@@ -113,7 +155,7 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 	int i, kw, ret, family = 0;
 	uint32_t v;
 
-	/* oifs[] is large and filled as parsed: clear only the head */
+	/* oifs[] and iifs[] are large and filled as parsed: clear the head */
 	memset(r, 0, offsetof(struct route_args, oifs));
 	r->group_len = r->source_len = -1;
 	for (i = 0; i < argc; i++) {
@@ -125,6 +167,13 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			return keyword_err("route", "argument", key, route_args,
 					   ARRAY_SIZE(route_args),
 					   kw == KW_AMBIGUOUS ? kw : KW_NONE);
+		if (kw == K_PER_IIF) { /* a flag: no value */
+			if (r->per_iif)
+				return usage_err("route",
+						 "per-iif given twice");
+			r->per_iif = true;
+			continue;
+		}
 		if (++i >= argc)
 			return usage_err("route", "missing value after \"%s\"",
 					 key);
@@ -148,12 +197,9 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			r->has_source = true;
 			break;
 		case K_IIF:
-			if (r->has_iif)
-				return usage_err("route", "iif given twice");
-			ret = dev_arg(val, &r->iif);
+			ret = parse_iif(val, r);
 			if (ret)
 				return ret;
-			r->has_iif = true;
 			break;
 		case K_DEV:
 			if (r->has_dev)
@@ -209,6 +255,19 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 	return route_family(r, family);
 }
 
+/* the inputs: IIF repeated in the order given, or IIF_ANY; PER_IIF */
+static void put_inputs(struct nlmsghdr *nlh, const struct route_args *r)
+{
+	int i;
+
+	if (r->iif_any)
+		nl_put_flag(nlh, MFWD_A_IIF_ANY);
+	for (i = 0; i < r->niifs; i++)
+		nl_put_u32(nlh, MFWD_A_IIF, r->iifs[i]);
+	if (r->per_iif)
+		nl_put_flag(nlh, MFWD_A_PER_IIF);
+}
+
 static int route_add(int argc, char **argv, bool replace)
 {
 	struct route_args r;
@@ -217,13 +276,14 @@ static int route_add(int argc, char **argv, bool replace)
 
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_OIF | 1U << K_TTL,
+				       1U << K_OIF | 1U << K_TTL |
+				       1U << K_PER_IIF,
 			       &r);
 	if (ret)
 		return ret;
 	if (!r.has_group)
 		return usage_err("route", "missing \"group G\"");
-	if (!r.has_iif)
+	if (!r.niifs && !r.iif_any)
 		return usage_err("route", "missing \"iif IF\"");
 	ret = nl_open();
 	if (ret)
@@ -233,7 +293,7 @@ static int route_add(int argc, char **argv, bool replace)
 		nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
-	nl_put_u32(nlh, MFWD_A_IIF, r.iif);
+	put_inputs(nlh, &r);
 	for (i = 0; i < r.noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
 
@@ -251,17 +311,24 @@ static int route_del(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv, 1U << K_GROUP | 1U << K_SOURCE, &r);
+	ret = parse_route_args(argc, argv,
+			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
+				       1U << K_PER_IIF,
+			       &r);
 	if (ret)
 		return ret;
 	if (!r.has_group)
 		return usage_err("route", "missing \"group G\"");
+	ret = one_iif(&r);
+	if (ret)
+		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
+	put_inputs(nlh, &r);
 	return nl_request(nlh);
 }
 
@@ -275,32 +342,105 @@ static void route_counters(const struct nlattr **tb, uint64_t *c)
 	c[3] = nl_get_uint(tb[MFWD_A_IDLE_MS]);
 }
 
-/* the OIF nests of a route message, one by one */
-static const struct nlattr *next_oif(const struct nlmsghdr *nlh,
-				     const struct nlattr *prev,
-				     uint32_t *ifindex, int *ttl)
+/* the attributes of type @type of a route message, one by one */
+static const struct nlattr *next_attr(const struct nlmsghdr *nlh,
+				      const struct nlattr *prev, uint16_t type)
 {
 	const struct nlattr *a =
 		prev ? mnl_attr_next(prev) :
 		       mnl_nlmsg_get_payload_offset(nlh, nl_hdrlen());
 	const void *tail = mnl_nlmsg_get_payload_tail(nlh);
-	const struct nlattr *n;
 
 	for (; mnl_attr_ok(a, (const char *)tail - (const char *)a);
 	     a = mnl_attr_next(a)) {
-		if (mnl_attr_get_type(a) != MFWD_A_OIF)
-			continue;
-		*ifindex = 0;
-		*ttl = -1;
-		mnl_attr_for_each_nested(n, a) {
-			if (mnl_attr_get_type(n) == MFWD_OIF_A_IFINDEX)
-				*ifindex = nl_get_uint(n);
-			else if (mnl_attr_get_type(n) == MFWD_OIF_A_TTL)
-				*ttl = nl_get_uint(n);
-		}
-		return a;
+		if (mnl_attr_get_type(a) == type)
+			return a;
 	}
 	return NULL;
+}
+
+/* the OIF nests of a route message, one by one */
+static const struct nlattr *next_oif(const struct nlmsghdr *nlh,
+				     const struct nlattr *prev,
+				     uint32_t *ifindex, int *ttl)
+{
+	const struct nlattr *a = next_attr(nlh, prev, MFWD_A_OIF);
+	const struct nlattr *n;
+
+	if (!a)
+		return NULL;
+	*ifindex = 0;
+	*ttl = -1;
+	mnl_attr_for_each_nested(n, a) {
+		if (mnl_attr_get_type(n) == MFWD_OIF_A_IFINDEX)
+			*ifindex = nl_get_uint(n);
+		else if (mnl_attr_get_type(n) == MFWD_OIF_A_TTL)
+			*ttl = nl_get_uint(n);
+	}
+	return a;
+}
+
+/* the route takes packets from VIF @ifindex: one of its IIFs, or IIF_ANY */
+static bool route_accepts(const struct nlmsghdr *nlh, const struct nlattr **tb,
+			  uint32_t ifindex)
+{
+	const struct nlattr *a = NULL;
+
+	if (tb[MFWD_A_IIF_ANY])
+		return true;
+	while ((a = next_attr(nlh, a, MFWD_A_IIF))) {
+		if (nl_get_uint(a) == ifindex)
+			return true;
+	}
+	return false;
+}
+
+/* "  iif A iif B", "  iif any"; " per-iif" for a per-input route */
+static void print_inputs(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	const struct nlattr *a = NULL;
+	char name[IFNAME_BUF];
+	const char *sep = "  ";
+
+	if (tb[MFWD_A_IIF_ANY]) {
+		fputs("  iif any", stdout);
+		sep = " ";
+	}
+	while ((a = next_attr(nlh, a, MFWD_A_IIF))) {
+		printf("%siif %s", sep,
+		       ifindex_name(nl_get_uint(a), name, sizeof(name)));
+		sep = " ";
+	}
+	if (tb[MFWD_A_PER_IIF])
+		fputs(" per-iif", stdout);
+}
+
+/*
+ * "iif": the primary input (the first IIF; tb[] holds the last) or "any";
+ * "iifs": every input, in order, when there are several; "per_iif" when set
+ */
+static void json_inputs(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	const struct nlattr *first = next_attr(nlh, NULL, MFWD_A_IIF), *a;
+	char name[IFNAME_BUF];
+	int n = 0;
+
+	if (tb[MFWD_A_IIF_ANY])
+		json_str("iif", "any");
+	else if (first)
+		json_str("iif",
+			 ifindex_name(nl_get_uint(first), name, sizeof(name)));
+	for (a = first; a; a = next_attr(nlh, a, MFWD_A_IIF))
+		n++;
+	if (n > 1) {
+		json_open_array("iifs");
+		for (a = first; a; a = next_attr(nlh, a, MFWD_A_IIF))
+			json_str(NULL, ifindex_name(nl_get_uint(a), name,
+						    sizeof(name)));
+		json_close_array();
+	}
+	if (tb[MFWD_A_PER_IIF])
+		json_bool("per_iif", true);
 }
 
 void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
@@ -317,9 +457,7 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 	printf("%s(%s, %s)", prefix,
 	       prefix_str(&s, nl_get_plen(tb, false), src),
 	       prefix_str(&g, nl_get_plen(tb, true), grp));
-	if (tb[MFWD_A_IIF])
-		printf("  iif %s", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]),
-						name, sizeof(name)));
+	print_inputs(nlh, tb);
 	fputs("  oifs", stdout);
 	while ((o = next_oif(nlh, o, &ifindex, &ttl))) {
 		printf(" %s", ifindex_name(ifindex, name, sizeof(name)));
@@ -349,9 +487,7 @@ void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 	json_str("family", family_name(nl_get_sg(tb, &s, &g)));
 	json_str("group", prefix_str(&g, nl_get_plen(tb, true), grp));
 	json_str("source", prefix_str(&s, nl_get_plen(tb, false), src));
-	if (tb[MFWD_A_IIF])
-		json_str("iif", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]), name,
-					     sizeof(name)));
+	json_inputs(nlh, tb);
 	json_open_array("oifs");
 	while ((o = next_oif(nlh, o, &ifindex, &ttl))) {
 		json_open_object(NULL);
@@ -399,9 +535,11 @@ static bool route_matches(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		return false;
 	if (f->source_len >= 0 && nl_route_plen(tb, false, &s) != f->source_len)
 		return false;
-	if (f->has_iif && nl_get_uint(tb[MFWD_A_IIF]) != f->iif)
+	if (f->niifs && !route_accepts(nlh, tb, f->iifs[0]))
 		return false;
-	if (!f->has_dev || nl_get_uint(tb[MFWD_A_IIF]) == f->dev)
+	if (f->per_iif && !tb[MFWD_A_PER_IIF])
+		return false;
+	if (!f->has_dev || route_accepts(nlh, tb, f->dev))
 		return true;
 	while ((o = next_oif(nlh, o, &ifindex, &ttl))) {
 		if (ifindex == f->dev)
@@ -435,8 +573,12 @@ static int route_show(int argc, char **argv)
 
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_DEV | 1U << K_FAMILY,
+				       1U << K_DEV | 1U << K_FAMILY |
+				       1U << K_PER_IIF,
 			       &f);
+	if (ret)
+		return ret;
+	ret = one_iif(&f);
 	if (ret)
 		return ret;
 	ret = nl_open();
@@ -444,8 +586,9 @@ static int route_show(int argc, char **argv)
 		return ret;
 	/*
 	 * The kernel filters the dump by family, group, source (0.0.0.0 or
-	 * :: for (*,G) only) and input; "dev" (input or output) is matched
-	 * here, and so, again, is the rest, which costs nothing.
+	 * :: for (*,G) only), input (routes that accept packets from it) and
+	 * per-iif; "dev" (input or output) is matched here, and so, again, is
+	 * the rest, which costs nothing.
 	 */
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP);
 	if (f.has_group)
@@ -454,8 +597,7 @@ static int route_show(int argc, char **argv)
 		nl_put_addr(nlh, false, &f.source);
 	else if (f.family && !f.has_group)
 		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
-	if (f.has_iif)
-		nl_put_u32(nlh, MFWD_A_IIF, f.iif);
+	put_inputs(nlh, &f);
 	nl_put_plen(nlh, f.source_len, f.group_len);
 	return nl_show(nlh, route_show_cb, &f);
 }
@@ -466,17 +608,24 @@ static int route_get(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv, 1U << K_GROUP | 1U << K_SOURCE, &r);
+	ret = parse_route_args(argc, argv,
+			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
+				       1U << K_PER_IIF,
+			       &r);
 	if (ret)
 		return ret;
 	if (!r.has_group)
 		return usage_err("route", "missing \"group G\"");
+	ret = one_iif(&r);
+	if (ret)
+		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
+	put_inputs(nlh, &r);
 	ret = nl_query(nlh, route_show_cb, NULL);
 	if (opts.json && !ret)
 		json_end();
