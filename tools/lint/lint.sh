@@ -41,7 +41,7 @@ cd "$repo" || exit 2
 PY3=${PY3:-/usr/bin/python3}
 KSRC=${KSRC:-$repo/build/ksrc}
 LINT_KERNELS=${LINT_KERNELS:-6.1 6.12}
-all_steps=(spec checkpatch kernel-doc kbuild uapi examples docs clang-format selftests-c shellcheck)
+all_steps=(spec checkpatch kernel-doc kbuild uapi examples docs clang-format selftests-c mfwdctl-parse shellcheck)
 
 steps=("$@")
 ((${#steps[@]})) || steps=("${all_steps[@]}")
@@ -188,6 +188,12 @@ step_selftests-c() {
 	out=$(make -s -C selftests KSRC="$KSRC" OUTPUT="$repo/build/lint/selftests" \
 		USERCFLAGS=-Werror 2>&1) || { echo "$out"; rc=1; }
 	return "$rc"
+}
+
+# mfwdctl's command line offline: usage errors, messages, batch lines
+step_mfwdctl-parse() {
+	local out
+	out=$(make -s -C tools/mfwdctl check 2>&1) || { echo "$out" | grep -v '^ok: '; return 1; }
 }
 
 step_shellcheck() {
