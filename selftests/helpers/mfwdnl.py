@@ -11,12 +11,16 @@ line:
 
 A dump (--dump) first prints one line per message it returned:
 
-    route SOURCE GROUP iif=IF oifs=N [intr]   (IPv6 routes: SOURCE6 GROUP6;
-                                              prefixes: ADDRESS/LEN)
+    route SOURCE GROUP iif=IFS oifs=N [per_iif] [intr]
+                                  (IPv6 routes: SOURCE6 GROUP6; prefixes:
+                                  ADDRESS/LEN)
     vif IF [intr]
 
-(IF: the device name, or the ifindex if there is none; "intr": the message
-had NLM_F_DUMP_INTR), then the line of the NLMSG_DONE (or error).
+(IF: the device name, or the ifindex if there is none; IFS: IF, or the
+route's inputs IF,IF,... in the order of its IIF attributes when it has
+several, or "any" with IIF_ANY; "per_iif": the route has PER_IIF; "intr":
+the message had NLM_F_DUMP_INTR), then the line of the NLMSG_DONE (or
+error).
 
 Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
        mfwdnl.py -b FILE     (- for stdin) one "[OPTION...] CMD [ATTR...]" a
@@ -29,7 +33,8 @@ Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
          --version=N         the genlmsghdr's version (default 1)
   CMD   vif_add vif_del vif_get route_add route_del route_get flush
         stats_get config_get config_set (or a number)
-  ATTR  ifindex=IF iif=IF          u32 (IF: ifindex or device name)
+  ATTR  ifindex=IF iif=IF          u32 (IF: ifindex or device name; iif=
+                                   may be repeated)
         group=A.B.C.D source=A.B.C.D   be32
         group6=ADDR source6=ADDR   16 bytes (struct in6_addr)
         family=inet|inet6|N        u8 (AF_INET 2, AF_INET6 10)
@@ -38,7 +43,7 @@ Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
         threshold=N                u8 VIF_THRESHOLD
         group_prefix_len=N source_prefix_len=N   u8
         flags=N                    u32 VIF_FLAGS
-        flush_vifs replace         flags
+        flush_vifs replace iif_any per_iif   flags
         unres_max= unres_qlen= unres_timeout_ms= wrongvif_interval_ms=
         max_routes= packets= ...   u32 (any attribute of the header by
                                    its lower-case name)
@@ -160,7 +165,7 @@ def attr(spec):
         return nla(A[k], struct.pack("=B", fam[v] if v in fam else int(v, 0)))
     if k in ("threshold", "group_prefix_len", "source_prefix_len"):
         return nla(A[k], struct.pack("=B", int(v)))
-    if k in ("flush_vifs", "replace", "wildcard"):
+    if k in ("flush_vifs", "replace", "wildcard", "iif_any", "per_iif"):
         return nla(A[k], b"")
     if k == "oif":
         dev, _, ttl = v.partition("/")
@@ -189,6 +194,14 @@ def decode(payload):
             d["oifs"].append(struct.unpack("=I", o[OIF["ifindex"]][:4])[0])
         elif name == "ifname":
             d[name] = v.rstrip(b"\0").decode()
+        elif name == "iif" and len(v) == 4:
+            # repeated in routes (an accept set): "iif" the first (the
+            # primary input), "iifs" all of them in order
+            idx = int.from_bytes(v, sys.byteorder)
+            d.setdefault("iif", idx)
+            d.setdefault("iifs", []).append(idx)
+        elif name in ("iif_any", "per_iif") and not v:
+            d[name] = True
         elif len(v) in (1, 4, 8):
             d[name] = int.from_bytes(v, sys.byteorder)
     return d
@@ -307,8 +320,10 @@ def dump_line(fl, payload):
             src += "/%d" % d["source_prefix_len"]
         if "group_prefix_len" in d:
             grp += "/%d" % d["group_prefix_len"]
-        return "route %s %s iif=%s oifs=%d%s" % (src, grp, ifname(d.get("iif", 0)),
-                                                  len(d["oifs"]), intr)
+        iifs = "any" if d.get("iif_any") else \
+            ",".join(ifname(i) for i in d.get("iifs", [0]))
+        return "route %s %s iif=%s oifs=%d%s%s" % (
+            src, grp, iifs, len(d["oifs"]), " per_iif" if d.get("per_iif") else "", intr)
     return "vif %s%s" % (ifname(d.get("ifindex", 0)), intr)
 
 

@@ -43,10 +43,12 @@
  * -k (keep going: count them all, show the first 5 per worker).
  *
  * -c: dumps the VIFs and the routes of the current netns and reads
- * CONFIG_GET; every route's IIF and OIFs must be VIFs of the dump, every
- * route carries FAMILY (AF_INET or AF_INET6), GROUP (AF_INET) or GROUP6
- * (AF_INET6) and no address of the other family, no (S,G) of a family
- * twice, the counts equal CONFIG_GET's vif-count and route-count. Retried
+ * CONFIG_GET; every route has IIFs (with PER_IIF exactly one) or IIF_ANY,
+ * its IIFs and OIFs must be VIFs of the dump, every route carries FAMILY
+ * (AF_INET or AF_INET6), GROUP (AF_INET) or GROUP6 (AF_INET6) and no
+ * address of the other family, no route key (family, addresses, prefix
+ * lengths, a per-input route's IIF) is there twice, the counts equal
+ * CONFIG_GET's vif-count and route-count. Retried
  * (interrupted dumps, VIF removals that finish asynchronously) for up to
  * 10 s; exit 1 if it never holds.
  */
@@ -1141,7 +1143,8 @@ static int worker(int id, unsigned long long seed, unsigned long n,
 struct route {
 	int fam;			/* AF_INET or AF_INET6 */
 	unsigned char src[16], grp[16];	/* IPv4: the first 4 bytes */
-	uint32_t iif;
+	int glen, slen;			/* prefix lengths; 0: absent */
+	uint32_t piif;			/* a per-input route's input, else 0 */
 };
 
 static int dump(int sfd, int cmd, uint32_t seq,
@@ -1259,8 +1262,9 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct nlattr *a, *o;
 	int len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	struct route r = { 0 };
-	uint32_t oifs[1100];
+	uint32_t oifs[1100], iif = 0;
 	int n_oif = 0, i, olen, fam = -1, has4 = 0, has6 = 0, grp = 0;
+	int n_iif = 0, any = 0, per_iif = 0;
 
 	(void)arg;
 	for_each_attr(a, (const char *)NLMSG_DATA(nlh) + GENL_HDRLEN, len) {
@@ -1295,8 +1299,24 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 			       r.grp : r.src, a + 1, 16);
 			grp |= (a->nla_type & NLA_TYPE_MASK) == MFWD_A_GROUP6;
 			break;
-		case MFWD_A_IIF:
-			r.iif = *(uint32_t *)(a + 1);
+		case MFWD_A_IIF:	/* repeated: the first is the primary */
+			iif = *(uint32_t *)(a + 1);
+			if (!n_iif++)
+				r.piif = iif;
+			if (!is_vif(iif))
+				note("route: iif %u is not a VIF\n", iif);
+			break;
+		case MFWD_A_IIF_ANY:
+			any = 1;
+			break;
+		case MFWD_A_PER_IIF:
+			per_iif = 1;
+			break;
+		case MFWD_A_GROUP_PREFIX_LEN:
+			r.glen = *(uint8_t *)(a + 1);
+			break;
+		case MFWD_A_SOURCE_PREFIX_LEN:
+			r.slen = *(uint8_t *)(a + 1);
 			break;
 		case MFWD_A_OIF:
 			olen = a->nla_len - NLA_HDRLEN;
@@ -1315,8 +1335,14 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 		note("route %s: family %d but %s\n", route_str(&r), fam,
 		     !grp ? "no group of that family" :
 		     "addresses of the other family");
-	if (!is_vif(r.iif))
-		note("route %s: iif %u is not a VIF\n", route_str(&r), r.iif);
+	if (any ? n_iif != 0 : n_iif == 0)
+		note("route %s: %d inputs%s\n", route_str(&r), n_iif,
+		     any ? " and iif any" : "");
+	if (per_iif ? n_iif != 1 : 0)
+		note("route %s: per-input with %d inputs\n", route_str(&r),
+		     n_iif);
+	if (!per_iif)
+		r.piif = 0;
 	for (i = 0; i < n_oif; i++)
 		if (!is_vif(oifs[i]))
 			note("route %s: oif %u is not a VIF\n", route_str(&r),
@@ -1324,7 +1350,9 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 	for (i = 0; i < n_routes; i++)
 		if (routes[i].fam == r.fam &&
 		    !memcmp(routes[i].src, r.src, 16) &&
-		    !memcmp(routes[i].grp, r.grp, 16))
+		    !memcmp(routes[i].grp, r.grp, 16) &&
+		    routes[i].glen == r.glen && routes[i].slen == r.slen &&
+		    routes[i].piif == r.piif)
 			note("route %s twice in the dump\n", route_str(&r));
 	if (n_routes < 65536)
 		routes[n_routes++] = r;
