@@ -133,6 +133,39 @@ def round_ratios(m, ip, key="copies_pps"):
     return out
 
 
+def fig_lookup(rows, fig, params, outdir, md, lines, title, what):
+    """A flow along routes of a kind ('prefix', 'periif') next to the same
+    flow on an exact route and on ipmr, in the same turns."""
+    if not rows:
+        return
+    write_csv(os.path.join(outdir, fig + ".csv"), rows,
+              all_keys(rows, ["fig", "engine", "oifs", "round"]))
+    eng = {e: [r for r in rows if r["engine"] == e] for e in ("exact", fig, "ipmr")}
+    ex, pr, ip = (med(eng[e], "copies_pps") for e in ("exact", fig, "ipmr"))
+    vs_ex = round_ratios(eng[fig], eng["exact"])
+    vs_ip = round_ratios(eng[fig], eng["ipmr"])
+    md.append(title)
+    md.append(what + " The two run on two routers (m-, with every output "
+              "device of the fwd figure, and n-, with one), so part of their "
+              "ratio is the routers' own bias, as in the scale figure. Ratios "
+              "are medians of per-round ratios, with their min and max.\n")
+    md.append("| exact pps | %s pps | ipmr pps | %s / exact (min-max) | %s / ipmr (min-max) |"
+              % (fig, fig, fig))
+    md.append("|---:|---:|---:|---:|---:|")
+    spread = lambda v: "%s (%s-%s)" % (fmt(statistics.median(v), 2), fmt(min(v), 2),
+                                       fmt(max(v), 2)) if v else "NA"
+    md.append("| %s | %s | %s | %s | %s |" % (fmt(ex), fmt(pr), fmt(ip), spread(vs_ex), spread(vs_ip)))
+    md.append("")
+    mm = lambda v, f: fmt(f(v), 2) if v else "NA"
+    lines.append("bench %s %s oifs=1 exact_pps=%s %s_pps=%s ipmr_pps=%s "
+                 "%s_vs_exact=%s %s_vs_exact_min=%s %s_vs_exact_max=%s "
+                 "ratio=%s min=%s max=%s"
+                 % (fig, params, fmt(ex), fig, fmt(pr), fmt(ip),
+                    fig, mm(vs_ex, statistics.median), fig, mm(vs_ex, min),
+                    fig, mm(vs_ex, max),
+                    mm(vs_ip, statistics.median), mm(vs_ip, min), mm(vs_ip, max)))
+
+
 def fig_fwd(fwd, fig, other, outdir, md, lines, targets, info=None):
     """Figure 1: fig "fwd" (IPv4, mfwd against ipmr) or "fwd6" (IPv6,
     against ip6mr). The ratio is that of the medians over rounds, as for
@@ -256,38 +289,21 @@ def main(argv):
     fig_fwd(by("fwd6"), "fwd6", "ip6mr", outdir, md, lines, None,
             (by("fwd6info") or [{}])[0])
 
-    # ---- prefix routes
-    pf = by("prefix")
-    if pf:
-        write_csv(os.path.join(outdir, "prefix.csv"), pf,
-                  all_keys(pf, ["fig", "engine", "oifs", "round"]))
-        eng = {e: [r for r in pf if r["engine"] == e] for e in ("exact", "prefix", "ipmr")}
-        ex, pr, ip = (med(eng[e], "copies_pps") for e in ("exact", "prefix", "ipmr"))
-        vs_ex = round_ratios(eng["prefix"], eng["exact"])
-        vs_ip = round_ratios(eng["prefix"], eng["ipmr"])
-        md.append("## Prefix routes (hot flow to 1 output)\n")
-        md.append("'prefix': the flow's route is (*, 232.0.0.0/8) while 3 pairs "
-                  "of prefix lengths are in use, so its lookup makes 4 hash "
-                  "probes (the exact (S,G), then each pair, most specific "
-                  "first); 'exact': the same flow on an exact (S,G) route, 1 "
-                  "probe, as with no prefix route at all. The two run on two "
-                  "routers (m-, with every output device of the fwd figure, "
-                  "and n-, with one), so part of their ratio is the routers' "
-                  "own bias, as in the scale figure. Ratios are medians "
-                  "of per-round ratios, with their min and max.\n")
-        md.append("| exact pps | prefix pps | ipmr pps | prefix / exact (min-max) | prefix / ipmr (min-max) |")
-        md.append("|---:|---:|---:|---:|---:|")
-        spread = lambda v: "%s (%s-%s)" % (fmt(statistics.median(v), 2), fmt(min(v), 2),
-                                           fmt(max(v), 2)) if v else "NA"
-        md.append("| %s | %s | %s | %s | %s |" % (fmt(ex), fmt(pr), fmt(ip), spread(vs_ex), spread(vs_ip)))
-        md.append("")
-        mm = lambda v, f: fmt(f(v), 2) if v else "NA"
-        lines.append("bench prefix lengths=3 oifs=1 exact_pps=%s prefix_pps=%s ipmr_pps=%s "
-                     "prefix_vs_exact=%s prefix_vs_exact_min=%s prefix_vs_exact_max=%s "
-                     "ratio=%s min=%s max=%s"
-                     % (fmt(ex), fmt(pr), fmt(ip),
-                        mm(vs_ex, statistics.median), mm(vs_ex, min), mm(vs_ex, max),
-                        mm(vs_ip, statistics.median), mm(vs_ip, min), mm(vs_ip, max)))
+    # ---- prefix routes, per-input routes
+    fig_lookup(by("prefix"), "prefix", "lengths=3", outdir, md, lines,
+               "## Prefix routes (hot flow to 1 output)\n",
+               "'prefix': the flow's route is (*, 232.0.0.0/8) while 3 pairs "
+               "of prefix lengths are in use, so its lookup makes 4 hash "
+               "probes (the exact (S,G), then each pair, most specific "
+               "first); 'exact': the same flow on an exact (S,G) route, 1 "
+               "probe, as with no prefix route at all.")
+    fig_lookup(by("periif"), "periif", "routes=2", outdir, md, lines,
+               "## Per-input routes (hot flow to 1 output)\n",
+               "'periif': the flow's route is a per-input (S,G) route of its "
+               "input, next to a per-input route of the same (S,G) for "
+               "another input, so its lookup makes 1 hash probe keyed by "
+               "(input, S, G); 'exact': the same flow on an exact (S,G) "
+               "route that is not per-input, 1 probe.")
 
     # ---- figure 2
     sc = by("scale")

@@ -24,7 +24,7 @@
 # Environment (set by bench/run):
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
 #   BENCH_DATA                directory with the route files bench/run made
-#   BENCH_FIGS                figures to run: install fwd fwd6 prefix scale
+#   BENCH_FIGS                figures to run: install fwd fwd6 prefix periif scale
 #                             miss
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
@@ -34,7 +34,7 @@ set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-install fwd fwd6 prefix scale miss}
+FIGS=${BENCH_FIGS:-install fwd fwd6 prefix periif scale miss}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
@@ -467,6 +467,28 @@ fig_prefix() {
 	hot_del m; hot_del i
 }
 
+# ------------------------------------------------------ per-input routes ---
+# The hot flow along a per-input (S,G) route of its input in0 on n-rtr,
+# next to a per-input route of the same (S,G) for input o1 (1 probe keyed
+# by (in0, S, G)), against the same flow on an exact (S,G) route that is
+# not per-input (m-rtr: 1 probe) and on ipmr, one output each, in the same
+# turns.
+fig_periif() {
+	local l r rest nctl=("$MFWDCTL" -n n-rtr)
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	{ "${nctl[@]}" vif add dev in0 && "${nctl[@]}" vif add dev o1 &&
+		"${nctl[@]}" route add group "$G" source "$S" iif in0 oif o1 per-iif &&
+		"${nctl[@]}" route add group "$G" source "$S" iif o1 oif in0 per-iif; } ||
+		say "mfwd per-input routes on n-rtr failed"
+	hot_route m 1; hot_route i 1
+	while read -r l r rest; do
+		raw "fig=periif engine=$l oifs=1 routes=2 round=$r $rest"
+		say "periif round $r $l: $rest"
+	done < <(measure_alt "$ROUNDS" exact:m periif:n ipmr:i)
+	"${nctl[@]}" flush all
+	hot_del m; hot_del i
+}
+
 # ------------------------------------------------------------- figure 2 ---
 # Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
 # only up to 100,000. The n- topology runs mfwd with the hot route alone
@@ -639,6 +661,7 @@ for f in $FIGS; do
 	fwd) fig_fwd ;;
 	fwd6) fig_fwd6 ;;
 	prefix) fig_prefix ;;
+	periif) fig_periif ;;
 	scale) fig_scale ;;
 	install) fig_install ;;
 	miss) fig_miss ;;
