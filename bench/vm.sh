@@ -445,48 +445,46 @@ fig_fwd6() {
 }
 
 # ------------------------------------------------------- prefix routes ---
+# fig_lookup FIG PARAMS: the hot flow along the routes the caller gave
+# n-rtr, next to the same flow on an exact (S,G) route (m-rtr: 1 probe) and
+# on ipmr, one output each, in the same turns; n-rtr is flushed after.
+fig_lookup() {
+	local fig=$1 params=$2 l r rest
+	hot_route m 1; hot_route i 1
+	while read -r l r rest; do
+		raw "fig=$fig engine=$l oifs=1 $params round=$r $rest"
+		say "$fig round $r $l: $rest"
+	done < <(measure_alt "$ROUNDS" exact:m "$fig":n ipmr:i)
+	"$MFWDCTL" -n n-rtr flush all
+	hot_del m; hot_del i
+}
+
 # The hot flow along a prefix route while 3 pairs of prefix lengths are in
 # use (n-rtr: the exact probe, then (24,0), (16,16) and (8,0) most specific
-# first, the hot route (*, 232.0.0.0/8) found by the last: 4 probes), next
-# to the same flow on an exact (S,G) route (m-rtr: 1 probe) and on ipmr,
-# one output each, in the same turns.
+# first, the hot route (*, 232.0.0.0/8) found by the last: 4 probes).
 fig_prefix() {
-	local l r rest nctl=("$MFWDCTL" -n n-rtr)
+	local nctl=("$MFWDCTL" -n n-rtr)
 	pg_setup m hot; pg_setup i hot; pg_setup n hot
 	{ "${nctl[@]}" vif add dev in0 && "${nctl[@]}" vif add dev o1 &&
 		"${nctl[@]}" route add group 239.9.9.0/24 iif in0 oif o1 &&
 		"${nctl[@]}" route add group 239.8.0.0/16 source 10.9.0.0/16 iif in0 oif o1 &&
 		"${nctl[@]}" route add group "${G%%.*}.0.0.0/8" iif in0 oif o1; } ||
 		say "mfwd prefix routes on n-rtr failed"
-	hot_route m 1; hot_route i 1
-	while read -r l r rest; do
-		raw "fig=prefix engine=$l oifs=1 lengths=3 round=$r $rest"
-		say "prefix round $r $l: $rest"
-	done < <(measure_alt "$ROUNDS" exact:m prefix:n ipmr:i)
-	"${nctl[@]}" flush all
-	hot_del m; hot_del i
+	fig_lookup prefix lengths=3
 }
 
 # ------------------------------------------------------ per-input routes ---
 # The hot flow along a per-input (S,G) route of its input in0 on n-rtr,
 # next to a per-input route of the same (S,G) for input o1 (1 probe keyed
-# by (in0, S, G)), against the same flow on an exact (S,G) route that is
-# not per-input (m-rtr: 1 probe) and on ipmr, one output each, in the same
-# turns.
+# by (in0, S, G)); the exact route on m-rtr is not per-input.
 fig_periif() {
-	local l r rest nctl=("$MFWDCTL" -n n-rtr)
+	local nctl=("$MFWDCTL" -n n-rtr)
 	pg_setup m hot; pg_setup i hot; pg_setup n hot
 	{ "${nctl[@]}" vif add dev in0 && "${nctl[@]}" vif add dev o1 &&
 		"${nctl[@]}" route add group "$G" source "$S" iif in0 oif o1 per-iif &&
 		"${nctl[@]}" route add group "$G" source "$S" iif o1 oif in0 per-iif; } ||
 		say "mfwd per-input routes on n-rtr failed"
-	hot_route m 1; hot_route i 1
-	while read -r l r rest; do
-		raw "fig=periif engine=$l oifs=1 routes=2 round=$r $rest"
-		say "periif round $r $l: $rest"
-	done < <(measure_alt "$ROUNDS" exact:m periif:n ipmr:i)
-	"${nctl[@]}" flush all
-	hot_del m; hot_del i
+	fig_lookup periif routes=2
 }
 
 # ------------------------------------------------------------- figure 2 ---

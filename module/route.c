@@ -297,43 +297,69 @@ struct mfwd_route *mfwd_route_find(struct mfwd_net *mn, u8 family, u32 iif,
 				      mfwd_iroute_params);
 }
 
-/* Probe @t at each pair of prefix lengths of @pl, most specific first,
- * with @ik's key masked from @src and @grp; @hkey is where @t's key
- * starts in @ik.
+/* @k: the packet key @pk cut to prefix lengths @glen and @slen. */
+static __always_inline void mfwd_key_mask(struct mfwd_key *k,
+					  const struct mfwd_key *pk, int fam,
+					  u8 glen, u8 slen)
+{
+	k->grp_len = glen;
+	k->src_len = slen;
+	k->zero = 0;
+	if (fam == MFWD_V6) {
+		ipv6_addr_prefix(&k->v6.grp, &pk->v6.grp, glen);
+		ipv6_addr_prefix(&k->v6.src, &pk->v6.src, slen);
+	} else {
+		k->v4.grp = pk->v4.grp & inet_make_mask(glen);
+		k->v4.src = pk->v4.src & inet_make_mask(slen);
+	}
+}
+
+/* Probe @ht at each pair of prefix lengths of @pl, most specific first,
+ * with @ik's key cut from @pk; @hkey is where @ht's key starts in @ik.
  */
 static __always_inline struct mfwd_route *
-mfwd_probe4(struct rhashtable *ht, const struct mfwd_plens *pl,
-	    struct mfwd_ikey *ik, const void *hkey, __be32 src, __be32 grp,
-	    const struct rhashtable_params params)
+mfwd_probe(struct rhashtable *ht, const struct mfwd_plens *pl,
+	   struct mfwd_ikey *ik, const void *hkey, const struct mfwd_key *pk,
+	   int fam, const struct rhashtable_params params)
 {
 	struct mfwd_route *r = NULL;
 	unsigned int i;
 
 	for (i = 0; !r && i < pl->n; i++) {
-		ik->key.grp_len = pl->len[i].grp;
-		ik->key.src_len = pl->len[i].src;
-		ik->key.v4.grp = grp & inet_make_mask(ik->key.grp_len);
-		ik->key.v4.src = src & inet_make_mask(ik->key.src_len);
+		mfwd_key_mask(&ik->key, pk, fam, pl->len[i].grp,
+			      pl->len[i].src);
 		r = rhashtable_lookup(ht, hkey, params);
 	}
 	return r;
 }
 
+/* The lookup of mfwd_route_lookup() for the packet key @pk of family @fam,
+ * with the rhashtable parameters of its per-input (@iparams) and other
+ * (@params) routes; inlined per family, so that they are constants.
+ */
 static __always_inline struct mfwd_route *
-mfwd_probe6(struct rhashtable *ht, const struct mfwd_plens *pl,
-	    struct mfwd_ikey *ik, const void *hkey, const struct in6_addr *src,
-	    const struct in6_addr *grp, const struct rhashtable_params params)
+mfwd_lookup(struct mfwd_net *mn, const struct mfwd_vif *in,
+	    const struct mfwd_key *pk, int fam,
+	    const struct rhashtable_params iparams,
+	    const struct rhashtable_params params)
 {
-	struct mfwd_route *r = NULL;
-	unsigned int i;
+	struct mfwd_rtable *t = &mn->iif_routes[fam];
+	const struct mfwd_plens *pl;
+	struct mfwd_ikey ik;
+	struct mfwd_route *r;
 
-	for (i = 0; !r && i < pl->n; i++) {
-		ik->key.grp_len = pl->len[i].grp;
-		ik->key.src_len = pl->len[i].src;
-		ipv6_addr_prefix(&ik->key.v6.grp, grp, ik->key.grp_len);
-		ipv6_addr_prefix(&ik->key.v6.src, src, ik->key.src_len);
-		r = rhashtable_lookup(ht, hkey, params);
+	pl = rcu_dereference(t->plens);
+	if (unlikely(pl)) {
+		ik.iif = in->ifindex;
+		r = mfwd_probe(&t->ht, pl, &ik, &ik, pk, fam, iparams);
+		if (r)
+			return r;
 	}
+	t = &mn->routes[fam];
+	r = rhashtable_lookup(&t->ht, pk, params);
+	pl = rcu_dereference(t->plens);
+	if (!r && pl)
+		r = mfwd_probe(&t->ht, pl, &ik, &ik.key, pk, fam, params);
 	return r;
 }
 
@@ -356,28 +382,11 @@ struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn,
 				     const struct mfwd_vif *in, __be32 src,
 				     __be32 grp)
 {
-	struct mfwd_rtable *t = &mn->iif_routes[MFWD_V4];
-	const struct mfwd_plens *pl;
-	struct mfwd_ikey ik;	/* only up to the end of the IPv4 key */
-	struct mfwd_route *r;
+	struct mfwd_key pk;	/* only its first MFWD_KEY4_LEN bytes */
 
-	pl = rcu_dereference(t->plens);
-	if (unlikely(pl)) {
-		ik.iif = in->ifindex;
-		ik.key.zero = 0;
-		r = mfwd_probe4(&t->ht, pl, &ik, &ik, src, grp,
-				mfwd_iroute_params);
-		if (r)
-			return r;
-	}
-	t = &mn->routes[MFWD_V4];
-	mfwd_key_set4(&ik.key, src, grp);
-	r = rhashtable_lookup(&t->ht, &ik.key, mfwd_route_params);
-	pl = rcu_dereference(t->plens);
-	if (!r && pl)
-		r = mfwd_probe4(&t->ht, pl, &ik, &ik.key, src, grp,
-				mfwd_route_params);
-	return r;
+	mfwd_key_set4(&pk, src, grp);
+	return mfwd_lookup(mn, in, &pk, MFWD_V4, mfwd_iroute_params,
+			   mfwd_route_params);
 }
 
 /**
@@ -396,28 +405,11 @@ struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
 				      const struct in6_addr *src,
 				      const struct in6_addr *grp)
 {
-	struct mfwd_rtable *t = &mn->iif_routes[MFWD_V6];
-	const struct mfwd_plens *pl;
-	struct mfwd_ikey ik;
-	struct mfwd_route *r;
+	struct mfwd_key pk;
 
-	pl = rcu_dereference(t->plens);
-	if (unlikely(pl)) {
-		ik.iif = in->ifindex;
-		ik.key.zero = 0;
-		r = mfwd_probe6(&t->ht, pl, &ik, &ik, src, grp,
-				mfwd_iroute6_params);
-		if (r)
-			return r;
-	}
-	t = &mn->routes[MFWD_V6];
-	mfwd_key_set6(&ik.key, src, grp);
-	r = rhashtable_lookup(&t->ht, &ik.key, mfwd_route6_params);
-	pl = rcu_dereference(t->plens);
-	if (!r && pl)
-		r = mfwd_probe6(&t->ht, pl, &ik, &ik.key, src, grp,
-				mfwd_route6_params);
-	return r;
+	mfwd_key_set6(&pk, src, grp);
+	return mfwd_lookup(mn, in, &pk, MFWD_V6, mfwd_iroute6_params,
+			   mfwd_route6_params);
 }
 
 /* mfwd_route_lookup() or mfwd_route_lookup6() for a packet's key. */

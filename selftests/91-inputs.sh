@@ -288,12 +288,7 @@ route_get $GK=$GE $SK=$SX | ok
 route_del $GK=$GE $SK=$SX | ok
 route_del $GK=$GE | ok"
 n0=$(config_field route_count)
-req=$(cut -d'|' -f1 <<<"$cases")
-want=$(cut -d'|' -f2- <<<"$cases" | sed 's/^ //')
-got=$(python3 "$NL" -b - <<<"$req" | sed 's/ offs=[0-9]*//') || true
-[[ $got == "$want" ]] ||
-	fail "answers differ (< expected, > got):"$'\n'"$(diff <(paste -d'|' <(echo "$req") <(echo "$want")) \
-		<(paste -d'|' <(echo "$req") <(echo "$got")) || true)"
+nl_cases "$cases"
 check_eq "$(config_field route_count)" "$n0" "routes after the API requests"
 check_route "$GA" '*' packets=7 iif=r1 'iifs=["r1","r0"]'
 out=$("$MFWDCTL" route add group "$GE" iif r0 oif r0 2>&1) &&
