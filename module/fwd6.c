@@ -330,7 +330,7 @@ unsigned int mfwd_hook6(void *priv, struct sk_buff *skb,
  *
  * As ipmr does for IPv4 (and ip6mr with its socket open), this host's own
  * packet is treated as if it arrived on the VIF it leaves by: a copy of it
- * is forwarded along the route whose input that VIF is, or queued while
+ * is forwarded along the route that accepts that VIF, or queued while
  * there is none. The packet itself goes on unchanged.
  *
  * Context: process or softirq (BH is disabled here).

@@ -245,7 +245,7 @@ err_free:
  *
  * The VIF stops being found and is marked dead, so readers skip it; the
  * packets queued from it are freed. What it means for the routes (routes
- * whose input it was are deleted, output slots cleared) is mfwd_vif_gc()'s
+ * left without an input are deleted, its slots cleared) is mfwd_vif_gc()'s
  * work, which walks all routes and so must not run under RTNL: the caller
  * runs it after dropping RTNL, or leaves it to mn->gc_work.
  *
