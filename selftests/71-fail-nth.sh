@@ -9,7 +9,8 @@
 #      ROUTE_ADD (S,G) and (*,G) with 1, 64 and $BIG outputs (default 520:
 #      the first size whose route is over 8 KiB, so kmalloc takes it from the
 #      page allocator, as it does up to 1023 outputs), ROUTE_ADD with
-#      REPLACE, CONFIG_SET resizing the unresolved table, VIF_DEL, ROUTE_DEL,
+#      REPLACE, with several inputs, iif any, per-input, CONFIG_SET resizing
+#      the unresolved table, VIF_DEL (also of an accept set's input), ROUTE_DEL,
 #      FLUSH, the dumps, the GETs, and the first requests in a fresh netns)
 #      runs with /proc/thread-self/fail-nth = 1, 2, 3, ... until it succeeds
 #      without the fault being consumed (helpers/failnth.c: the write, the
@@ -197,6 +198,23 @@ ctl_path() {
 		"route-add group=$G3 source=$S3 iif=a0 oif=a1 replace"
 	fn_run fn -N route-replace-1 -c -u "$R1_ADD replace" "route-add $R1 iif=a0 oif=a3 replace"
 	fn_run fn -N route-replace-64 -c -u "$R1_ADD replace" "route-add $R1 iif=a1 oifs=o:1-64 replace"
+	# several inputs, any input, a per-input route (its own table and
+	# prefix-length list); an accept set losing an input
+	fn_run fn -N route-add-inputs -c -u "route-del group=$G3" \
+		"route-add group=$G3 iif=a0 iif=a1 iif=a2 oif=a1 oif=a3"
+	fn_run fn -N route-add-iif-any -c -u "route-del group=$G3" \
+		"route-add group=$G3 iif_any oif=a1 oif=a3"
+	fn_run fn -N route-add-per-iif -c -u "route-del group=$G3 source=$S3 iif=a1 per_iif" \
+		"route-add group=$G3 source=$S3 iif=a1 oif=a3 per_iif"
+	G4=239.1.0.4
+	{ echo "vif add dev a4"; echo "vif add dev a5"
+	  echo "route add group $G4 iif a4 iif a5 oif a3"; } >"$TOPO_DIR/fn45.mf"
+	"$MFWDCTL" -n fn -b "$TOPO_DIR/fn45.mf" || fail "accept set in fn"
+	fn_run fn -N vif-del-accept-input -c -u "vif-add ifindex=a5" \
+		-u "route-add group=$G4 iif=a4 iif=a5 oif=a3 replace" "vif-del ifindex=a5"
+	{ echo "route del group $G4"; echo "vif del dev a4"; echo "vif del dev a5"; } \
+		>"$TOPO_DIR/fn45d.mf"
+	"$MFWDCTL" -n fn -b "$TOPO_DIR/fn45d.mf" || fail "removing the accept set in fn"
 	# $BIG outputs, in fb
 	fn_run fb -N "route-add-sg-$BIG" -c -u "route-del group=$G3 source=$S3" \
 		"route-add group=$G3 source=$S3 iif=i0 oifs=o:1-$BIG"

@@ -403,6 +403,11 @@ static void req_build(struct req *r)
 			put(&r->m, MFWD_A_FLUSH_VIFS, NULL, 0);
 			continue;
 		}
+		if (!strcmp(w, "iif_any") || !strcmp(w, "per_iif")) {
+			put(&r->m, w[4] == 'a' ? MFWD_A_IIF_ANY : MFWD_A_PER_IIF,
+			    NULL, 0);
+			continue;
+		}
 		if (!v)
 			die("%s needs a value", w);
 		if (!strcmp(w, "source")) {
@@ -467,7 +472,8 @@ static const char *const attr_names[] = {
 	[MFWD_A_UNRES_TIMEOUT_MS] = "unres_timeout_ms",
 	[MFWD_A_WRONGVIF_INTERVAL_MS] = "wrongvif_interval_ms",
 	[MFWD_A_MAX_ROUTES] = "max_routes", [MFWD_A_VIF_COUNT] = "vif_count",
-	[MFWD_A_ROUTE_COUNT] = "route_count",
+	[MFWD_A_ROUTE_COUNT] = "route_count", [MFWD_A_IIF_ANY] = "iif_any",
+	[MFWD_A_PER_IIF] = "per_iif",
 };
 
 static void fmt_attrs(struct str *o, const void *start, int len, int depth)
