@@ -15,10 +15,10 @@
  *
  * "mfwdctl -f" installs what a one-shot command can: every interface named
  * by an enabled phyint or used by an mroute (and not disabled) becomes a
- * VIF (an existing VIF is fine); each exact mroute is applied with "route
- * replace", so the file can be applied again. Prefix routes (installed on
- * demand when traffic arrives) and mgroup joins (held by an open socket)
- * need a running daemon, mfwd-smcrouted.
+ * VIF (an existing VIF is fine); each mroute is applied with "route
+ * replace", so the file can be applied again, a group or source range as a
+ * kernel prefix route. mgroup joins (held by an open socket) need a
+ * running daemon, mfwd-smcrouted.
  */
 #include <errno.h>
 #include <glob.h>
