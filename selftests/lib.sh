@@ -47,6 +47,9 @@
 #                              several separated by "," (IPv6 ones get
 #                              "nodad": usable at once)
 #   on_exit CMD...             run CMD (a string, eval'ed) at exit, LIFO
+#   nl_cases CASES             raw API requests (helpers/mfwdnl.py -b), one
+#                              "REQUEST | ANSWER" per line: fail with a diff
+#                              unless every answer is as given
 #   families F...              run the test once per address family F (4,
 #                              6), one after the other: the script runs
 #                              again with MFWD_FAMILY=F for each (every run
@@ -254,6 +257,19 @@ families() {
 # ---- cleanup ---------------------------------------------------------------
 __lib_on_exit=()
 on_exit() { __lib_on_exit+=("$*"); }
+
+nl_cases() {
+	local req want got nl
+	nl=$(dirname "${BASH_SOURCE[0]}")/helpers/mfwdnl.py
+	req=$(cut -d'|' -f1 <<<"$1")
+	want=$(cut -d'|' -f2- <<<"$1" | sed 's/^ //')
+	got=$(python3 "$nl" -b - <<<"$req" | sed 's/ offs=[0-9]*//') || true
+	[[ $got == "$want" ]] ||
+		fail "answers differ (< expected, > got):"$'\n'"$(diff \
+			<(paste -d'|' <(echo "$req") <(echo "$want")) \
+			<(paste -d'|' <(echo "$req") <(echo "$got")) || true)"
+	log "$(wc -l <<<"$req") requests answered as the API says"
+}
 
 __lib_cleanup() {
 	local rc=$? i

@@ -56,9 +56,6 @@
 #   rx_count NAME IF GROUP      packets NAME's socket got on IF for GROUP
 #   rx_ttls NAME IF GROUP       "TTL:N ..." of those packets
 #   rx_bad NAME IF GROUP        how many had a corrupted payload
-#   nl_cases CASES              raw API requests (helpers/mfwdnl.py -b),
-#                               one "REQUEST | ANSWER" per line: fail with
-#                               a diff unless every answer is as given
 #   bg_start LOG NS CMD...      CMD in NS in the background, pid in BG_PID
 #   send [NS] -- ARGS...        run mcsend.py in NS (default src, from
 #                               10.0.0.2, or 2001:db8::2 if the first
@@ -137,18 +134,6 @@ __topo_sysctls() {
 # bg_start LOG NS CMD...: run CMD in NS in the background, output to LOG;
 # BG_PID is CMD's own pid ("ip netns exec" execs it), so killing it stops
 # CMD (not just a subshell).
-nl_cases() {
-	local req want got
-	req=$(cut -d'|' -f1 <<<"$1")
-	want=$(cut -d'|' -f2- <<<"$1" | sed 's/^ //')
-	got=$(python3 "$TOPO_HELPERS/mfwdnl.py" -b - <<<"$req" | sed 's/ offs=[0-9]*//') || true
-	[[ $got == "$want" ]] ||
-		fail "answers differ (< expected, > got):"$'\n'"$(diff \
-			<(paste -d'|' <(echo "$req") <(echo "$want")) \
-			<(paste -d'|' <(echo "$req") <(echo "$got")) || true)"
-	log "$(wc -l <<<"$req") requests answered as the API says"
-}
-
 bg_start() {
 	local logf=$1 ns=$2
 	shift 2
