@@ -163,7 +163,7 @@ def has(name, pred):
 checks = [
     ("vif-add-ntf a0 threshold 2", has("vif-add-ntf", lambda m: m["ifindex"] == a and m["ifname"] == "a0" and m["vif-threshold"] == 2)),
     ("vif-add-ntf r0 register", has("vif-add-ntf", lambda m: m["ifindex"] == r and "register" in m["vif-flags"])),
-    ("route-add-ntf (*,239.1.1.1)", has("route-add-ntf", lambda m: m["group"] == "239.1.1.1" and m["source"] == "0.0.0.0" and m["iif"] == a)),
+    ("route-add-ntf (*,239.1.1.1)", has("route-add-ntf", lambda m: m["group"] == "239.1.1.1" and m["source"] == "0.0.0.0" and m["iif"] == [a])),
     ("route-add-ntf of the replace (2 outputs)", has("route-add-ntf", lambda m: m["group"] == "239.1.1.1" and len(m.get("oif", [])) == 2)),
 ]
 bad = [c for c, ok in checks if not ok]
@@ -206,7 +206,7 @@ import json, os, sys
 a, b, c = map(int, sys.argv[1:])
 r = json.loads(os.environ["GOT"])
 assert r["family"] == 10 and r["source6"] == "2001:db8:1::2" and r["group6"] == "ff0e::1:1", r
-assert "source" not in r and "group" not in r and r["iif"] == a, r
+assert "source" not in r and "group" not in r and r["iif"] == [a], r
 oifs = sorted((o["ifindex"], o.get("ttl")) for o in r["oif"])
 assert oifs == sorted([(b, 4), (c, 1)]), oifs
 EOF
@@ -285,7 +285,7 @@ def has(name, pred):
 def route(m, s, g):
     return m.get("family") == 10 and m.get("source6") == s and m.get("group6") == g
 checks = [
-    ("route-add-ntf (2001:db8:1::2, ff0e::1:1) 2 outputs", has("route-add-ntf", lambda m: route(m, "2001:db8:1::2", "ff0e::1:1") and m["iif"] == a and len(m.get("oif", [])) == 2)),
+    ("route-add-ntf (2001:db8:1::2, ff0e::1:1) 2 outputs", has("route-add-ntf", lambda m: route(m, "2001:db8:1::2", "ff0e::1:1") and m["iif"] == [a] and len(m.get("oif", [])) == 2)),
     ("route-add-ntf (::, ff05::2:2)", has("route-add-ntf", lambda m: route(m, "::", "ff05::2:2"))),
     ("route-del-ntf (2001:db8:1::2, ff0e::1:1)", has("route-del-ntf", lambda m: route(m, "2001:db8:1::2", "ff0e::1:1"))),
     ("route-del-ntf (::, ff05::2:2) by the flush", has("route-del-ntf", lambda m: route(m, "::", "ff05::2:2"))),
@@ -341,14 +341,14 @@ def need(name, pred, what):
         print(f"no {name} event with {what}; got {sorted(by)}")
         ok = False
 need("nocache", lambda m: m.get("group") == "239.4.4.4" and m["source"] == "10.1.0.2"
-     and m["iif"] == a and m["family"] == 2 and "group6" not in m,
+     and m["iif"] == [a] and m["family"] == 2 and "group6" not in m,
      "(10.1.0.2, 239.4.4.4) iif a0, family 2")
 need("nocache", lambda m: m.get("group6") == "ff0e::4:4" and m.get("source6") == "2001:db8:1::2"
-     and m["iif"] == a and m["family"] == 10 and "group" not in m,
+     and m["iif"] == [a] and m["family"] == 10 and "group" not in m,
      "(2001:db8:1::2, ff0e::4:4) iif a0, family 10")
-need("wrongvif", lambda m: m.get("group") == "239.2.2.2" and m["iif"] == a
+need("wrongvif", lambda m: m.get("group") == "239.2.2.2" and m["iif"] == [a]
      and m["expected-iif"] == b and "wildcard" not in m, "239.2.2.2 iif a0 expected b0")
-need("wholepkt", lambda m: m.get("group") == "239.3.3.3" and m["iif"] == a
+need("wholepkt", lambda m: m.get("group") == "239.3.3.3" and m["iif"] == [a]
      and bytes.fromhex(m["packet"]).endswith(b"mfwd-ynl-test")
      and bytes.fromhex(m["packet"])[0] >> 4 == 4, "the whole IPv4 packet")
 if not ok:
@@ -428,7 +428,7 @@ yv = sorted((v["ifindex"], v["ifname"], sorted(fl[f] for f in v.get("vif-flags",
              v["vif-threshold"]) for v in json.loads(os.environ["YV"]))
 mv = sorted((v["ifindex"], v["dev"], sorted(v["flags"]), v["ttl_threshold"])
             for v in json.loads(os.environ["MV"]))
-yr = sorted((r["source"] if r["source"] != "0.0.0.0" else "*", r["group"], names[r["iif"]],
+yr = sorted((r["source"] if r["source"] != "0.0.0.0" else "*", r["group"], names[r["iif"][0]],
              sorted((names[o["ifindex"]], o["ttl"]) for o in r.get("oif", [])))
             for r in json.loads(os.environ["YR"]))
 mr = sorted((r["source"], r["group"], r["iif"],
