@@ -354,11 +354,13 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 		goto drop;
 	e = mfwd_unres_find(u, family, key);
 	/* A route added since the caller's lookup: forward, unless packets
-	 * of this (S,G) are being released (they go first). An entry that
-	 * is not can only wait for a route of other inputs.
+	 * of this (S,G) are queued and may be released by it (they go
+	 * first): the entry is being released, or the route is releasing
+	 * what it resolves. An entry left after that can only wait for a
+	 * per-input route of another input.
 	 */
 	r = mfwd_route_match(mn, family, key, in);
-	if (r && (!e || !e->resolving)) {
+	if (r && (!e || (!e->resolving && !READ_ONCE(r->resolving)))) {
 		spin_unlock(&u->lock);
 		mfwd_forward(mn, r, in, skb, keep);
 		return keep ? NF_ACCEPT : NF_STOLEN;
