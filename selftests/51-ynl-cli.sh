@@ -194,7 +194,8 @@ ynl_fails "Numerical result out of range" --do route-add --json "{\"group6\": \"
 ynl_fails "Invalid argument" --do route-add --json "{\"source6\": \"$G6M\", \"group6\": \"$G61\", \"iif\": $A}"
 ynl_fails "No such file or directory" --do route-get --json "{\"group6\": \"$G6NX\"}"
 # (S,G) and (*,G) routes, read back, dumped; deleted, and flushed by family
-subscribe ntf6 $((12 * per + 5))
+# (about 30 cli.py runs until the flush: the window must cover them all)
+subscribe ntf6 $((36 * per + 5))
 check_ok ynl --do route-add --json "{\"family\": 10, \"source6\": \"$S6\", \"group6\": \"$G61\",
 	\"iif\": $A, \"oif\": [{\"ifindex\": $B, \"ttl\": 4}, {\"ifindex\": $C}]}"
 check_ok ynl --do route-add --json "{\"group6\": \"$G62\", \"iif\": $B, \"oif\": [{\"ifindex\": $C}]}"
