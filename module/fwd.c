@@ -50,14 +50,16 @@ static void mfwd_route_count(struct mfwd_route *r, unsigned int len)
 		WRITE_ONCE(r->lastuse, jiffies);
 }
 
-/* The (S,G) of a packet: its source and group. */
+/* The (S,G) of a packet that arrived on @in: its source and group. */
 static void mfwd_skb_key(const struct sk_buff *skb, u8 family,
-			 struct mfwd_key *key)
+			 const struct mfwd_vif *in, struct mfwd_key *key)
 {
 	if (family == AF_INET6)
-		mfwd_key_set6(key, &ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr);
+		mfwd_key_set6(key, in->table_idx, &ipv6_hdr(skb)->saddr,
+			      &ipv6_hdr(skb)->daddr);
 	else
-		mfwd_key_set4(key, ip_hdr(skb)->saddr, ip_hdr(skb)->daddr);
+		mfwd_key_set4(key, in->table_idx, ip_hdr(skb)->saddr,
+			      ip_hdr(skb)->daddr);
 }
 
 static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
@@ -81,7 +83,7 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 		return;
 	if (cmpxchg64(&r->last_wrongvif, last, now) != last)
 		return;
-	mfwd_skb_key(skb, r->family, &key);
+	mfwd_skb_key(skb, r->family, in, &key);
 	mfwd_nl_event(mn, MFWD_CMD_WRONGVIF, r->family, &key, in, r, NULL);
 }
 
@@ -223,7 +225,7 @@ static void mfwd_register(struct mfwd_net *mn, const struct mfwd_route *r,
 {
 	struct mfwd_key key;
 
-	mfwd_skb_key(skb, r->family, &key);
+	mfwd_skb_key(skb, r->family, in, &key);
 	mfwd_nl_event(mn, MFWD_CMD_WHOLEPKT, r->family, &key, in, NULL, skb);
 	mfwd_vif_count(out, skb->len, true);
 	if (!copy)
@@ -370,7 +372,7 @@ static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
 		struct mfwd_key key;
 
-		mfwd_key_set4(&key, iph->saddr, iph->daddr);
+		mfwd_key_set4(&key, in->table_idx, iph->saddr, iph->daddr);
 		return mfwd_unres_queue(mn, in, skb, keep, AF_INET, &key);
 	}
 	mfwd_forward(mn, r, in, skb, keep);

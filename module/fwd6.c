@@ -252,7 +252,8 @@ static unsigned int mfwd_route6(struct mfwd_net *mn, struct mfwd_vif *in,
 	if (!r || unlikely(READ_ONCE(r->resolving))) {
 		struct mfwd_key key;
 
-		mfwd_key_set6(&key, &ip6h->saddr, &ip6h->daddr);
+		mfwd_key_set6(&key, in->table_idx, &ip6h->saddr,
+			      &ip6h->daddr);
 		return mfwd_unres_queue(mn, in, skb, keep, AF_INET6, &key);
 	}
 	mfwd_forward(mn, r, in, skb, keep);

@@ -50,9 +50,12 @@ static int __net_init mfwd_net_init(struct net *net)
 	mn->stats = netdev_alloc_pcpu_stats(struct mfwd_net_stats);
 	if (!mn->stats)
 		return -ENOMEM;
-	err = mfwd_routes_init(mn);
+	err = mfwd_tables_init(mn);
 	if (err)
 		goto err_stats;
+	err = mfwd_routes_init(mn);
+	if (err)
+		goto err_tables;
 	err = mfwd_unres_init(mn);
 	if (err)
 		goto err_routes;
@@ -60,6 +63,8 @@ static int __net_init mfwd_net_init(struct net *net)
 
 err_routes:
 	mfwd_routes_destroy(mn);
+err_tables:
+	mfwd_tables_destroy(mn);
 err_stats:
 	free_percpu(mn->stats);
 	return err;
@@ -72,11 +77,11 @@ err_stats:
 static void __net_exit mfwd_net_teardown(struct mfwd_net *mn)
 {
 	mutex_lock(&mn->lock);
-	mfwd_routes_flush(mn, AF_UNSPEC);
+	mfwd_routes_flush(mn, AF_UNSPEC, NULL);
 	mutex_unlock(&mn->lock);
 	cancel_work_sync(&mn->gc_work);
 	if (!xa_empty(&mn->vifs))
-		mfwd_vifs_flush(mn);
+		mfwd_vifs_flush(mn, true, 0);
 	mfwd_vif_gc_sync(mn);
 	mfwd_unres_destroy(mn);
 }
@@ -109,6 +114,7 @@ static void __net_exit mfwd_net_exit_batch(struct list_head *net_list)
 		xa_destroy(&mn->vifs);
 		xa_destroy(&mn->route_ids);
 		mfwd_routes_destroy(mn);
+		mfwd_tables_destroy(mn);
 		kvfree(mn->scratch);
 		free_percpu(mn->stats);
 	}

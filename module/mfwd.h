@@ -41,6 +41,20 @@
 
 struct mfwd_net;
 
+/**
+ * struct mfwd_table - a table of routes, with the VIFs in it
+ * @id: its id (MFWD_A_TABLE): a VRF's FIB table, or the controller's
+ * @idx: its index in mfwd_net.table_idx, which route keys carry
+ * @refs: VIFs and routes in it, plus one for table 0 (under mfwd_net.lock)
+ * @rcu: frees it after readers are done
+ */
+struct mfwd_table {
+	u32 id;
+	u16 idx;
+	u32 refs;
+	struct rcu_head rcu;
+};
+
 struct mfwd_vif_stats {
 	u64_stats_t pkts_in;
 	u64_stats_t bytes_in;
@@ -61,8 +75,10 @@ struct mfwd_vif_stats {
  *	@dev had no IPv6 when it became a VIF
  * @stats: per-CPU counters
  * @ifindex: of @dev, readable after @dev is gone
+ * @table: the table it is in, held
  * @flags: MFWD_VIF_F_*
  * @threshold: default TTL threshold of outputs on this VIF
+ * @table_idx: @table's index, which the fast path puts in a packet's key
  * @mc_forwarding: this VIF turned mc_forwarding on for @dev
  * @idev6: the IPv6 device whose mc_forwarding this VIF turned on, held
  * @dead: removed; readers skip it, routes still point to it until
@@ -78,8 +94,10 @@ struct mfwd_vif {
 	struct dst_entry *rt6;
 	struct mfwd_vif_stats __percpu *stats;
 	int ifindex;
+	struct mfwd_table *table;
 	u32 flags;
 	u8 threshold;
+	u16 table_idx;
 	bool mc_forwarding;
 	struct inet6_dev *idev6;
 	bool dead;
@@ -88,10 +106,12 @@ struct mfwd_vif {
 };
 
 /**
- * struct mfwd_key - the hash key of a route: (S/src_len, G/grp_len)
+ * struct mfwd_key - the hash key of a route: (S/src_len, G/grp_len) in a
+ *	table
  * @src_len: source prefix length; 0 for any source ((*,G))
  * @grp_len: group prefix length
- * @zero: hashed, always 0
+ * @table: index of the route's table (struct mfwd_table.idx); a packet's
+ *	is its input VIF's
  * @v4: IPv4 source and group, host bits 0
  * @v6: IPv6 source and group, host bits 0
  *
@@ -101,7 +121,7 @@ struct mfwd_vif {
 struct mfwd_key {
 	u8 src_len;
 	u8 grp_len;
-	u16 zero;
+	u16 table;
 	union {
 		struct {
 			__be32 src;
@@ -159,22 +179,23 @@ static inline bool mfwd_key_wildcard(const struct mfwd_key *key)
 }
 
 /* The key of a packet, or of an exact route. */
-static inline void mfwd_key_set4(struct mfwd_key *key, __be32 src, __be32 grp)
+static inline void mfwd_key_set4(struct mfwd_key *key, u16 table, __be32 src,
+				 __be32 grp)
 {
 	key->src_len = 32;
 	key->grp_len = 32;
-	key->zero = 0;
+	key->table = table;
 	key->v4.src = src;
 	key->v4.grp = grp;
 }
 
-static inline void mfwd_key_set6(struct mfwd_key *key,
+static inline void mfwd_key_set6(struct mfwd_key *key, u16 table,
 				 const struct in6_addr *src,
 				 const struct in6_addr *grp)
 {
 	key->src_len = 128;
 	key->grp_len = 128;
-	key->zero = 0;
+	key->table = table;
 	key->v6.src = *src;
 	key->v6.grp = *grp;
 }
@@ -385,6 +406,9 @@ struct mfwd_rtable {
  *	table, which list only the others
  * @iif_routes: (input, key) -> per-input struct mfwd_route, per family;
  *	its @plens list every pair in use, exact included
+ * @tables: table id -> struct mfwd_table
+ * @table_idx: table index -> struct mfwd_table
+ * @next_table_idx: next index to try for a new table
  * @route_ids: id -> struct mfwd_route, for ordered walks and dumps
  * @next_id: next id to try for a new route
  * @nr_routes: number of routes
@@ -408,6 +432,9 @@ struct mfwd_net {
 	u32 nr_vifs;
 	struct mfwd_rtable routes[MFWD_NFAM];
 	struct mfwd_rtable iif_routes[MFWD_NFAM];
+	struct xarray tables;
+	struct xarray table_idx;
+	u32 next_table_idx;
 	struct xarray route_ids;
 	u32 next_id;
 	u32 nr_routes;
@@ -446,15 +473,25 @@ static inline void mfwd_count(struct mfwd_net *mn, enum mfwd_counter c)
 
 void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c);
 
+/* table.c */
+int mfwd_tables_init(struct mfwd_net *mn);
+void mfwd_tables_destroy(struct mfwd_net *mn);
+struct mfwd_table *mfwd_table_find(struct mfwd_net *mn, u32 id);
+u32 mfwd_table_id(struct mfwd_net *mn, u16 idx);
+struct mfwd_table *mfwd_table_get(struct mfwd_net *mn, u32 id);
+void mfwd_table_hold(struct mfwd_table *t);
+void mfwd_table_put(struct mfwd_net *mn, struct mfwd_table *t);
+
 /* vif.c */
 struct mfwd_vif *mfwd_vif_find(struct mfwd_net *mn, int ifindex);
 int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
-		 u8 threshold, struct netlink_ext_ack *extack);
+		 u8 threshold, u32 table, bool table_set,
+		 struct netlink_ext_ack *extack);
 void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif);
 void mfwd_vif_gc(struct mfwd_net *mn);
 void mfwd_vif_gc_sync(struct mfwd_net *mn);
 void mfwd_vif_gc_work(struct work_struct *work);
-void mfwd_vifs_flush(struct mfwd_net *mn);
+void mfwd_vifs_flush(struct mfwd_net *mn, bool all, u32 table);
 void mfwd_vif_stats_read(const struct mfwd_vif *vif,
 			 struct mfwd_vif_stats *sum);
 int mfwd_vif_notifier_init(void);
@@ -481,7 +518,8 @@ int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 bool mfwd_fwd_accepts(const struct mfwd_fwd *fwd, const struct mfwd_vif *in);
 bool mfwd_fwd_has_input(const struct mfwd_fwd *fwd);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
-void mfwd_routes_flush(struct mfwd_net *mn, u8 family);
+void mfwd_routes_flush(struct mfwd_net *mn, u8 family,
+		       const struct mfwd_table *t);
 void mfwd_routes_drop_dead(struct mfwd_net *mn);
 size_t mfwd_fwd_size(unsigned int n_vifs);
 void mfwd_route_stats_read(const struct mfwd_route *r,

@@ -38,9 +38,15 @@ static int mfwd_put_u64(struct sk_buff *skb, int type, u64 v)
 	return nla_put_u64_64bit(skb, type, v, MFWD_A_PAD);
 }
 
+/* TABLE, which messages carry when it is not 0. */
+static int mfwd_put_table(struct sk_buff *skb, u32 id)
+{
+	return id ? nla_put_u32(skb, MFWD_A_TABLE, id) : 0;
+}
+
 static size_t mfwd_vif_msg_size(void)
 {
-	return nla_total_size(sizeof(u32)) * 2 +	/* IFINDEX, FLAGS */
+	return nla_total_size(sizeof(u32)) * 3 +	/* IFINDEX, FLAGS, TABLE */
 	       nla_total_size(IFNAMSIZ) +
 	       nla_total_size(sizeof(u8)) +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
@@ -61,6 +67,7 @@ static int mfwd_fill_vif(struct sk_buff *skb, const struct mfwd_vif *vif,
 	    nla_put_string(skb, MFWD_A_IFNAME, vif->dev->name) ||
 	    nla_put_u32(skb, MFWD_A_VIF_FLAGS, vif->flags) ||
 	    nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||
+	    mfwd_put_table(skb, vif->table->id) ||
 	    mfwd_put_u64(skb, MFWD_A_PKTS_IN, u64_stats_read(&st.pkts_in)) ||
 	    mfwd_put_u64(skb, MFWD_A_BYTES_IN, u64_stats_read(&st.bytes_in)) ||
 	    mfwd_put_u64(skb, MFWD_A_PKTS_OUT, u64_stats_read(&st.pkts_out)) ||
@@ -80,7 +87,7 @@ static size_t mfwd_route_msg_bytes(unsigned int n_oif, unsigned int n_iif)
 
 	return nla_total_size(sizeof(struct in6_addr)) * 2 +
 	       nla_total_size(sizeof(u8)) * 3 +
-	       nla_total_size(sizeof(u32)) * n_iif +
+	       nla_total_size(sizeof(u32)) * (n_iif + 1) +	/* + TABLE */
 	       nla_total_size(0) * 2 +
 	       oif * n_oif +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
@@ -170,7 +177,8 @@ static int mfwd_put_key(struct sk_buff *skb, u8 family,
 	       nla_put_in_addr(skb, MFWD_A_GROUP, key->v4.grp);
 }
 
-static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
+static int mfwd_fill_route(struct sk_buff *skb, struct mfwd_net *mn,
+			   const struct mfwd_route *r,
 			   const struct mfwd_fwd *fwd, u32 portid, u32 seq,
 			   int flags, u8 cmd)
 {
@@ -184,6 +192,7 @@ static int mfwd_fill_route(struct sk_buff *skb, const struct mfwd_route *r,
 	mfwd_route_stats_read(r, &st);
 	if (mfwd_put_key(skb, r->family, &r->key) ||
 	    mfwd_put_plen(skb, r->family, &r->key) ||
+	    mfwd_put_table(skb, mfwd_table_id(mn, r->key.table)) ||
 	    mfwd_put_iifs(skb, r, fwd) ||
 	    mfwd_put_oifs(skb, fwd) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
@@ -249,7 +258,7 @@ void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
 		return;
 	fwd = rcu_dereference_protected(r->fwd, lockdep_is_held(&mn->lock));
 	msg = genlmsg_new(mfwd_route_msg_size(fwd), GFP_KERNEL);
-	if (!msg || mfwd_fill_route(msg, r, fwd, 0, 0, 0, cmd)) {
+	if (!msg || mfwd_fill_route(msg, mn, r, fwd, 0, 0, 0, cmd)) {
 		nlmsg_free(msg);
 		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
 		return;
@@ -270,6 +279,7 @@ static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
 	hdr = genlmsg_put(msg, 0, 0, &mfwd_genl_family, 0, cmd);
 	if (!hdr ||
 	    mfwd_put_key(msg, family, key) ||
+	    mfwd_put_table(msg, in->table->id) ||
 	    nla_put_u32(msg, MFWD_A_IIF, in->ifindex))
 		return -EMSGSIZE;
 	if (r) {
@@ -354,6 +364,35 @@ static struct mfwd_vif *mfwd_nl_vif(struct mfwd_net *mn,
 		return ERR_PTR(-ENODEV);
 	}
 	NL_SET_ERR_MSG_ATTR(extack, attr, "interface is not a VIF");
+	return ERR_PTR(-ENOENT);
+}
+
+/* The VIF of @attr, which must be in table @t. */
+static struct mfwd_vif *mfwd_nl_table_vif(struct mfwd_net *mn,
+					  const struct nlattr *attr,
+					  const struct mfwd_table *t,
+					  struct netlink_ext_ack *extack)
+{
+	struct mfwd_vif *vif = mfwd_nl_vif(mn, attr, extack);
+
+	if (!IS_ERR(vif) && vif->table != t) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "VIF is in another table");
+		return ERR_PTR(-EINVAL);
+	}
+	return vif;
+}
+
+/* The table a request names (TABLE, default 0). Context: mn->lock held. */
+static struct mfwd_table *mfwd_nl_table(struct mfwd_net *mn,
+					const struct nlattr *attr,
+					struct netlink_ext_ack *extack)
+{
+	struct mfwd_table *t;
+
+	t = mfwd_table_find(mn, attr ? nla_get_u32(attr) : 0);
+	if (t)
+		return t;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "no such table");
 	return ERR_PTR(-ENOENT);
 }
 
@@ -561,9 +600,9 @@ static const struct nla_policy mfwd_oif_policy[MFWD_OIF_A_MAX + 1] = {
 	[MFWD_OIF_A_TTL] = NLA_POLICY_MIN(NLA_U8, 1),
 };
 
-static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
-		       struct mfwd_fwd *fwd, struct mfwd_oif *oif,
-		       struct netlink_ext_ack *extack)
+static int mfwd_nl_oif(struct mfwd_net *mn, const struct mfwd_table *t,
+		       struct nlattr *nest, struct mfwd_fwd *fwd,
+		       struct mfwd_oif *oif, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MFWD_OIF_A_MAX + 1];
 	struct mfwd_vif *vif;
@@ -575,7 +614,7 @@ static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
 		return err;
 	if (NL_REQ_ATTR_CHECK(extack, nest, tb, MFWD_OIF_A_IFINDEX))
 		return -EINVAL;
-	vif = mfwd_nl_vif(mn, tb[MFWD_OIF_A_IFINDEX], extack);
+	vif = mfwd_nl_table_vif(mn, tb[MFWD_OIF_A_IFINDEX], t, extack);
 	if (IS_ERR(vif))
 		return PTR_ERR(vif);
 	/* With one input, an output on it could never be used. */
@@ -594,8 +633,9 @@ static int mfwd_nl_oif(struct mfwd_net *mn, struct nlattr *nest,
  * one, the others go after the @fwd->n_oif outputs). PER_IIF needs exactly
  * one IIF.
  */
-static int mfwd_nl_iifs(struct mfwd_net *mn, struct genl_info *info,
-			struct mfwd_fwd *fwd, unsigned int n_iif)
+static int mfwd_nl_iifs(struct mfwd_net *mn, const struct mfwd_table *t,
+			struct genl_info *info, struct mfwd_fwd *fwd,
+			unsigned int n_iif)
 {
 	struct mfwd_oif *ins = mfwd_fwd_inputs(fwd);
 	struct netlink_ext_ack *extack = info->extack;
@@ -623,7 +663,7 @@ static int mfwd_nl_iifs(struct mfwd_net *mn, struct genl_info *info,
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != MFWD_A_IIF)
 			continue;
-		vif = mfwd_nl_vif(mn, nla, extack);
+		vif = mfwd_nl_table_vif(mn, nla, t, extack);
 		if (IS_ERR(vif))
 			return PTR_ERR(vif);
 		if (!n++)
@@ -639,12 +679,13 @@ static int mfwd_nl_iifs(struct mfwd_net *mn, struct genl_info *info,
 }
 
 /*
- * Build a forwarding set from the inputs and the OIF nests, in
- * mn->scratch: the route copies it, so a route install costs one
- * allocation.
+ * Build a forwarding set from the inputs and the OIF nests, all VIFs of
+ * table @t, in mn->scratch: the route copies it, so a route install costs
+ * one allocation.
  * Context: mn->lock held.
  */
 static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
+				    const struct mfwd_table *t,
 				    struct genl_info *info)
 {
 	const struct nlmsghdr *nlh = info->nlhdr;
@@ -676,14 +717,15 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 	memset(fwd, 0, mfwd_fwd_size(n + n_iif + 1));
 	fwd->n_oif = n;
 	fwd->n_in = n_iif ? n_iif - 1 : 0;
-	err = mfwd_nl_iifs(mn, info, fwd, n_iif);
+	err = mfwd_nl_iifs(mn, t, info, fwd, n_iif);
 	if (err)
 		return ERR_PTR(err);
 	n = 0;
 	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
 		if (nla_type(nla) != MFWD_A_OIF)
 			continue;
-		err = mfwd_nl_oif(mn, nla, fwd, &fwd->oif[n++], info->extack);
+		err = mfwd_nl_oif(mn, t, nla, fwd, &fwd->oif[n++],
+				  info->extack);
 		if (err)
 			return ERR_PTR(err);
 	}
@@ -722,7 +764,10 @@ static int mfwd_nl_vif_add(struct sk_buff *skb, struct genl_info *info)
 				    "loopback cannot be a VIF");
 		err = -EINVAL;
 	} else {
-		err = mfwd_vif_add(mn, dev, flags, threshold, info->extack);
+		err = mfwd_vif_add(mn, dev, flags, threshold,
+				   tb[MFWD_A_TABLE] ?
+				   nla_get_u32(tb[MFWD_A_TABLE]) : 0,
+				   tb[MFWD_A_TABLE], info->extack);
 	}
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
@@ -761,6 +806,12 @@ static int mfwd_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	rtnl_lock();
 	vif = mfwd_nl_vif(mn, info->attrs[MFWD_A_IFINDEX], info->extack);
+	if (!IS_ERR(vif) && info->attrs[MFWD_A_TABLE] &&
+	    nla_get_u32(info->attrs[MFWD_A_TABLE]) != vif->table->id) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MFWD_A_TABLE],
+				    "the VIF is in another table");
+		vif = ERR_PTR(-ENOENT);
+	}
 	err = IS_ERR(vif) ? PTR_ERR(vif) :
 	      mfwd_fill_vif(msg, vif, info->snd_portid, info->snd_seq, 0,
 			    MFWD_CMD_VIF_GET);
@@ -781,14 +832,15 @@ struct mfwd_dump_ctx {
 	u32 ifindex;
 	struct mfwd_key key;
 	u8 family;
-	u8 has_src:1;
-	u8 has_grp:1;
-	u8 has_src_len:1;
-	u8 has_grp_len:1;
-	u8 has_ifindex:1;
-	u8 per_iif:1;
-	u8 none:1;
-	u8 done:1;
+	u16 has_src:1;
+	u16 has_grp:1;
+	u16 has_src_len:1;
+	u16 has_grp_len:1;
+	u16 has_ifindex:1;
+	u16 has_table:1;	/* its index in key.table */
+	u16 per_iif:1;
+	u16 none:1;
+	u16 done:1;
 };
 
 static struct mfwd_dump_ctx *mfwd_dump_ctx(struct netlink_callback *cb)
@@ -811,7 +863,26 @@ static const struct nla_policy mfwd_dump_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_GROUP_PREFIX_LEN] = { .type = NLA_U8 },
 	[MFWD_A_SOURCE_PREFIX_LEN] = { .type = NLA_U8 },
 	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
+
+/* The table filter of a dump: a table that does not exist gives an empty
+ * dump.
+ */
+static void mfwd_dump_table(struct mfwd_dump_ctx *ctx, struct mfwd_net *mn,
+			    const struct nlattr *attr)
+{
+	const struct mfwd_table *t;
+
+	if (!attr)
+		return;
+	rcu_read_lock();
+	t = mfwd_table_find(mn, nla_get_u32(attr));
+	ctx->has_table = 1;
+	ctx->key.table = t ? t->idx : 0;
+	ctx->none |= !t;
+	rcu_read_unlock();
+}
 
 /* The family and address filters of a route dump. Filters that no route
  * can match (addresses of both families, FAMILY naming another family than
@@ -869,6 +940,8 @@ static int mfwd_nl_dump_start(struct netlink_callback *cb)
 		return err;
 	memset(ctx, 0, sizeof(*ctx));
 	mfwd_dump_keys(ctx, tb);
+	mfwd_dump_table(ctx, mfwd_pernet(sock_net(cb->skb->sk)),
+			tb[MFWD_A_TABLE]);
 	if (tb[MFWD_A_IIF] || tb[MFWD_A_IFINDEX]) {
 		ctx->ifindex = nla_get_u32(tb[MFWD_A_IIF] ?: tb[MFWD_A_IFINDEX]);
 		ctx->has_ifindex = 1;
@@ -898,7 +971,9 @@ static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	xa_for_each_start(&mn->vifs, idx, vif, ctx->pos) {
 		unsigned int at = skb->len;
 
-		if (ctx->has_ifindex && vif->ifindex != ctx->ifindex)
+		if (ctx->none ||
+		    (ctx->has_ifindex && vif->ifindex != ctx->ifindex) ||
+		    (ctx->has_table && vif->table_idx != ctx->key.table))
 			continue;
 		err = mfwd_fill_vif(skb, vif, NETLINK_CB(cb->skb).portid,
 				    cb->nlh->nlmsg_seq, NLM_F_MULTI,
@@ -919,6 +994,7 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
+	struct mfwd_table *t;
 	struct mfwd_key key;
 	struct mfwd_fwd *fwd;
 	u8 family;
@@ -928,11 +1004,18 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&mn->lock);
-	fwd = mfwd_nl_fwd(mn, info);
+	t = mfwd_nl_table(mn, info->attrs[MFWD_A_TABLE], info->extack);
+	if (IS_ERR(t)) {
+		err = PTR_ERR(t);
+		goto unlock;
+	}
+	key.table = t->idx;
+	fwd = mfwd_nl_fwd(mn, t, info);
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
 	      mfwd_route_add(mn, family,
 			     info->attrs[MFWD_A_PER_IIF] ? fwd->iif->ifindex : 0,
 			     &key, fwd, replace, info->extack);
+unlock:
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -941,6 +1024,7 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 					struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
+	struct mfwd_table *t;
 	struct mfwd_key key;
 	struct mfwd_route *r;
 	u32 iif = 0;
@@ -950,6 +1034,10 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 	err = mfwd_nl_key(info, &family, &key);
 	if (err)
 		return ERR_PTR(err);
+	t = mfwd_nl_table(mn, tb[MFWD_A_TABLE], info->extack);
+	if (IS_ERR(t))
+		return ERR_CAST(t);
+	key.table = t->idx;
 	if (tb[MFWD_A_PER_IIF]) {
 		/* A per-input route's input is part of its key. */
 		if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
@@ -997,7 +1085,7 @@ static int mfwd_nl_route_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	fwd = rcu_dereference_protected(r->fwd, lockdep_is_held(&mn->lock));
 	msg = genlmsg_new(mfwd_route_msg_size(fwd), GFP_KERNEL);
-	err = msg ? mfwd_fill_route(msg, r, fwd, info->snd_portid,
+	err = msg ? mfwd_fill_route(msg, mn, r, fwd, info->snd_portid,
 				    info->snd_seq, 0, MFWD_CMD_ROUTE_GET) :
 		    -ENOMEM;
 unlock:
@@ -1019,6 +1107,7 @@ static bool mfwd_dump_match(struct mfwd_net *mn,
 
 	if (ctx->none || (ctx->family && r->family != ctx->family) ||
 	    (ctx->per_iif && !r->iif) ||
+	    (ctx->has_table && k->table != f->table) ||
 	    (ctx->has_grp_len && k->grp_len != f->grp_len) ||
 	    (ctx->has_src_len && k->src_len != f->src_len))
 		return false;
@@ -1058,7 +1147,8 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 		if (!mfwd_fwd_has_input(fwd) ||
 		    !mfwd_dump_match(mn, ctx, r, fwd))
 			continue;
-		err = mfwd_fill_route(skb, r, fwd, NETLINK_CB(cb->skb).portid,
+		err = mfwd_fill_route(skb, mn, r, fwd,
+				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
 				      MFWD_CMD_ROUTE_GET);
 		if (err)
@@ -1076,18 +1166,25 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct nlattr *table = info->attrs[MFWD_A_TABLE];
+	u32 id = table ? nla_get_u32(table) : 0;
+	struct mfwd_table *t;
 	u8 family;
 	int err;
 
 	err = mfwd_nl_family(info->attrs, info->extack, &family);
 	if (err)
 		return err;
-	/* Routes never need RTNL; nor does what removing VIFs does to them. */
+	/* Routes never need RTNL; nor does what removing VIFs does to them.
+	 * A table that does not exist has nothing to flush.
+	 */
 	mutex_lock(&mn->lock);
-	mfwd_routes_flush(mn, family);
+	t = table ? mfwd_table_find(mn, id) : NULL;
+	if (!table || t)
+		mfwd_routes_flush(mn, family, t);
 	mutex_unlock(&mn->lock);
 	if (nla_get_flag(info->attrs[MFWD_A_FLUSH_VIFS]))
-		mfwd_vifs_flush(mn);
+		mfwd_vifs_flush(mn, !table, id);
 	return 0;
 }
 
@@ -1272,10 +1369,16 @@ static const struct nla_policy mfwd_vif_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_VIF_FLAGS] = NLA_POLICY_MASK(NLA_U32, MFWD_VIF_F_ALL),
 	[MFWD_A_VIF_THRESHOLD] = NLA_POLICY_MIN(NLA_U8, 1),
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy mfwd_vif_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy mfwd_vif_get_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
 #define MFWD_POLICY_FAMILY	NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)
@@ -1295,6 +1398,7 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_REPLACE] = { .type = NLA_FLAG },
 	[MFWD_A_IIF_ANY] = { .type = NLA_FLAG },
 	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
 /* ROUTE_DEL and ROUTE_GET: IIF only with PER_IIF, as part of a per-input
@@ -1310,11 +1414,13 @@ static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FLUSH_VIFS] = { .type = NLA_FLAG },
 	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy mfwd_none_policy[MFWD_A_MAX + 1] = {
@@ -1356,7 +1462,7 @@ static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_VIF_DEL, mfwd_nl_vif_del, NULL, mfwd_vif_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_DUMP_OP(MFWD_CMD_VIF_GET, mfwd_nl_vif_get, mfwd_nl_vif_dump,
-		     mfwd_vif_policy),
+		     mfwd_vif_get_policy),
 	MFWD_OP(MFWD_CMD_ROUTE_ADD, mfwd_nl_route_add, NULL,
 		mfwd_route_add_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,

@@ -2,8 +2,8 @@
 /*
  * mfwd: the route table.
  *
- * Routes live in an rhashtable per family keyed by (source, group) and
- * their prefix lengths for the fast path, and in one xarray keyed by a
+ * Routes live in an rhashtable per family keyed by (source, group), their
+ * prefix lengths and their table's index for the fast path, and in one xarray keyed by a
  * route id for walks: dumps resume at an id, and flush and VIF removal
  * visit every route once. A packet's lookup probes its exact (S,G), then
  * each pair of prefix lengths in use, most specific first (struct
@@ -304,7 +304,7 @@ static __always_inline void mfwd_key_mask(struct mfwd_key *k,
 {
 	k->grp_len = glen;
 	k->src_len = slen;
-	k->zero = 0;
+	k->table = pk->table;
 	if (fam == MFWD_V6) {
 		ipv6_addr_prefix(&k->v6.grp, &pk->v6.grp, glen);
 		ipv6_addr_prefix(&k->v6.src, &pk->v6.src, slen);
@@ -365,6 +365,7 @@ mfwd_lookup(struct mfwd_net *mn, const struct mfwd_vif *in,
 
 /**
  * mfwd_route_lookup() - the route a packet takes: the most specific match
+ *	in the table of the VIF it arrived on
  * @mn: netns state
  * @in: the VIF it arrived on
  * @src: the packet's source
@@ -384,7 +385,7 @@ struct mfwd_route *mfwd_route_lookup(struct mfwd_net *mn,
 {
 	struct mfwd_key pk;	/* only its first MFWD_KEY4_LEN bytes */
 
-	mfwd_key_set4(&pk, src, grp);
+	mfwd_key_set4(&pk, in->table_idx, src, grp);
 	return mfwd_lookup(mn, in, &pk, MFWD_V4, mfwd_iroute_params,
 			   mfwd_route_params);
 }
@@ -407,12 +408,14 @@ struct mfwd_route *mfwd_route_lookup6(struct mfwd_net *mn,
 {
 	struct mfwd_key pk;
 
-	mfwd_key_set6(&pk, src, grp);
+	mfwd_key_set6(&pk, in->table_idx, src, grp);
 	return mfwd_lookup(mn, in, &pk, MFWD_V6, mfwd_iroute6_params,
 			   mfwd_route6_params);
 }
 
-/* mfwd_route_lookup() or mfwd_route_lookup6() for a packet's key. */
+/* mfwd_route_lookup() or mfwd_route_lookup6() for a packet's key (its
+ * table is @in's).
+ */
 struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
 				    const struct mfwd_key *key,
 				    const struct mfwd_vif *in)
@@ -598,6 +601,7 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 	err = mfwd_route_insert(mn, r);
 	if (err)
 		goto err_plen;
+	mfwd_table_hold(xa_load(&mn->table_idx, key->table));
 	mn->nr_routes++;
 	mn->dump_seq++;
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
@@ -678,11 +682,15 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 	mn->dump_seq++;
 	mfwd_plen_put(mn, r);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
+	mfwd_table_put(mn, xa_load(&mn->table_idx, r->key.table));
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 }
 
-/* Delete the routes of @family (AF_UNSPEC: all). Context: @mn->lock held. */
-void mfwd_routes_flush(struct mfwd_net *mn, u8 family)
+/* Delete the routes of @family (AF_UNSPEC: all) in table @t (NULL: all).
+ * Context: @mn->lock held.
+ */
+void mfwd_routes_flush(struct mfwd_net *mn, u8 family,
+		       const struct mfwd_table *t)
 {
 	struct mfwd_route *r;
 	unsigned long id;
@@ -690,7 +698,8 @@ void mfwd_routes_flush(struct mfwd_net *mn, u8 family)
 	lockdep_assert_held(&mn->lock);
 
 	xa_for_each(&mn->route_ids, id, r) {
-		if (family == AF_UNSPEC || r->family == family)
+		if ((family == AF_UNSPEC || r->family == family) &&
+		    (!t || r->key.table == t->idx))
 			mfwd_route_del(mn, r);
 		cond_resched();
 	}

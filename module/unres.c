@@ -441,6 +441,8 @@ static bool mfwd_key_covers(const struct mfwd_key *rk, u8 family,
 {
 	struct in6_addr a;
 
+	if (pk->table != rk->table)
+		return false;
 	if (family == AF_INET)
 		return !((pk->v4.grp ^ rk->v4.grp) &
 			 inet_make_mask(rk->grp_len)) &&

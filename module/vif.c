@@ -8,6 +8,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/rtnetlink.h>
 #include <net/dst.h>
+#include <net/l3mdev.h>
 #include <net/route.h>
 
 #include "mfwd.h"
@@ -175,20 +176,45 @@ err_free:
 	return NULL;
 }
 
+/* The table of @dev: its VRF's, else @id. Context: RTNL held. */
+static struct mfwd_table *mfwd_vif_table(struct mfwd_net *mn,
+					 struct net_device *dev, u32 id,
+					 bool id_set,
+					 struct netlink_ext_ack *extack)
+{
+	u32 vrf = l3mdev_fib_table(dev);
+	struct mfwd_table *t;
+
+	if (vrf && id_set && id != vrf) {
+		NL_SET_ERR_MSG(extack, "the device's VRF has another table");
+		return ERR_PTR(-EINVAL);
+	}
+	t = mfwd_table_get(mn, vrf ?: id);
+	if (IS_ERR(t) && PTR_ERR(t) == -ENOSPC)
+		NL_SET_ERR_MSG(extack, "too many tables");
+	return t;
+}
+
 /**
  * mfwd_vif_add() - enable a device for forwarding
  * @mn: the device's netns state
  * @dev: the device
  * @flags: MFWD_VIF_F_*
  * @threshold: default TTL threshold of outputs on it
+ * @table: the id of the table it goes in, unless @dev is in a VRF, whose
+ *	table it goes in
+ * @table_set: @table was asked for: then a VRF's table must be @table
  * @extack: error report
  *
  * Context: RTNL and @mn->lock held.
- * Return: 0, -EEXIST if @dev is a VIF already, -ENOSPC, -ENOMEM.
+ * Return: 0, -EEXIST if @dev is a VIF already, -EINVAL if its VRF's table
+ * is not @table, -ENOSPC, -ENOMEM.
  */
 int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
-		 u8 threshold, struct netlink_ext_ack *extack)
+		 u8 threshold, u32 table, bool table_set,
+		 struct netlink_ext_ack *extack)
 {
+	struct mfwd_table *t;
 	struct mfwd_vif *vif;
 	int err;
 
@@ -203,9 +229,16 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 		NL_SET_ERR_MSG(extack, "too many VIFs");
 		return -ENOSPC;
 	}
+	t = mfwd_vif_table(mn, dev, table, table_set, extack);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
 	vif = mfwd_vif_alloc(dev, flags, threshold);
-	if (!vif)
+	if (!vif) {
+		mfwd_table_put(mn, t);
 		return -ENOMEM;
+	}
+	vif->table = t;
+	vif->table_idx = t->idx;
 	if (!(flags & MFWD_VIF_F_NO_ALLMULTI)) {
 		err = dev_set_allmulti(dev, 1);
 		if (err) {
@@ -234,6 +267,7 @@ err_allmulti:
 	if (!(flags & MFWD_VIF_F_NO_ALLMULTI))
 		dev_set_allmulti(dev, -1);
 err_free:
+	mfwd_table_put(mn, t);
 	mfwd_vif_free_rcu(&vif->rcu);	/* never published */
 	return err;
 }
@@ -290,6 +324,7 @@ void mfwd_vif_gc(struct mfwd_net *mn)
 	mfwd_routes_drop_dead(mn);
 	list_for_each_entry_safe(vif, tmp, &mn->dead_vifs, gc_node) {
 		list_del(&vif->gc_node);
+		mfwd_table_put(mn, vif->table);
 		call_rcu(&vif->rcu, mfwd_vif_free_rcu);
 	}
 }
@@ -308,13 +343,15 @@ void mfwd_vif_gc_work(struct work_struct *work)
 }
 
 /**
- * mfwd_vifs_flush() - remove every VIF of a netns
+ * mfwd_vifs_flush() - remove the VIFs of a netns
  * @mn: netns state
+ * @all: every VIF, else those of table @table
+ * @table: a table id
  *
  * Context: process; takes RTNL and @mn->lock, then @mn->lock alone for the
  * routes.
  */
-void mfwd_vifs_flush(struct mfwd_net *mn)
+void mfwd_vifs_flush(struct mfwd_net *mn, bool all, u32 table)
 {
 	struct mfwd_vif *vif;
 	unsigned long i;
@@ -322,10 +359,25 @@ void mfwd_vifs_flush(struct mfwd_net *mn)
 	rtnl_lock();
 	mutex_lock(&mn->lock);
 	xa_for_each(&mn->vifs, i, vif)
-		mfwd_vif_del(mn, vif);
+		if (all || vif->table->id == table)
+			mfwd_vif_del(mn, vif);
 	mutex_unlock(&mn->lock);
 	rtnl_unlock();
 	mfwd_vif_gc_sync(mn);
+}
+
+/* Whether @dev, a VIF's device, leaves its VIF's table: it joined or left a
+ * VRF (@info) of another table. Its VIF is then removed, as ipmr removes
+ * the VIF of a device that changes VRF.
+ */
+static bool mfwd_vif_moves(const struct mfwd_vif *vif,
+			   const struct netdev_notifier_changeupper_info *info)
+{
+	struct net_device *upper = info->upper_dev;
+
+	if (!netif_is_l3_master(upper))
+		return false;
+	return (info->linking ? l3mdev_fib_table(upper) : 0) != vif->table->id;
 }
 
 static int mfwd_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -335,12 +387,13 @@ static int mfwd_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct mfwd_net *mn;
 	struct mfwd_vif *vif;
 
-	if (event != NETDEV_UNREGISTER)
+	if (event != NETDEV_UNREGISTER && event != NETDEV_CHANGEUPPER)
 		return NOTIFY_DONE;
 	mn = mfwd_pernet(dev_net(dev));
 	mutex_lock(&mn->lock);
 	vif = mfwd_vif_find(mn, dev->ifindex);
-	if (vif && vif->dev == dev) {
+	if (vif && vif->dev == dev &&
+	    (event == NETDEV_UNREGISTER || mfwd_vif_moves(vif, ptr))) {
 		mfwd_vif_del(mn, vif);
 		/* Under RTNL here: the routes are walked in a worker. */
 		schedule_work(&mn->gc_work);

@@ -9,6 +9,13 @@
  * Objects:
  *   VIF    a network device the controller enabled for multicast
  *          forwarding, named by ifindex.
+ *   table  a set of routes, named by a u32 id. Each VIF is in one table,
+ *          its VRF's if its device is in a VRF (l3mdev), else 0 or the
+ *          one given when it was added; a packet takes a route of the
+ *          table of the VIF it arrived on, and a route's VIFs are all in
+ *          its table. Table 0 always exists; another exists while a VIF
+ *          or a route is in it (ENOENT "no such table" otherwise). A VIF
+ *          whose device joins or leaves a VRF of another table is removed.
  *   route  (S,G) or (*,G) (source absent, 0.0.0.0 or ::): the input VIF
  *          packets must arrive on (RPF) and the output VIFs they are copied
  *          to, each with a TTL (IPv6: hop limit) threshold. A route is
@@ -59,26 +66,29 @@
 /**
  * enum mfwd_cmd - commands of the mfwd family
  * @MFWD_CMD_VIF_ADD: add a VIF. Needs IFINDEX; optional VIF_FLAGS,
- *	VIF_THRESHOLD. EEXIST if the device is a VIF already.
+ *	VIF_THRESHOLD, TABLE. EEXIST if the device is a VIF already.
  * @MFWD_CMD_VIF_DEL: remove a VIF (IFINDEX); it is taken out of every
  *	route, and routes left without an input are deleted.
- * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX), or dump all (IFINDEX filters
- *	the dump).
+ * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX; with TABLE, ENOENT if it is
+ *	in another table), or dump all (IFINDEX and TABLE filter the dump).
  * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), one or more IIF
  *	(or IIF_ANY), optional SOURCE (SOURCE6), GROUP_PREFIX_LEN,
- *	SOURCE_PREFIX_LEN, PER_IIF, any number of OIF nests. EEXIST if it
+ *	SOURCE_PREFIX_LEN, PER_IIF, TABLE, any number of OIF nests; every
+ *	VIF it names must be in its table (EINVAL). EEXIST if it
  *	exists, unless the request carries REPLACE, which replaces its VIFs
  *	and keeps its counters.
  * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE and prefix
  *	lengths; or GROUP6, optional SOURCE6 and prefix lengths; with
- *	PER_IIF, its IIF): the route with exactly that key.
+ *	PER_IIF, its IIF; TABLE): the route with exactly that key.
  * @MFWD_CMD_ROUTE_GET: get one route (as ROUTE_DEL), or dump all; a dump
  *	is filtered by any of FAMILY, GROUP, SOURCE (0.0.0.0: (*,G) routes
  *	only), GROUP6, SOURCE6 (:: likewise), GROUP_PREFIX_LEN,
  *	SOURCE_PREFIX_LEN, IIF (routes that accept packets from it, IIF_ANY
- *	routes included) and PER_IIF (per-input routes only) it carries.
- * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family;
- *	with FLUSH_VIFS all VIFs too.
+ *	routes included), PER_IIF (per-input routes only) and TABLE it
+ *	carries.
+ * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family,
+ *	with TABLE those of one table; with FLUSH_VIFS the VIFs too (with
+ *	TABLE, those of that table).
  * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
  * @MFWD_CMD_CONFIG_GET: per-netns settings.
  * @MFWD_CMD_CONFIG_SET: change per-netns settings (any of the CONFIG
@@ -192,6 +202,11 @@ enum mfwd_vif_flags {
  *	part of the route's key, so the same (S,G) may have one such route
  *	per input, each with its own outputs and counters. A packet matches
  *	the per-input routes of the VIF it arrived on before any other.
+ * @MFWD_A_TABLE: u32, a table id; absent: 0. VIF_ADD: the VIF's table,
+ *	which for a device in a VRF must be the VRF's (its default then).
+ *	ROUTE_ADD, ROUTE_DEL, ROUTE_GET: the route's table. Dumps (VIF_GET,
+ *	ROUTE_GET) and FLUSH: that table only. Replies, notifications and
+ *	events carry it when it is not 0; an event's is its input VIF's.
  */
 enum mfwd_attr {
 	/* private: */
@@ -234,6 +249,7 @@ enum mfwd_attr {
 	MFWD_A_SOURCE_PREFIX_LEN,
 	MFWD_A_IIF_ANY,
 	MFWD_A_PER_IIF,
+	MFWD_A_TABLE,
 
 	/* private: */
 	__MFWD_A_MAX,
