@@ -70,6 +70,8 @@ module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy\[/,/^};/
 module/netlink.c@s/NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))/NLA_POLICY_EXACT_LEN(sizeof(__be32))/@checks {'exact-len': 4} are the spec's {'exact-len': 16}
 module/netlink.c@s/NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)/NLA_POLICY_MAX(NLA_U8, AF_INET6)/@mfwd_flush_policy[MFWD_A_FAMILY]: checks
 module/netlink.c@/^static const struct nla_policy mfwd_flush_policy/,/^};/{/MFWD_A_FAMILY/d}@flush: do request
+module/netlink.c@/^static const struct nla_policy mfwd_flush_policy/,/^};/{/MFWD_A_TABLE/d}@flush: do request
+module/netlink.c@s/mfwd_put_table(skb, vif->table->id) ||/mfwd_put_table(skb, 0) || nla_put_u32(skb, MFWD_A_FLUSH_VIFS, 0) ||/@vif-get: do reply
 module/netlink.c@0,/nla_put_in6_addr(skb, MFWD_A_SOURCE6/s//nla_put_in6_addr(skb, MFWD_A_GROUP6/@reply
 Documentation/netlink/specs/mfwd.yaml@s/exact-len: 16/exact-len: 4/@display-hint ipv6 on a binary of exact-len 16
 Documentation/netlink/specs/mfwd.yaml@/^        name: source6/,/^      -/{s/type: binary/type: u32/}@mfwd_route_add_policy[MFWD_A_SOURCE6]: type binary is the spec's u32
@@ -83,7 +85,7 @@ module/netlink.c@s/nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||/&\n\
 module/netlink.c@s/nla_put_u32(msg, MFWD_A_EXPECTED_IIF,/nla_put_u32(msg, MFWD_A_IIF,/@mfwd_nl_event() puts
 module/fwd.c@s/MFWD_CMD_WRONGVIF/MFWD_CMD_FLUSH/@MFWD_CMD_FLUSH is multicast by mfwd_nl_event()
 # header: values, names, masks, docs
-uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 37
+uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 38
 uapi/linux/mfwd.h@s/MFWD_VIF_F_REGISTER\t= 1U << 1/MFWD_VIF_F_REGISTER\t= 1U << 2/@enum mfwd_vif_flags is
 uapi/linux/mfwd.h@s/#define MFWD_GENL_VERSION\t1/#define MFWD_GENL_VERSION\t2/@MFWD_GENL_VERSION is 1
 uapi/linux/mfwd.h@s/^ \* .MFWD_A_GROUP:/ * GROUP:/@MFWD_A_GROUP has kernel-doc

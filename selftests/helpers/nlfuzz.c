@@ -46,8 +46,8 @@
  * CONFIG_GET; every route has IIFs (with PER_IIF exactly one) or IIF_ANY,
  * its IIFs and OIFs must be VIFs of the dump, every route carries FAMILY
  * (AF_INET or AF_INET6), GROUP (AF_INET) or GROUP6 (AF_INET6) and no
- * address of the other family, no route key (family, addresses, prefix
- * lengths, a per-input route's IIF) is there twice, the counts equal
+ * address of the other family, no route key (table, family, addresses,
+ * prefix lengths, a per-input route's IIF) is there twice, the counts equal
  * CONFIG_GET's vif-count and route-count. Retried
  * (interrupted dumps, VIF removals that finish asynchronously) for up to
  * 10 s; exit 1 if it never holds.
@@ -1145,6 +1145,7 @@ struct route {
 	unsigned char src[16], grp[16];	/* IPv4: the first 4 bytes */
 	int glen, slen;			/* prefix lengths; 0: absent */
 	uint32_t piif;			/* a per-input route's input, else 0 */
+	uint32_t table;			/* TABLE; absent: 0 */
 };
 
 static int dump(int sfd, int cmd, uint32_t seq,
@@ -1312,6 +1313,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 		case MFWD_A_PER_IIF:
 			per_iif = 1;
 			break;
+		case MFWD_A_TABLE:
+			if (alen == 4)
+				r.table = *(uint32_t *)(a + 1);
+			break;
 		case MFWD_A_GROUP_PREFIX_LEN:
 			r.glen = *(uint8_t *)(a + 1);
 			break;
@@ -1352,7 +1357,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 		    !memcmp(routes[i].src, r.src, 16) &&
 		    !memcmp(routes[i].grp, r.grp, 16) &&
 		    routes[i].glen == r.glen && routes[i].slen == r.slen &&
-		    routes[i].piif == r.piif)
+		    routes[i].piif == r.piif && routes[i].table == r.table)
 			note("route %s twice in the dump\n", route_str(&r));
 	if (n_routes < 65536)
 		routes[n_routes++] = r;
