@@ -21,21 +21,25 @@ static const char usage_top[] =
 	"                   apply | help }\n"
 	"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 	"                    -b[atch] FILE | -force | -f[ile] FILE | -4 | -6 |\n"
-	"                    -V[ersion] | -h[elp] }\n";
+	"                    -t[able] ID | -V[ersion] | -h[elp] }\n"
+	"       -t ID: the table of every command that takes \"table ID\" (a\n"
+	"       command's own overrides it); ID is 0-4294967295; without either,\n"
+	"       table 0, and show, flush and monitor cover all tables.\n";
 
 static const char usage_vif[] =
 	"Usage: mfwdctl vif add dev IF [ttl-threshold N] [noallmulti] [register]\n"
+	"                      [table ID]\n"
 	"       mfwdctl vif del dev IF\n"
-	"       mfwdctl vif show [dev IF]\n";
+	"       mfwdctl vif show [dev IF] [table ID]\n";
 
 static const char usage_route[] =
 	"Usage: mfwdctl route { add | replace } group G [source S] INPUTS [per-iif]\n"
-	"                     [oif IF[/TTL] [ttl TTL]]...\n"
-	"       mfwdctl route del group G [source S] [per-iif iif IF]\n"
+	"                     [oif IF[/TTL] [ttl TTL]]... [table ID]\n"
+	"       mfwdctl route del group G [source S] [per-iif iif IF] [table ID]\n"
 	"       mfwdctl route show [group G] [source S] [iif IF] [per-iif] [dev IF]\n"
-	"                          [family { inet | inet6 }]\n"
-	"       mfwdctl route get group G [source S] [per-iif iif IF]\n"
-	"       mfwdctl route flush [family { inet | inet6 }]\n"
+	"                          [family { inet | inet6 }] [table ID]\n"
+	"       mfwdctl route get group G [source S] [per-iif iif IF] [table ID]\n"
+	"       mfwdctl route flush [family { inet | inet6 }] [table ID]\n"
 	"where  G is an IPv4 multicast group outside 224.0.0.0/24 or an IPv6 one\n"
 	"       of a scope wider than link-local (not ffX0::-ffX2::), S a unicast\n"
 	"       source of the same family or \"*\" (any: a (*,G) route, also when\n"
@@ -44,12 +48,14 @@ static const char usage_route[] =
 	"       INPUTS := { iif IF [iif IF]... | iif any }: the VIFs the route\n"
 	"       accepts packets from (the first is the primary input), or every\n"
 	"       VIF. per-iif: a route of its one input only, which a packet\n"
-	"       arriving there matches before any other route.\n";
+	"       arriving there matches before any other route.\n"
+	"       table ID: the route's table (default 0, or -t ID); for show and\n"
+	"       flush, the routes of that table only (default all).\n";
 
 static const char usage_flush[] =
-	"Usage: mfwdctl flush [ routes | all ] [family { inet | inet6 }]\n"
+	"Usage: mfwdctl flush [ routes | all ] [family { inet | inet6 }] [table ID]\n"
 	"       (routes: all routes, the default, or those of one family;\n"
-	"       all: routes and VIFs)\n";
+	"       all: routes and VIFs; table ID, -t ID: of that table only)\n";
 
 static const char usage_stats[] = "Usage: mfwdctl stats\n";
 
@@ -60,7 +66,9 @@ static const char usage_config[] =
 
 static const char usage_monitor[] =
 	"Usage: mfwdctl monitor [ all | vif | route | nocache | wrongvif | wholepkt ]...\n"
-	"       (-4, -6: routes and packets of one family only)\n";
+	"                       [table ID]\n"
+	"       (-4, -6: routes and packets of one family only)\n"
+	"       (table ID, -t ID: events of that table only)\n";
 
 void print_usage(const char *obj, bool to_stderr)
 {

@@ -18,7 +18,8 @@
  * VIF (an existing VIF is fine); each mroute is applied with "route
  * replace", so the file can be applied again, a group or source range as a
  * kernel prefix route. mgroup joins (held by an open socket) need a
- * running daemon, mfwd-smcrouted.
+ * running daemon, mfwd-smcrouted. With "-t ID" all of it goes in table ID:
+ * the lines are applied as mfwdctl commands, which take -t.
  */
 #include <errno.h>
 #include <glob.h>

@@ -106,6 +106,7 @@ enum {
 	OPT_HELP,
 	OPT_INET,
 	OPT_INET6,
+	OPT_TABLE,
 };
 
 static const struct keyword options[] = {
@@ -114,6 +115,7 @@ static const struct keyword options[] = {
 	{ "netns", OPT_NETNS },	     { "batch", OPT_BATCH },
 	{ "force", OPT_FORCE },	     { "file", OPT_FILE },
 	{ "Version", OPT_VERSION },  { "help", OPT_HELP },
+	{ "table", OPT_TABLE },
 };
 
 /* single letter options: -f is the config file, -force must be spelled */
@@ -121,7 +123,7 @@ static const struct keyword short_options[] = {
 	{ "j", OPT_JSON },    { "p", OPT_PRETTY }, { "s", OPT_STATS },
 	{ "n", OPT_NETNS },   { "b", OPT_BATCH },  { "f", OPT_FILE },
 	{ "V", OPT_VERSION }, { "h", OPT_HELP },   { "4", OPT_INET },
-	{ "6", OPT_INET6 },
+	{ "6", OPT_INET6 },   { "t", OPT_TABLE },
 };
 
 int main(int argc, char **argv)
@@ -151,7 +153,8 @@ int main(int argc, char **argv)
 				argv[0]);
 			return EXIT_USAGE;
 		}
-		if (o == OPT_NETNS || o == OPT_BATCH || o == OPT_FILE) {
+		if (o == OPT_NETNS || o == OPT_BATCH || o == OPT_FILE ||
+		    o == OPT_TABLE) {
 			if (argc < 2) {
 				fprintf(stderr,
 					"Option \"%s\" needs an argument, try \"mfwdctl -help\".\n",
@@ -196,6 +199,12 @@ int main(int argc, char **argv)
 			break;
 		case OPT_INET6:
 			opts.family = AF_INET6;
+			break;
+		case OPT_TABLE:
+			/* every command that names a table takes this one */
+			if (parse_table(NULL, argv[0], &opts.table))
+				return EXIT_USAGE;
+			opts.has_table = true;
 			break;
 		}
 		argc--;

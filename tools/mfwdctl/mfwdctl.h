@@ -30,6 +30,8 @@ struct opts {
 	const char *batch;
 	const char *conf;
 	int family; /* -4, -6: AF_INET, AF_INET6; 0: both */
+	bool has_table; /* -t ID */
+	uint32_t table;
 };
 
 extern struct opts opts;
@@ -64,6 +66,17 @@ int parse_u32(const char *s, uint32_t max, uint32_t *val);
 void print_idle(uint64_t ms, char *buf, size_t len);
 int dev_arg(const char *name, uint32_t *ifindex);
 extern bool ifcache_off;
+
+/* the table of a command: its "table ID", else -t ID, else none (0) */
+struct table_arg {
+	bool given; /* "table ID" on the command line */
+	bool set; /* given, or -t: requests carry TABLE, dumps filter */
+	uint32_t id;
+};
+
+int parse_table(const char *obj, const char *s, uint32_t *id);
+void table_init(struct table_arg *t);
+int table_arg(const char *obj, const char *val, struct table_arg *t);
 
 /* addr.c: IPv4 and IPv6 addresses */
 struct inet_addr {
@@ -149,6 +162,9 @@ int nl_route_plen(const struct nlattr **tb, bool group,
 		  const struct inet_addr *a);
 int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
 	      struct inet_addr *grp);
+void nl_put_table(struct nlmsghdr *nlh, const struct table_arg *t);
+uint32_t nl_get_table(const struct nlattr **tb);
+bool table_matches(const struct table_arg *t, const struct nlattr **tb);
 
 /* commands */
 int do_vif(int argc, char **argv);

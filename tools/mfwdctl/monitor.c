@@ -10,13 +10,28 @@
 
 #include "mfwdctl.h"
 
-enum { M_VIF, M_ROUTE, M_NOCACHE, M_WRONGVIF, M_WHOLEPKT, M_ALL, M_HELP };
+enum {
+	M_VIF,
+	M_ROUTE,
+	M_NOCACHE,
+	M_WRONGVIF,
+	M_WHOLEPKT,
+	M_ALL,
+	M_TABLE,
+	M_HELP
+};
 
 static const struct keyword monitor_args[] = {
 	{ "vif", M_VIF },	    { "route", M_ROUTE },
 	{ "nocache", M_NOCACHE },   { "wrongvif", M_WRONGVIF },
 	{ "wholepkt", M_WHOLEPKT }, { "all", M_ALL },
-	{ "help", M_HELP },
+	{ "table", M_TABLE },	    { "help", M_HELP },
+};
+
+/* what to print: kinds of events (bits 1 << M_*), of one table or all */
+struct monitor_filter {
+	unsigned int mask;
+	struct table_arg table;
 };
 
 struct event_kind {
@@ -48,9 +63,12 @@ static void print_packet_event(int cmd, const struct nlattr **tb)
 		json_str("group", addr_str(&g, grp));
 		json_str("iif", ifindex_name(iif, name, sizeof(name)));
 	} else {
-		printf("%s (%s, %s)  iif %s", events[cmd].text,
-		       addr_str(&s, src), addr_str(&g, grp),
-		       ifindex_name(iif, name, sizeof(name)));
+		printf("%s (%s, %s)", events[cmd].text, addr_str(&s, src),
+		       addr_str(&g, grp));
+		/* where "route show" has it */
+		if (nl_get_table(tb))
+			printf(" table %u", nl_get_table(tb));
+		printf("  iif %s", ifindex_name(iif, name, sizeof(name)));
 	}
 	if (cmd == MFWD_CMD_WRONGVIF) {
 		uint32_t exp = nl_get_uint(tb[MFWD_A_EXPECTED_IIF]);
@@ -75,7 +93,10 @@ static void print_packet_event(int cmd, const struct nlattr **tb)
 		else
 			printf("  len %zu", len);
 	}
-	if (!opts.json)
+	/* last, as in VIF and route objects */
+	if (opts.json)
+		json_u64("table", nl_get_table(tb));
+	else
 		putchar('\n');
 }
 
@@ -92,13 +113,14 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[MFWD_A_MAX + 1];
-	const unsigned int *mask = data;
+	const struct monitor_filter *f = data;
 	int cmd = genl->cmd;
 
 	if (cmd >= (int)ARRAY_SIZE(events) || !events[cmd].text ||
-	    !(*mask & (1U << events[cmd].kind)))
+	    !(f->mask & (1U << events[cmd].kind)))
 		return 0;
-	if (nl_parse(nlh, tb) || !family_wanted(tb))
+	if (nl_parse(nlh, tb) || !family_wanted(tb) ||
+	    !table_matches(&f->table, tb))
 		return 0;
 	if (opts.json) {
 		json_open_object(NULL);
@@ -135,11 +157,13 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int do_monitor(int argc, char **argv)
+/* "[KIND]... [table ID]" into @f: 0, EXIT_USAGE, or -1 for "help" */
+static int monitor_parse(int argc, char **argv, struct monitor_filter *f)
 {
-	unsigned int mask = 0;
-	int i, k, ret;
+	int i, k;
 
+	f->mask = 0;
+	table_init(&f->table);
 	for (i = 0; i < argc; i++) {
 		k = match_keyword(argv[i], monitor_args,
 				  ARRAY_SIZE(monitor_args));
@@ -147,14 +171,36 @@ int do_monitor(int argc, char **argv)
 			return keyword_err("monitor", "event kind", argv[i],
 					   monitor_args,
 					   ARRAY_SIZE(monitor_args), k);
-		if (k == M_HELP) {
-			print_usage("monitor", false);
-			return 0;
+		if (k == M_HELP)
+			return -1;
+		if (k == M_TABLE) {
+			if (++i >= argc)
+				return usage_err("monitor",
+						 "missing value after \"%s\"",
+						 argv[i - 1]);
+			if (table_arg("monitor", argv[i], &f->table))
+				return EXIT_USAGE;
+			continue;
 		}
-		mask |= k == M_ALL ? ~0U : 1U << k;
+		f->mask |= k == M_ALL ? ~0U : 1U << k;
 	}
-	if (!mask)
-		mask = ~0U;
+	if (!f->mask)
+		f->mask = ~0U;
+	return 0;
+}
+
+int do_monitor(int argc, char **argv)
+{
+	struct monitor_filter f;
+	int ret;
+
+	ret = monitor_parse(argc, argv, &f);
+	if (ret < 0) {
+		print_usage("monitor", false);
+		return 0;
+	}
+	if (ret)
+		return ret;
 	/* names of devices must be looked up anew: they come and go */
 	ifcache_off = true;
 	ret = nl_open();
@@ -168,5 +214,5 @@ int do_monitor(int argc, char **argv)
 		return ret;
 	/* pretty JSON would span lines; monitor prints one event a line */
 	json_set_pretty(false);
-	return nl_monitor(monitor_cb, &mask);
+	return nl_monitor(monitor_cb, &f);
 }

@@ -266,6 +266,25 @@ int nl_get_sg(const struct nlattr **tb, struct inet_addr *src,
 	return family;
 }
 
+/* TABLE of a request: with "table ID" or -t only (absent: table 0) */
+void nl_put_table(struct nlmsghdr *nlh, const struct table_arg *t)
+{
+	if (t->set)
+		nl_put_u32(nlh, MFWD_A_TABLE, t->id);
+}
+
+/* a reply's, notification's or event's table: TABLE, absent for 0 */
+uint32_t nl_get_table(const struct nlattr **tb)
+{
+	return nl_get_uint(tb[MFWD_A_TABLE]);
+}
+
+/* whether a message is of the table asked for, if any */
+bool table_matches(const struct table_arg *t, const struct nlattr **tb)
+{
+	return !t->set || nl_get_table(tb) == t->id;
+}
+
 /* ---- error reporting ---- */
 
 static const char *const mfwd_attr_names[] = {
@@ -291,6 +310,7 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_SOURCE_PREFIX_LEN] = "source prefix length",
 	[MFWD_A_IIF_ANY] = "iif any",
 	[MFWD_A_PER_IIF] = "per-iif",
+	[MFWD_A_TABLE] = "table",
 };
 
 static const char *attr_name(unsigned int type)

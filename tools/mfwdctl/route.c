@@ -23,13 +23,23 @@ static const struct keyword route_cmds[] = {
 	{ "help", R_HELP },
 };
 
-enum { K_GROUP, K_SOURCE, K_IIF, K_OIF, K_TTL, K_DEV, K_FAMILY, K_PER_IIF };
+enum {
+	K_GROUP,
+	K_SOURCE,
+	K_IIF,
+	K_OIF,
+	K_TTL,
+	K_DEV,
+	K_FAMILY,
+	K_PER_IIF,
+	K_TABLE
+};
 
 static const struct keyword route_args[] = {
-	{ "group", K_GROUP },	  { "to", K_GROUP }, { "source", K_SOURCE },
-	{ "from", K_SOURCE },	  { "iif", K_IIF },  { "oif", K_OIF },
-	{ "ttl", K_TTL },	  { "dev", K_DEV },  { "family", K_FAMILY },
-	{ "per-iif", K_PER_IIF },
+	{ "group", K_GROUP },	  { "to", K_GROUP },	{ "source", K_SOURCE },
+	{ "from", K_SOURCE },	  { "iif", K_IIF },	{ "oif", K_OIF },
+	{ "ttl", K_TTL },	  { "dev", K_DEV },	{ "family", K_FAMILY },
+	{ "per-iif", K_PER_IIF }, { "table", K_TABLE },
 };
 
 struct oif {
@@ -45,6 +55,7 @@ struct route_args {
 	int group_len, source_len; /* "/LEN"; -1: not given */
 	uint32_t dev;
 	int family; /* "family", -4, -6; else that of the addresses; 0: any */
+	struct table_arg table;
 	int noifs, niifs;
 	struct oif oifs[MAX_OIFS];
 	uint32_t iifs[MAX_IIFS]; /* in the order given: the first is primary */
@@ -158,6 +169,7 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 	/* oifs[] and iifs[] are large and filled as parsed: clear the head */
 	memset(r, 0, offsetof(struct route_args, oifs));
 	r->group_len = r->source_len = -1;
+	table_init(&r->table);
 	for (i = 0; i < argc; i++) {
 		const char *key = argv[i];
 		const char *val;
@@ -250,6 +262,11 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			if (ret)
 				return ret;
 			break;
+		case K_TABLE:
+			ret = table_arg("route", val, &r->table);
+			if (ret)
+				return ret;
+			break;
 		}
 	}
 	return route_family(r, family);
@@ -277,7 +294,7 @@ static int route_add(int argc, char **argv, bool replace)
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
 				       1U << K_OIF | 1U << K_TTL |
-				       1U << K_PER_IIF,
+				       1U << K_PER_IIF | 1U << K_TABLE,
 			       &r);
 	if (ret)
 		return ret;
@@ -294,6 +311,7 @@ static int route_add(int argc, char **argv, bool replace)
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
 	put_inputs(nlh, &r);
+	nl_put_table(nlh, &r.table);
 	for (i = 0; i < r.noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
 
@@ -313,7 +331,7 @@ static int route_del(int argc, char **argv)
 
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_PER_IIF,
+				       1U << K_PER_IIF | 1U << K_TABLE,
 			       &r);
 	if (ret)
 		return ret;
@@ -329,6 +347,7 @@ static int route_del(int argc, char **argv)
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
 	put_inputs(nlh, &r);
+	nl_put_table(nlh, &r.table);
 	return nl_request(nlh);
 }
 
@@ -457,6 +476,9 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 	printf("%s(%s, %s)", prefix,
 	       prefix_str(&s, nl_get_plen(tb, false), src),
 	       prefix_str(&g, nl_get_plen(tb, true), grp));
+	/* the table is part of the key, as the (S, G) */
+	if (nl_get_table(tb))
+		printf(" table %u", nl_get_table(tb));
 	print_inputs(nlh, tb);
 	fputs("  oifs", stdout);
 	while ((o = next_oif(nlh, o, &ifindex, &ttl))) {
@@ -504,6 +526,8 @@ void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 		json_u64("wrong_if", c[2]);
 		json_u64("idle_ms", c[3]);
 	}
+	/* last: scripts match the members before it as one string */
+	json_u64("table", nl_get_table(tb));
 }
 
 void json_route(const struct nlmsghdr *nlh, const struct nlattr **tb)
@@ -538,6 +562,8 @@ static bool route_matches(const struct nlmsghdr *nlh, const struct nlattr **tb,
 	if (f->niifs && !route_accepts(nlh, tb, f->iifs[0]))
 		return false;
 	if (f->per_iif && !tb[MFWD_A_PER_IIF])
+		return false;
+	if (!table_matches(&f->table, tb))
 		return false;
 	if (!f->has_dev || route_accepts(nlh, tb, f->dev))
 		return true;
@@ -574,7 +600,7 @@ static int route_show(int argc, char **argv)
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
 				       1U << K_DEV | 1U << K_FAMILY |
-				       1U << K_PER_IIF,
+				       1U << K_PER_IIF | 1U << K_TABLE,
 			       &f);
 	if (ret)
 		return ret;
@@ -586,9 +612,9 @@ static int route_show(int argc, char **argv)
 		return ret;
 	/*
 	 * The kernel filters the dump by family, group, source (0.0.0.0 or
-	 * :: for (*,G) only), input (routes that accept packets from it) and
-	 * per-iif; "dev" (input or output) is matched here, and so, again, is
-	 * the rest, which costs nothing.
+	 * :: for (*,G) only), input (routes that accept packets from it),
+	 * per-iif and table; "dev" (input or output) is matched here, and
+	 * so, again, is the rest, which costs nothing.
 	 */
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP);
 	if (f.has_group)
@@ -599,6 +625,7 @@ static int route_show(int argc, char **argv)
 		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
 	put_inputs(nlh, &f);
 	nl_put_plen(nlh, f.source_len, f.group_len);
+	nl_put_table(nlh, &f.table);
 	return nl_show(nlh, route_show_cb, &f);
 }
 
@@ -610,7 +637,7 @@ static int route_get(int argc, char **argv)
 
 	ret = parse_route_args(argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_PER_IIF,
+				       1U << K_PER_IIF | 1U << K_TABLE,
 			       &r);
 	if (ret)
 		return ret;
@@ -626,20 +653,21 @@ static int route_get(int argc, char **argv)
 	nl_put_sg(nlh, &r.source, &r.group);
 	nl_put_plen(nlh, r.source_len, r.group_len);
 	put_inputs(nlh, &r);
+	nl_put_table(nlh, &r.table);
 	ret = nl_query(nlh, route_show_cb, NULL);
 	if (opts.json && !ret)
 		json_end();
 	return ret;
 }
 
-/* the routes of one family, or all */
+/* the routes of one family, or all; of one table, or all */
 static int route_flush(int argc, char **argv)
 {
 	struct route_args f;
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv, 1U << K_FAMILY, &f);
+	ret = parse_route_args(argc, argv, 1U << K_FAMILY | 1U << K_TABLE, &f);
 	if (ret)
 		return ret;
 	ret = nl_open();
@@ -648,6 +676,7 @@ static int route_flush(int argc, char **argv)
 	nlh = nl_msg(MFWD_CMD_FLUSH, 0);
 	if (f.family)
 		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
+	nl_put_table(nlh, &f.table);
 	return nl_request(nlh);
 }
 

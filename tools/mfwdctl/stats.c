@@ -10,21 +10,24 @@
 
 /* ---- flush ---- */
 
-enum { F_ROUTES, F_ALL, F_FAMILY, F_HELP };
+enum { F_ROUTES, F_ALL, F_FAMILY, F_TABLE, F_HELP };
 
 static const struct keyword flush_args[] = {
-	{ "routes", F_ROUTES },
-	{ "all", F_ALL },
-	{ "family", F_FAMILY },
-	{ "help", F_HELP },
+	{ "routes", F_ROUTES }, { "all", F_ALL },   { "family", F_FAMILY },
+	{ "table", F_TABLE },	{ "help", F_HELP },
 };
 
-/* "[routes | all] [family F]": F_ROUTES, F_ALL, F_HELP or -EXIT_USAGE */
-static int flush_parse(int argc, char **argv, int *family)
+/*
+ * "[routes | all] [family F] [table ID]": F_ROUTES, F_ALL, F_HELP or
+ * -EXIT_USAGE
+ */
+static int flush_parse(int argc, char **argv, int *family,
+		       struct table_arg *table)
 {
 	int i, k, what = -1;
 
 	*family = opts.family;
+	table_init(table);
 	for (i = 0; i < argc; i++) {
 		k = match_keyword(argv[i], flush_args, ARRAY_SIZE(flush_args));
 		if (k < 0)
@@ -33,12 +36,14 @@ static int flush_parse(int argc, char **argv, int *family)
 					    k);
 		if (k == F_HELP)
 			return F_HELP;
-		if (k == F_FAMILY) {
+		if (k == F_FAMILY || k == F_TABLE) {
 			if (++i >= argc)
 				return -usage_err("flush",
 						  "missing value after \"%s\"",
 						  argv[i - 1]);
-			if (parse_family("flush", argv[i], family))
+			if (k == F_FAMILY ?
+				    parse_family("flush", argv[i], family) :
+				    table_arg("flush", argv[i], table))
 				return -EXIT_USAGE;
 			continue;
 		}
@@ -52,10 +57,11 @@ static int flush_parse(int argc, char **argv, int *family)
 
 int do_flush(int argc, char **argv)
 {
+	struct table_arg table;
 	struct nlmsghdr *nlh;
 	int what, family, ret;
 
-	what = flush_parse(argc, argv, &family);
+	what = flush_parse(argc, argv, &family, &table);
 	if (what < 0)
 		return -what;
 	if (what == F_HELP) {
@@ -73,6 +79,8 @@ int do_flush(int argc, char **argv)
 		nl_put_flag(nlh, MFWD_A_FLUSH_VIFS);
 	if (family)
 		nl_put_u8(nlh, MFWD_A_FAMILY, family);
+	/* with "all", the VIFs of that table too */
+	nl_put_table(nlh, &table);
 	return nl_request(nlh);
 }
 

@@ -80,6 +80,39 @@ t 2 'Unexpected argument' "$M" -b x route show
 t 1 'cannot open network namespace "no-such-ns"' "$M" -n no-such-ns route show
 t 1 'cannot open "/nonexistent/batch"' "$M" -b /nonexistent/batch
 
+# -t ID, "table ID": a u32, the command's own overrides -t
+t_out 0 '-t\[able\] ID' "$M" -h
+t_out 0 'route flush \[family \{ inet \| inet6 \}\] \[table ID\]' "$M" route help
+t_out 0 'vif show \[dev IF\] \[table ID\]' "$M" vif help
+t_out 0 '\(table ID, -t ID: events of that table only\)' "$M" monitor help
+t 2 'Option "-t" needs an argument' "$M" -t
+t 2 'Option "--table" needs an argument' "$M" --table
+t 2 'invalid table "x" \(0-4294967295\)' "$M" -t x route show
+t 2 'invalid table "4294967296" \(0-4294967295\)' "$M" -table 4294967296 route show
+t 2 'invalid table "-1"' "$M" -t -1 vif show
+t 2 'invalid table ""' "$M" --table '' flush
+t 2 'invalid table "5x"' "$M" -t 5x -f /nonexistent/conf
+t 2 'missing value after "table"' "$M" route add group 239.1.1.1 iif $dev table
+t 2 'invalid table "seven"' "$M" route add group 239.1.1.1 iif $dev table seven
+t 2 'invalid table "4294967296"' "$M" route replace group 239.1.1.1 iif $dev table 4294967296
+t 2 'invalid table "5x"' "$M" -t 5 route del group 239.1.1.1 table 5x
+t 2 'table given twice' "$M" route get group 239.1.1.1 table 1 table 2
+t 2 'invalid table "-2"' "$M" route show table -2
+t 2 'missing value after "table"' "$M" route flush table
+t 2 'missing value after "table"' "$M" vif add dev $dev table
+t 2 'invalid table "abc"' "$M" vif add dev $dev table abc
+t 2 'table given twice' "$M" vif add dev $dev table 1 ttl-threshold 2 table 1
+t 2 'unknown argument "table"' "$M" vif del dev $dev table 1
+t 2 'invalid table "1\.5"' "$M" vif show table 1.5
+t 2 'ambiguous argument "t" \(ttl-threshold, threshold, table\)' "$M" vif add dev $dev t 3
+t 2 'missing value after "table"' "$M" flush all table
+t 2 'invalid table "0x1g"' "$M" flush table 0x1g
+t 2 'table given twice' "$M" flush table 1 routes table 1
+t 2 'missing value after "table"' "$M" monitor nocache table
+t 2 'invalid table "x"' "$M" monitor table x
+printf '%s\n' '# tables' 'route add group 239.1.1.1 iif lo table -1' >"$tmp/badtab"
+t 2 '^Error in line 2: invalid table "-1" \(0-4294967295\)' "$M" -t 3 -b "$tmp/badtab"
+
 # objects and commands
 t 2 'unknown object "bogus"' "$M" bogus
 t 2 'unknown command "frob"' "$M" route frob
@@ -182,7 +215,7 @@ t 2 'invalid TTL threshold in oif "lo/0" \(1-255\)' \
 t 2 'invalid TTL threshold "0"' "$M" vif add dev $dev ttl-threshold 0
 t 2 'invalid TTL threshold "300"' \
 	"$M" route add group 239.1.1.1 iif $dev oif lo ttl 300
-t 2 'ambiguous argument "t" \(to, ttl\)' \
+t 2 'ambiguous argument "t" \(to, ttl, table\)' \
 	"$M" route add group 239.1.1.1 iif $dev oif lo t 3
 t 2 'unknown argument "bogus"' "$M" route add group 239.1.1.1 bogus 1
 t 2 'unknown argument "oif"' "$M" route del group 239.1.1.1 oif $dev
@@ -325,7 +358,9 @@ if [[ -x $D && -x $C ]]; then
 	t 1 "$tmp/inc/d\.d/10-a\.conf:2: unknown directive" "$D" -F "$tmp/inc/main.conf"
 	t_out 0 'Usage:' "$D" -h
 	t_out 0 'smcrouted 2\.5 compatible' "$D" -v
-	t 2 'one multicast routing table per network namespace' "$D" -t 5 -n
+	# a bad table id is refused, naming it (what -t 5 means is the kernel's)
+	t 2 ': -t x: ' "$D" -t x -n
+	t 2 ': -t 4294967296: ' "$D" -t 4294967296 -n
 	t 2 'invalid argument to -l' "$D" -l loud -n
 	t 2 '' "$D" -x
 	t_out 0 'Usage:' "$C" -h
@@ -366,6 +401,18 @@ if [[ ! -d /sys/module/mfwd ]]; then
 	t 1 'family "mfwd" not found' "$M" route flush family inet6
 	t 1 'family "mfwd" not found' "$M" -4 flush
 	t 1 'family "mfwd" not found' "$M" flush routes family ipv6
+	# tables: any u32, decimal or 0x hex; the kernel judges the rest
+	t 1 'family "mfwd" not found' "$M" -t 5 route show
+	t 1 'family "mfwd" not found' "$M" --table 4294967295 vif add dev $dev
+	t 1 'family "mfwd" not found' "$M" -t 0 vif show dev $dev
+	t 1 'family "mfwd" not found' "$M" vif add dev $dev table 0x10
+	t 1 'family "mfwd" not found' "$M" -t 5 route add group 239.1.1.1 iif $dev table 7
+	t 1 'family "mfwd" not found' "$M" route del group 239.1.1.1 table 7
+	t 1 'family "mfwd" not found' "$M" -6 route flush table 7
+	t 1 'family "mfwd" not found' "$M" -t 7 flush all
+	t 1 'family "mfwd" not found' "$M" monitor route table 7
+	t 1 "Error in $tmp/sc2:1: generic netlink family \"mfwd\" not found" \
+		"$M" -t 5 -f "$tmp/sc2"
 fi
 
 echo "$pass passed, $fail failed"

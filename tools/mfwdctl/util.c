@@ -237,6 +237,33 @@ int parse_u32(const char *s, uint32_t max, uint32_t *val)
 	return 0;
 }
 
+/* a table id: any u32 */
+int parse_table(const char *obj, const char *s, uint32_t *id)
+{
+	if (parse_u32(s, UINT32_MAX, id))
+		return usage_err(obj, "invalid table \"%s\" (0-4294967295)", s);
+	return 0;
+}
+
+/* a command's table before its arguments: that of -t, if given */
+void table_init(struct table_arg *t)
+{
+	t->given = false;
+	t->set = opts.has_table;
+	t->id = opts.table;
+}
+
+/* "table ID" of a command, which overrides -t */
+int table_arg(const char *obj, const char *val, struct table_arg *t)
+{
+	if (t->given)
+		return usage_err(obj, "table given twice");
+	if (parse_table(obj, val, &t->id))
+		return EXIT_USAGE;
+	t->given = t->set = true;
+	return 0;
+}
+
 void print_idle(uint64_t ms, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu.%llus", (unsigned long long)(ms / 1000),

@@ -16,7 +16,7 @@ static const struct keyword vif_cmds[] = {
 	{ "help", V_HELP },
 };
 
-enum { K_DEV, K_THRESHOLD, K_NOALLMULTI, K_REGISTER };
+enum { K_DEV, K_THRESHOLD, K_NOALLMULTI, K_REGISTER, K_TABLE };
 
 static const struct keyword vif_args[] = {
 	{ "dev", K_DEV },
@@ -24,6 +24,7 @@ static const struct keyword vif_args[] = {
 	{ "threshold", K_THRESHOLD },
 	{ "noallmulti", K_NOALLMULTI },
 	{ "register", K_REGISTER },
+	{ "table", K_TABLE },
 };
 
 struct vif_args {
@@ -32,13 +33,17 @@ struct vif_args {
 	bool has_threshold;
 	uint32_t threshold;
 	uint32_t flags;
+	struct table_arg table;
 };
 
-static int parse_vif_args(int argc, char **argv, bool add, struct vif_args *v)
+/* "dev IF" and the keywords of @allowed, a bit mask, in any order */
+static int parse_vif_args(int argc, char **argv, unsigned int allowed,
+			  struct vif_args *v)
 {
 	int i, kw;
 
 	memset(v, 0, sizeof(*v));
+	table_init(&v->table);
 	for (i = 0; i < argc; i++) {
 		kw = match_keyword(argv[i], vif_args, ARRAY_SIZE(vif_args));
 		if (kw == KW_NONE && !v->dev_name) {
@@ -46,7 +51,7 @@ static int parse_vif_args(int argc, char **argv, bool add, struct vif_args *v)
 			v->dev_name = argv[i];
 			continue;
 		}
-		if (kw < 0 || (!add && kw != K_DEV))
+		if (kw < 0 || !(allowed & (1U << kw)))
 			return keyword_err("vif", "argument", argv[i], vif_args,
 					   ARRAY_SIZE(vif_args),
 					   kw == KW_AMBIGUOUS ? kw : KW_NONE);
@@ -78,6 +83,14 @@ static int parse_vif_args(int argc, char **argv, bool add, struct vif_args *v)
 		case K_REGISTER:
 			v->flags |= MFWD_VIF_F_REGISTER;
 			break;
+		case K_TABLE:
+			if (++i >= argc)
+				return usage_err("vif",
+						 "missing value after \"%s\"",
+						 argv[i - 1]);
+			if (table_arg("vif", argv[i], &v->table))
+				return EXIT_USAGE;
+			break;
 		}
 	}
 	if (v->dev_name)
@@ -91,7 +104,7 @@ static int vif_add(int argc, char **argv)
 	struct vif_args v;
 	int ret;
 
-	ret = parse_vif_args(argc, argv, true, &v);
+	ret = parse_vif_args(argc, argv, ~0U, &v);
 	if (ret)
 		return ret;
 	if (!v.dev_name)
@@ -105,6 +118,8 @@ static int vif_add(int argc, char **argv)
 		nl_put_u32(nlh, MFWD_A_VIF_FLAGS, v.flags);
 	if (v.has_threshold)
 		nl_put_u8(nlh, MFWD_A_VIF_THRESHOLD, v.threshold);
+	/* none: the kernel's default, the VRF's table or 0 */
+	nl_put_table(nlh, &v.table);
 	return nl_request(nlh);
 }
 
@@ -114,7 +129,8 @@ static int vif_del(int argc, char **argv)
 	struct vif_args v;
 	int ret;
 
-	ret = parse_vif_args(argc, argv, false, &v);
+	/* a device is a VIF of one table: -t does not matter here */
+	ret = parse_vif_args(argc, argv, 1U << K_DEV, &v);
 	if (ret)
 		return ret;
 	if (!v.dev_name)
@@ -144,6 +160,8 @@ void print_vif(const struct nlattr **tb, const char *prefix)
 
 	printf("%sdev %s ifindex %u", prefix, vif_name(tb, name, sizeof(name)),
 	       (unsigned int)nl_get_uint(tb[MFWD_A_IFINDEX]));
+	if (nl_get_table(tb))
+		printf(" table %u", nl_get_table(tb));
 	if (tb[MFWD_A_VIF_THRESHOLD])
 		printf(" ttl-threshold %u",
 		       (unsigned int)nl_get_uint(tb[MFWD_A_VIF_THRESHOLD]));
@@ -187,6 +205,8 @@ void json_vif_fields(const struct nlattr **tb)
 	json_u64("bytes_in", nl_get_uint(tb[MFWD_A_BYTES_IN]));
 	json_u64("pkts_out", nl_get_uint(tb[MFWD_A_PKTS_OUT]));
 	json_u64("bytes_out", nl_get_uint(tb[MFWD_A_BYTES_OUT]));
+	/* last: scripts match the members before it as one string */
+	json_u64("table", nl_get_table(tb));
 }
 
 void json_vif(const struct nlattr **tb)
@@ -199,9 +219,9 @@ void json_vif(const struct nlattr **tb)
 static int vif_show_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MFWD_A_MAX + 1];
+	const struct table_arg *t = data;
 
-	(void)data;
-	if (nl_parse(nlh, tb) || !tb[MFWD_A_IFINDEX])
+	if (nl_parse(nlh, tb) || !tb[MFWD_A_IFINDEX] || !table_matches(t, tb))
 		return 0;
 	if (opts.json)
 		json_vif(tb);
@@ -216,7 +236,7 @@ static int vif_show(int argc, char **argv)
 	struct vif_args v;
 	int ret;
 
-	ret = parse_vif_args(argc, argv, false, &v);
+	ret = parse_vif_args(argc, argv, 1U << K_DEV | 1U << K_TABLE, &v);
 	if (ret)
 		return ret;
 	ret = nl_open();
@@ -228,8 +248,10 @@ static int vif_show(int argc, char **argv)
 	} else {
 		nlh = nl_msg(MFWD_CMD_VIF_GET, NLM_F_DUMP);
 	}
+	/* the kernel filters by table; so does vif_show_cb(), for free */
+	nl_put_table(nlh, &v.table);
 	/* always an array in JSON, even for one VIF */
-	return nl_show(nlh, vif_show_cb, NULL);
+	return nl_show(nlh, vif_show_cb, &v.table);
 }
 
 int do_vif(int argc, char **argv)
