@@ -41,10 +41,10 @@ cwait grep -q '"event":"nocache".*"source":"10.0.1.3"' "$mon" ||
 	fail "no NOCACHE event for ($S2, $GRP); monitor: $(cat "$mon")"
 check_eq "$(grep -c '"event":"nocache"' "$mon")" 2 "NOCACHE events (one per entry)"
 check_eq "$(grep '"event":"nocache"' "$mon" | head -n1)" \
-	'{"event":"nocache","family":"inet","source":"10.0.1.2","group":"239.1.2.3","iif":"r0"}' \
+	'{"event":"nocache","family":"inet","source":"10.0.1.2","group":"239.1.2.3","iif":"r0","table":0}' \
 	"first NOCACHE event"
 check_eq "$(grep '"event":"nocache"' "$mon" | tail -n1)" \
-	'{"event":"nocache","family":"inet","source":"10.0.1.3","group":"239.1.2.3","iif":"r0"}' \
+	'{"event":"nocache","family":"inet","source":"10.0.1.3","group":"239.1.2.3","iif":"r0","table":0}' \
 	"second NOCACHE event"
 check_eq "$(ctl_rx_count rx1)" 0 "datagrams received before the route"
 

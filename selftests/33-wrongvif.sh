@@ -44,7 +44,7 @@ mark
 [[ $(wv "$GRP") == 1 ]] ||
 	fail "$(wv "$GRP") WRONGVIF events for 500 packets, interval 1 h, expected 1; stats $(rctl -j stats); monitor:"$'\n'"$(cat "$mon")"
 check_eq "$(jq -c 'select(.event == "wrongvif")' "$mon")" \
-	'{"event":"wrongvif","family":"inet","source":"10.0.3.2","group":"239.1.2.3","iif":"r2","expected_iif":"r0","wildcard":false}' \
+	'{"event":"wrongvif","family":"inet","source":"10.0.3.2","group":"239.1.2.3","iif":"r2","expected_iif":"r0","wildcard":false,"table":0}' \
 	"WRONGVIF event"
 check_eq "$(ctl_stat drop_rpf)" 500 "drop_rpf"
 check_eq "$(ctl_stat forwarded)" 0 "forwarded (wrong VIF)"
@@ -61,7 +61,7 @@ mark
 check_eq "$(ctl_stat events_dropped)" 0 "events_dropped"
 check_eq "$(wv "$G2")" 200 "WRONGVIF events for 200 packets, interval 0"
 check_eq "$(jq -c "select(.event == \"wrongvif\" and .group == \"$G2\")" "$mon" | sort -u)" \
-	'{"event":"wrongvif","family":"inet","source":"10.0.3.2","group":"239.1.2.4","iif":"r2","expected_iif":"r0","wildcard":true}' \
+	'{"event":"wrongvif","family":"inet","source":"10.0.3.2","group":"239.1.2.4","iif":"r2","expected_iif":"r0","wildcard":true,"table":0}' \
 	"WRONGVIF events of the (*,G) route"
 check_eq "$(ctl_stat drop_rpf)" 700 "drop_rpf"
 # The interval is read per packet: the (S,G) route, whose last event is

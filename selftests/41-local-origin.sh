@@ -121,7 +121,7 @@ soft check_route "$G4" "$S" family=$FAMNAME packets=$N wrong_if=0
 soft check_eq "$(ev_count mon '"event":"wrongvif"')" 0 \
 	"WRONGVIF events for the router's own looped-back packets"
 soft check_eq "$(ev_count mon '"event":"nocache"')" 1 "NOCACHE events"
-soft check_eq "$(ev_count mon "^\\{\"event\":\"nocache\",\"family\":\"$FAMNAME\",\"source\":\"$R0\",\"group\":\"$G2\",\"iif\":\"r0\"\\}$")" 1 \
+soft check_eq "$(ev_count mon "^\\{\"event\":\"nocache\",\"family\":\"$FAMNAME\",\"source\":\"$R0\",\"group\":\"$G2\",\"iif\":\"r0\",\"table\":0\\}$")" 1 \
 	"NOCACHE ($R0,$G2) on r0"
 soft check_stats unres_entries=1 unres_packets=$QLEN drop_queue_full=$((N - QLEN)) \
 	forwarded=$((2 * N)) copies=$((4 * N))

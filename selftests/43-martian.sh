@@ -66,7 +66,7 @@ soft check_route $G1 '*' packets=1 wrong_if=0
 soft check_stats forwarded=1 copies=2 unres_entries=1 unres_packets=1 \
 	drop_queue_full=0 drop_rpf=0 drop_no_vif=0 drop_expired=0
 soft check_eq "$(ev_count mon '"event":"nocache"')" 1 "NOCACHE events"
-soft check_eq "$(ev_count mon "^\\{\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$S\",\"group\":\"$G2\",\"iif\":\"r0\"\\}$")" 1 \
+soft check_eq "$(ev_count mon "^\\{\"event\":\"nocache\",\"family\":\"inet\",\"source\":\"$S\",\"group\":\"$G2\",\"iif\":\"r0\",\"table\":0\\}$")" 1 \
 	"NOCACHE ($S,$G2)"
 log "r0 pkts_in $(vif_field r0 pkts_in) (not asserted)"
 ((${#SOFT_ERRS[@]} == 0)) || log "events:"$'\n'"$(ev_show mon)"$'\n'"$("$MFWDCTL" -j stats)"

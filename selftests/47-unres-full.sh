@@ -55,7 +55,7 @@ cwait ctl_stat_is unres_packets $((2 * UMAX)) ||
 	log "unres_packets $(ctl_stat unres_packets), expected $((2 * UMAX))"
 want_ev=
 for ((i = 1; i <= NEW; i++)); do
-	want_ev+="{\"event\":\"nocache\",\"family\":\"$FAMNAME\",\"source\":\"$(fam 10.0.1.$((100 + i)) 2001:db8:1::$((100 + i)))\",\"group\":\"$GRP\",\"iif\":\"r0\"}"$'\n'
+	want_ev+="{\"event\":\"nocache\",\"family\":\"$FAMNAME\",\"source\":\"$(fam 10.0.1.$((100 + i)) 2001:db8:1::$((100 + i)))\",\"group\":\"$GRP\",\"iif\":\"r0\",\"table\":0}"$'\n'
 done
 soft check_eq "$(grep '"event":"nocache"' "$mon")" "${want_ev%$'\n'}" \
 	"NOCACHE events, one per new (S,G), in order"

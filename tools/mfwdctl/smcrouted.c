@@ -293,6 +293,27 @@ static int plen_arg(const struct inet_addr *a, int len)
 
 /* ---- netlink requests, one at a time ---- */
 
+/* -t: the mfwd table this daemon drives (0: the default one) */
+static uint32_t table_id;
+
+/* Requests name the daemon's table; 0 is the kernel's default, left out so
+ * that a VIF on a VRF port goes in the VRF's table as with mfwdctl.
+ */
+static void put_table(struct nlmsghdr *nlh)
+{
+	if (table_id)
+		nl_put_u32(nlh, MFWD_A_TABLE, table_id);
+}
+
+/* A dump of the daemon's table only, table 0 included. */
+static struct nlmsghdr *dump_msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = nl_msg(cmd, NLM_F_DUMP);
+
+	nl_put_u32(nlh, MFWD_A_TABLE, table_id);
+	return nlh;
+}
+
 static int k_vif_add(uint32_t ifindex, int threshold)
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_VIF_ADD, 0);
@@ -300,6 +321,7 @@ static int k_vif_add(uint32_t ifindex, int threshold)
 	nl_put_u32(nlh, MFWD_A_IFINDEX, ifindex);
 	if (threshold)
 		nl_put_u8(nlh, MFWD_A_VIF_THRESHOLD, threshold);
+	put_table(nlh);
 	nl_ignore_errno = EEXIST;
 	nl_request(nlh);
 	nl_ignore_errno = 0;
@@ -325,6 +347,7 @@ static int k_route_set(const struct inet_addr *src, int slen,
 	int i;
 
 	nl_put_flag(nlh, MFWD_A_REPLACE);
+	put_table(nlh);
 	nl_put_sg(nlh, src, grp);
 	nl_put_plen(nlh, plen_arg(src, slen), plen_arg(grp, glen));
 	nl_put_u32(nlh, MFWD_A_IIF, iif);
@@ -343,6 +366,7 @@ static int k_route_del2(const struct inet_addr *src, int slen,
 {
 	struct nlmsghdr *nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
 
+	put_table(nlh);
 	nl_put_sg(nlh, src, grp);
 	nl_put_plen(nlh, plen_arg(src, slen), plen_arg(grp, glen));
 	nl_ignore_errno = quiet ? ENOENT : 0;
@@ -403,7 +427,7 @@ static void vif_sync(void)
 
 	for (i = 0; i < nvif; i++)
 		vifs[i].seen = false;
-	if (nl_query(nl_msg(MFWD_CMD_VIF_GET, NLM_F_DUMP), vif_dump_cb, NULL))
+	if (nl_query(dump_msg(MFWD_CMD_VIF_GET), vif_dump_cb, NULL))
 		return;
 	for (i = nvif - 1; i >= 0; i--) {
 		if (!vifs[i].seen)
@@ -921,6 +945,9 @@ static int nocache_cb(const struct nlmsghdr *nlh, void *data)
 	if (genl->cmd != MFWD_CMD_NOCACHE || nl_parse(nlh, tb) ||
 	    !nl_get_sg(tb, &src, &grp))
 		return 0;
+	/* another table's: another controller's (absent: table 0) */
+	if (nl_get_uint(tb[MFWD_A_TABLE]) != table_id)
+		return 0;
 	iif = nl_get_uint(tb[MFWD_A_IIF]);
 	if (!if_indextoname(iif, name))
 		return 0;
@@ -989,6 +1016,7 @@ static void expire_dyns(bool all)
 			continue;
 		}
 		nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
+		put_table(nlh);
 		nl_put_sg(nlh, &kents[i].src, &kents[i].grp);
 		idle = UINT64_MAX;
 		nl_ignore_errno = ENOENT;
@@ -1558,7 +1586,7 @@ static void show_routes(struct buf *o, const char *flags)
 	free(kroutes);
 	kroutes = NULL;
 	nkroute = 0;
-	nl_query(nl_msg(MFWD_CMD_ROUTE_GET, NLM_F_DUMP), kroute_cb, NULL);
+	nl_query(dump_msg(MFWD_CMD_ROUTE_GET), kroute_cb, NULL);
 
 	/* (*,G) rules and templates, then (S,G) rules */
 	for (pass = 0; pass < 2; pass++) {
@@ -1876,8 +1904,8 @@ static void usage(FILE *f)
 		"                  smcroute.conf `phyint enable` directive\n"
 		"  -P FILE         PID file, default use ident NAME: /run/NAME.pid\n"
 		"  -s              Use syslog, default unless running in foreground, -n\n"
-		"  -t ID           Multicast routing table: mfwd has one per network\n"
-		"                  namespace, only 0 is accepted\n"
+		"  -t ID           Multicast routing table: the mfwd table to drive,\n"
+		"                  default: 0\n"
 		"  -u FILE         UNIX domain socket path, for use with smcroutectl.\n"
 		"                  Default use ident NAME: /run/NAME.sock\n"
 		"  -v              Show program version\n"
@@ -1963,9 +1991,9 @@ int main(int argc, char **argv)
 			use_syslog = true;
 			break;
 		case 't':
-			if (strcmp(optarg, "0")) {
+			if (parse_u32(optarg, UINT32_MAX, &table_id)) {
 				fprintf(stderr,
-					"%s: -t %s: mfwd has one multicast routing table per network namespace (use -t 0, or a netns)\n",
+					"%s: -t %s: not a table id (0 to 4294967295)\n",
 					prog, optarg);
 				return EXIT_USAGE;
 			}

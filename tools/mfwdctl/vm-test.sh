@@ -290,7 +290,7 @@ t 0 '\(2001:db8::1, ff0e::20\) +r0 *$' "$C" -u "$sock" show routes
 kill $mp $mj
 t 0 '^nocache \(2001:db8::1, ff0e:1::5\)  iif r0$' cat "$tmp/mon6"
 t 0 '^nocache \(2001:db8::1, ff0e::20\)  iif r0$' cat "$tmp/mon6"
-t_json 'j == {"event": "nocache", "family": "inet6", "source": "2001:db8::1", "group": "ff0e:1::5", "iif": "r0"}' \
+t_json 'j == {"event": "nocache", "family": "inet6", "source": "2001:db8::1", "group": "ff0e:1::5", "iif": "r0", "table": 0}' \
 	head -1 "$tmp/mon6j"
 t 0 '' "$C" -u "$sock" add r0 ff0e::20 r2
 t_json '[o["dev"] for o in j["oifs"]] == ["r2"]' \
