@@ -111,24 +111,6 @@ check_piif() {
 		"-j route get group $g source $s iif $i per-iif" "$@"
 }
 
-# ev_n KEY=VALUE...: events the monitor printed with all these fields
-# (JSON true and false as "true" and "false")
-ev_n() {
-	python3 -c '
-import json, sys
-want = dict(a.split("=", 1) for a in sys.argv[2:])
-n = 0
-for line in open(sys.argv[1]):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if all(k in e and (json.dumps(e[k]) if isinstance(e[k], bool) else str(e[k])) == v
-           for k, v in want.items()):
-        n += 1
-print(n)' "$EV_DIR/mon.mon" "$@"
-}
-
 # sorted WORD...: the words one a line, sorted (C locale), joined by ","
 sorted() { printf '%s\n' "$@" | LC_ALL=C sort | paste -sd, -; }
 

@@ -60,6 +60,24 @@ ev_sync() {
 	fail "monitor $name did not show the sync events:"$'\n'"$(cat "$EV_DIR/$name.err")"
 }
 
+# ev_n KEY=VALUE...: JSON events the monitor "mon" printed with all these
+# fields (JSON true and false as "true" and "false")
+ev_n() {
+	python3 -c '
+import json, sys
+want = dict(a.split("=", 1) for a in sys.argv[2:])
+n = 0
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if all(k in e and (json.dumps(e[k]) if isinstance(e[k], bool) else str(e[k])) == v
+           for k, v in want.items()):
+        n += 1
+print(n)' "$EV_DIR/mon.mon" "$@"
+}
+
 ev_count() { grep -cE "$2" "$EV_DIR/$1.mon" || true; }
 ev_show() { cat "$EV_DIR/$1.mon"; }
 
