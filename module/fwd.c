@@ -74,7 +74,7 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->wrong_if);
 	u64_stats_update_end(&s->syncp);
-	mfwd_count(mn, MFWD_C_DROP_RPF);
+	mfwd_count(in->table, MFWD_C_DROP_RPF);
 
 	/* At most one event per interval and route, from one CPU. 0 means
 	 * "never": 64-bit jiffies do not wrap.
@@ -129,10 +129,12 @@ int mfwd_xmit_finish(struct net *net, struct sock *sk, struct sk_buff *skb)
 	struct mfwd_net *mn = mfwd_pernet(net);
 	struct mfwd_vif *vif = mfwd_vif_find(mn, skb->dev->ifindex);
 
-	/* Counted once the FORWARD hook let the copy go. */
+	/* Counted once the FORWARD hook let the copy go; in the table of
+	 * its VIF, which is its route's.
+	 */
 	if (vif)
 		mfwd_vif_count(vif, skb->len, true);
-	mfwd_count(mn, MFWD_C_COPIES);
+	mfwd_count(vif ? vif->table : mn->table0, MFWD_C_COPIES);
 	return dst_output(net, sk, skb);
 }
 
@@ -153,8 +155,7 @@ static bool mfwd_too_big(const struct sk_buff *skb, unsigned int mtu)
  * looped-back packet comes through the hook again, on @out, where it is
  * not forwarded (RPF) and goes to ip_local_deliver() through local_rt.
  */
-static void mfwd_loop_local(struct mfwd_net *mn, const struct mfwd_vif *out,
-			    struct sk_buff *skb)
+static void mfwd_loop_local(const struct mfwd_vif *out, struct sk_buff *skb)
 {
 	struct sk_buff *lskb;
 
@@ -162,7 +163,7 @@ static void mfwd_loop_local(struct mfwd_net *mn, const struct mfwd_vif *out,
 		return;
 	lskb = skb_clone(skb, GFP_ATOMIC);
 	if (!lskb) {
-		mfwd_count(mn, MFWD_C_DROP_NOMEM);
+		mfwd_count(out->table, MFWD_C_DROP_NOMEM);
 		return;
 	}
 	lskb->dev = out->dev;
@@ -184,7 +185,7 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 	if (unlikely(!(READ_ONCE(dev->flags) & IFF_UP)))
 		goto consume;
 	if (unlikely(mfwd_too_big(skb, READ_ONCE(dev->mtu)))) {
-		mfwd_count(mn, MFWD_C_DROP_MTU);
+		mfwd_count(in->table, MFWD_C_DROP_MTU);
 		goto consume;
 	}
 	nskb = copy ? skb_clone(skb, GFP_ATOMIC) : skb;
@@ -200,7 +201,7 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 	/* The input bridge's state is not this copy's. */
 	skb_ext_del(nskb, SKB_EXT_BRIDGE_NF);
 #endif
-	mfwd_loop_local(mn, out, nskb);
+	mfwd_loop_local(out, nskb);
 	nskb->dev = dev;
 	skb_dst_drop(nskb);
 	skb_dst_set_noref(nskb, &out->rt->dst);
@@ -211,7 +212,7 @@ static void mfwd_xmit(struct mfwd_net *mn, const struct mfwd_vif *in,
 	return;
 
 nomem:
-	mfwd_count(mn, MFWD_C_DROP_NOMEM);
+	mfwd_count(in->table, MFWD_C_DROP_NOMEM);
 	return;
 consume:
 	if (!copy)
@@ -286,14 +287,14 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 	if (skb->pkt_type == PACKET_LOOPBACK)
 		mfwd_vif_count(in, skb->len, false);
 	mfwd_route_count(r, skb->len);
-	mfwd_count(mn, MFWD_C_FORWARDED);
+	mfwd_count(in->table, MFWD_C_FORWARDED);
 
 	for (i = 0; i < fwd->n_oif; i++) {
 		vif = READ_ONCE(fwd->oif[i].vif);
 		if (!vif || vif == in || READ_ONCE(vif->dead))
 			continue;
 		if (ttl <= fwd->oif[i].ttl) {
-			mfwd_count(mn, MFWD_C_DROP_TTL);
+			mfwd_count(in->table, MFWD_C_DROP_TTL);
 			continue;
 		}
 		if (prev)

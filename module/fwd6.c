@@ -136,7 +136,7 @@ void mfwd_xmit6(struct mfwd_net *mn, const struct mfwd_vif *in,
 		goto consume;
 	mtu = dst_mtu(dst);
 	if (unlikely(mfwd_too_big6(skb, mtu))) {
-		mfwd_count(mn, MFWD_C_DROP_MTU);
+		mfwd_count(in->table, MFWD_C_DROP_MTU);
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 		goto consume;
 	}
@@ -162,7 +162,7 @@ void mfwd_xmit6(struct mfwd_net *mn, const struct mfwd_vif *in,
 	return;
 
 nomem:
-	mfwd_count(mn, MFWD_C_DROP_NOMEM);
+	mfwd_count(in->table, MFWD_C_DROP_NOMEM);
 	return;
 consume:
 	if (!copy)
@@ -353,7 +353,7 @@ unsigned int mfwd_hook6_local(void *priv, struct sk_buff *skb,
 		goto out;
 	lskb = skb_clone(skb, GFP_ATOMIC);
 	if (!lskb) {
-		mfwd_count(mn, MFWD_C_DROP_NOMEM);
+		mfwd_count(in->table, MFWD_C_DROP_NOMEM);
 		goto out;
 	}
 	/* what the stack's loopback would have made of it */

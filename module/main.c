@@ -9,26 +9,6 @@
 
 unsigned int mfwd_net_id __read_mostly;
 
-void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c)
-{
-	int cpu, i;
-
-	memset(c, 0, sizeof(u64) * MFWD_C_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct mfwd_net_stats *s = per_cpu_ptr(mn->stats, cpu);
-		u64 v[MFWD_C_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (i = 0; i < MFWD_C_MAX; i++)
-				v[i] = u64_stats_read(&s->c[i]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		for (i = 0; i < MFWD_C_MAX; i++)
-			c[i] += v[i];
-	}
-}
-
 static int __net_init mfwd_net_init(struct net *net)
 {
 	struct mfwd_net *mn = mfwd_pernet(net);
@@ -47,12 +27,9 @@ static int __net_init mfwd_net_init(struct net *net)
 		.wrongvif_interval_ms = MFWD_WRONGVIF_MS,
 		.max_routes = MFWD_ROUTES_DEFAULT,
 	};
-	mn->stats = netdev_alloc_pcpu_stats(struct mfwd_net_stats);
-	if (!mn->stats)
-		return -ENOMEM;
 	err = mfwd_tables_init(mn);
 	if (err)
-		goto err_stats;
+		return err;
 	err = mfwd_routes_init(mn);
 	if (err)
 		goto err_tables;
@@ -65,8 +42,6 @@ err_routes:
 	mfwd_routes_destroy(mn);
 err_tables:
 	mfwd_tables_destroy(mn);
-err_stats:
-	free_percpu(mn->stats);
 	return err;
 }
 
@@ -107,7 +82,7 @@ static void __net_exit mfwd_net_exit_batch(struct list_head *net_list)
 			if (mfwd_pernet(net)->hook_used)
 				nf_queue_nf_hook_drop(net);
 	}
-	/* Route and VIF frees pending in RCU use mn->ctrs and mn->stats. */
+	/* Route and VIF frees pending in RCU use mn->ctrs. */
 	rcu_barrier();
 	list_for_each_entry(net, net_list, exit_list) {
 		mn = mfwd_pernet(net);
@@ -116,7 +91,6 @@ static void __net_exit mfwd_net_exit_batch(struct list_head *net_list)
 		mfwd_routes_destroy(mn);
 		mfwd_tables_destroy(mn);
 		kvfree(mn->scratch);
-		free_percpu(mn->stats);
 	}
 }
 

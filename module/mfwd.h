@@ -40,20 +40,7 @@
 #define MFWD_WRONGVIF_MS	3000	/* like ipmr's MFC_ASSERT_THRESH */
 
 struct mfwd_net;
-
-/**
- * struct mfwd_table - a table of routes, with the VIFs in it
- * @id: its id (MFWD_A_TABLE): a VRF's FIB table, or the controller's
- * @idx: its index in mfwd_net.table_idx, which route keys carry
- * @refs: VIFs and routes in it, plus one for table 0 (under mfwd_net.lock)
- * @rcu: frees it after readers are done
- */
-struct mfwd_table {
-	u32 id;
-	u16 idx;
-	u32 refs;
-	struct rcu_head rcu;
-};
+struct mfwd_table;
 
 struct mfwd_vif_stats {
 	u64_stats_t pkts_in;
@@ -329,6 +316,22 @@ struct mfwd_net_stats {
 	struct u64_stats_sync syncp;
 };
 
+/**
+ * struct mfwd_table - a table of routes, with the VIFs in it
+ * @id: its id (MFWD_A_TABLE): a VRF's FIB table, or the controller's
+ * @idx: its index in mfwd_net.table_idx, which route keys carry
+ * @refs: VIFs and routes in it, plus one for table 0 (under mfwd_net.lock)
+ * @stats: per-CPU counters of the packets of its VIFs and routes
+ * @rcu: frees it after readers are done
+ */
+struct mfwd_table {
+	u32 id;
+	u16 idx;
+	u32 refs;
+	struct mfwd_net_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
 struct mfwd_config {
 	u32 unres_max;
 	u32 unres_qlen;
@@ -416,7 +419,8 @@ struct mfwd_rtable {
  *	registered while there is a VIF
  * @hook_on: @hooks are registered
  * @cfg: settings
- * @stats: per-CPU counters
+ * @table0: table 0, which always exists
+ * @retired: counters of the tables that are gone
  * @ctrs: per-CPU counters of routes
  * @scratch: where a request's forwarding set is built (under @lock)
  * @unres: unresolved queue
@@ -441,7 +445,8 @@ struct mfwd_net {
 	struct nf_hook_ops hooks[MFWD_NFAM + 1];
 	bool hook_on;
 	struct mfwd_config cfg;
-	struct mfwd_net_stats __percpu *stats;
+	struct mfwd_table *table0;
+	u64 retired[MFWD_C_MAX];
 	struct mfwd_ctr_pool ctrs;
 	struct mfwd_fwd *scratch;
 	struct mfwd_unres unres;
@@ -462,25 +467,27 @@ static inline struct mfwd_net *mfwd_pernet(const struct net *net)
 	return net_generic(net, mfwd_net_id);
 }
 
-static inline void mfwd_count(struct mfwd_net *mn, enum mfwd_counter c)
+/* Count an event of table @t. Context: BH disabled. */
+static inline void mfwd_count(struct mfwd_table *t, enum mfwd_counter c)
 {
-	struct mfwd_net_stats *s = this_cpu_ptr(mn->stats);
+	struct mfwd_net_stats *s = this_cpu_ptr(t->stats);
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->c[c]);
 	u64_stats_update_end(&s->syncp);
 }
 
-void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c);
-
 /* table.c */
 int mfwd_tables_init(struct mfwd_net *mn);
 void mfwd_tables_destroy(struct mfwd_net *mn);
 struct mfwd_table *mfwd_table_find(struct mfwd_net *mn, u32 id);
 u32 mfwd_table_id(struct mfwd_net *mn, u16 idx);
+struct mfwd_table *mfwd_table_of(struct mfwd_net *mn, u16 idx);
 struct mfwd_table *mfwd_table_get(struct mfwd_net *mn, u32 id);
 void mfwd_table_hold(struct mfwd_table *t);
 void mfwd_table_put(struct mfwd_net *mn, struct mfwd_table *t);
+void mfwd_table_stats_read(const struct mfwd_table *t, u64 *c);
+void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c);
 
 /* vif.c */
 struct mfwd_vif *mfwd_vif_find(struct mfwd_net *mn, int ifindex);

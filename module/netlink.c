@@ -206,23 +206,25 @@ static int mfwd_fill_route(struct sk_buff *skb, struct mfwd_net *mn,
 	return 0;
 }
 
-static void mfwd_count_bh(struct mfwd_net *mn, enum mfwd_counter c)
+static void mfwd_count_bh(struct mfwd_table *t, enum mfwd_counter c)
 {
 	local_bh_disable();
-	mfwd_count(mn, c);
+	mfwd_count(t, c);
 	local_bh_enable();
 }
 
-static void mfwd_multicast(struct mfwd_net *mn, struct sk_buff *msg, gfp_t gfp)
+/* Send @msg, an event or notification about table @t. */
+static void mfwd_multicast(struct mfwd_net *mn, struct mfwd_table *t,
+			   struct sk_buff *msg, gfp_t gfp)
 {
 	int err;
 
 	err = genlmsg_multicast_netns(&mfwd_genl_family, mn->net, msg, 0,
 				      MFWD_MCGRP_EVENTS_IDX, gfp);
 	if (err && err != -ESRCH)
-		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		mfwd_count_bh(t, MFWD_C_EVENTS_DROPPED);
 	else if (!err)
-		mfwd_count_bh(mn, MFWD_C_EVENTS_SENT);
+		mfwd_count_bh(t, MFWD_C_EVENTS_SENT);
 }
 
 static bool mfwd_listened(struct mfwd_net *mn)
@@ -242,15 +244,16 @@ void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd)
 	msg = genlmsg_new(mfwd_vif_msg_size(), GFP_KERNEL);
 	if (!msg || mfwd_fill_vif(msg, vif, 0, 0, 0, cmd)) {
 		nlmsg_free(msg);
-		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		mfwd_count_bh(vif->table, MFWD_C_EVENTS_DROPPED);
 		return;
 	}
-	mfwd_multicast(mn, msg, GFP_KERNEL);
+	mfwd_multicast(mn, vif->table, msg, GFP_KERNEL);
 }
 
 /* Context: process, @mn->lock held. */
 void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
 {
+	struct mfwd_table *t = mfwd_table_of(mn, r->key.table);
 	const struct mfwd_fwd *fwd;
 	struct sk_buff *msg;
 
@@ -260,10 +263,10 @@ void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd)
 	msg = genlmsg_new(mfwd_route_msg_size(fwd), GFP_KERNEL);
 	if (!msg || mfwd_fill_route(msg, mn, r, fwd, 0, 0, 0, cmd)) {
 		nlmsg_free(msg);
-		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		mfwd_count_bh(t, MFWD_C_EVENTS_DROPPED);
 		return;
 	}
-	mfwd_multicast(mn, msg, GFP_KERNEL);
+	mfwd_multicast(mn, t, msg, GFP_KERNEL);
 }
 
 static int mfwd_fill_event(struct sk_buff *msg, u8 cmd, u8 family,
@@ -323,7 +326,7 @@ void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
 	if (skb) {
 		/* An aggregate is not a packet, and may not fit nla_len. */
 		if (skb_is_gso(skb) || skb->len > U16_MAX - NLA_HDRLEN) {
-			mfwd_count(mn, MFWD_C_EVENTS_DROPPED);
+			mfwd_count(in->table, MFWD_C_EVENTS_DROPPED);
 			return;
 		}
 		size = nla_total_size(skb->len) + 128;
@@ -331,10 +334,10 @@ void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
 	msg = genlmsg_new(size, GFP_ATOMIC);
 	if (!msg || mfwd_fill_event(msg, cmd, family, key, in, r, skb)) {
 		nlmsg_free(msg);
-		mfwd_count_bh(mn, MFWD_C_EVENTS_DROPPED);
+		mfwd_count_bh(in->table, MFWD_C_EVENTS_DROPPED);
 		return;
 	}
-	mfwd_multicast(mn, msg, GFP_ATOMIC);
+	mfwd_multicast(mn, in->table, msg, GFP_ATOMIC);
 }
 
 /* ---- request parsing ---- */
@@ -1202,18 +1205,34 @@ static const u8 mfwd_stats_attr[MFWD_C_MAX] = {
 	[MFWD_C_EVENTS_DROPPED] = MFWD_STATS_A_EVENTS_DROPPED,
 };
 
-static int mfwd_fill_stats(struct sk_buff *msg, struct mfwd_net *mn)
+/* The netns's statistics, or with TABLE those of one table (its counters;
+ * the unresolved queue is the netns's).
+ */
+static int mfwd_fill_stats(struct sk_buff *msg, struct mfwd_net *mn,
+			   struct genl_info *info)
 {
+	struct nlattr *table = info->attrs[MFWD_A_TABLE];
 	struct mfwd_unres *u = &mn->unres;
+	struct mfwd_table *t = NULL;
 	u64 c[MFWD_C_MAX];
 	struct nlattr *nest;
 	int i;
 
-	mfwd_net_stats_read(mn, c);
+	if (table) {
+		t = mfwd_nl_table(mn, table, info->extack);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+		mfwd_table_stats_read(t, c);
+	} else {
+		mfwd_net_stats_read(mn, c);
+	}
 	nest = nla_nest_start(msg, MFWD_A_STATS);
 	if (!nest ||
-	    nla_put_u32(msg, MFWD_STATS_A_UNRES_ENTRIES, READ_ONCE(u->entries)) ||
-	    nla_put_u32(msg, MFWD_STATS_A_UNRES_PACKETS, READ_ONCE(u->packets)))
+	    (!t &&
+	     (nla_put_u32(msg, MFWD_STATS_A_UNRES_ENTRIES,
+			  READ_ONCE(u->entries)) ||
+	      nla_put_u32(msg, MFWD_STATS_A_UNRES_PACKETS,
+			  READ_ONCE(u->packets)))))
 		return -EMSGSIZE;
 	for (i = 0; i < MFWD_C_MAX; i++)
 		if (nla_put_u64_64bit(msg, mfwd_stats_attr[i], c[i],
@@ -1223,7 +1242,8 @@ static int mfwd_fill_stats(struct sk_buff *msg, struct mfwd_net *mn)
 	return 0;
 }
 
-static int mfwd_fill_config(struct sk_buff *msg, struct mfwd_net *mn)
+static int mfwd_fill_config(struct sk_buff *msg, struct mfwd_net *mn,
+			    struct genl_info *info)
 {
 	const struct mfwd_config *cfg = &mn->cfg;
 
@@ -1240,7 +1260,8 @@ static int mfwd_fill_config(struct sk_buff *msg, struct mfwd_net *mn)
 }
 
 static int mfwd_nl_reply(struct genl_info *info, u8 cmd,
-			 int (*fill)(struct sk_buff *, struct mfwd_net *))
+			 int (*fill)(struct sk_buff *, struct mfwd_net *,
+				     struct genl_info *))
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	struct sk_buff *msg;
@@ -1252,7 +1273,7 @@ static int mfwd_nl_reply(struct genl_info *info, u8 cmd,
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &mfwd_genl_family, 0, cmd);
 	mutex_lock(&mn->lock);
-	err = hdr ? fill(msg, mn) : -EMSGSIZE;
+	err = hdr ? fill(msg, mn, info) : -EMSGSIZE;
 	mutex_unlock(&mn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -1426,6 +1447,10 @@ static const struct nla_policy mfwd_flush_policy[MFWD_A_MAX + 1] = {
 static const struct nla_policy mfwd_none_policy[MFWD_A_MAX + 1] = {
 };
 
+static const struct nla_policy mfwd_stats_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy mfwd_config_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_UNRES_MAX] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_unres_max_range),
@@ -1472,7 +1497,7 @@ static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,
 		GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_STATS_GET, mfwd_nl_stats_get, NULL,
-		mfwd_none_policy, 0),
+		mfwd_stats_policy, 0),
 	MFWD_OP(MFWD_CMD_CONFIG_GET, mfwd_nl_config_get, NULL,
 		mfwd_none_policy, 0),
 	MFWD_OP(MFWD_CMD_CONFIG_SET, mfwd_nl_config_set, NULL,

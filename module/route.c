@@ -601,7 +601,7 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 	err = mfwd_route_insert(mn, r);
 	if (err)
 		goto err_plen;
-	mfwd_table_hold(xa_load(&mn->table_idx, key->table));
+	mfwd_table_hold(mfwd_table_of(mn, key->table));
 	mn->nr_routes++;
 	mn->dump_seq++;
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
@@ -682,7 +682,7 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 	mn->dump_seq++;
 	mfwd_plen_put(mn, r);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
-	mfwd_table_put(mn, xa_load(&mn->table_idx, r->key.table));
+	mfwd_table_put(mn, mfwd_table_of(mn, r->key.table));
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 }
 

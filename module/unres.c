@@ -127,14 +127,20 @@ static void mfwd_unres_link(struct mfwd_unres *u, struct mfwd_unres_entry *e)
 		mod_timer(&u->timer, e->expires);
 }
 
-/* Context: BH disabled (per-CPU counters). */
+/* Free the packets of @q, counted as @why in the table of @vif, else of
+ * their input VIF (table 0 when it is gone).
+ * Context: BH disabled (per-CPU counters), RCU read side.
+ */
 static void mfwd_unres_purge(struct mfwd_net *mn, struct sk_buff_head *q,
-			     enum mfwd_counter why)
+			     enum mfwd_counter why,
+			     const struct mfwd_vif *vif)
 {
+	const struct mfwd_vif *in;
 	struct sk_buff *skb;
 
 	while ((skb = __skb_dequeue(q))) {
-		mfwd_count(mn, why);
+		in = vif ?: mfwd_vif_find(mn, skb->dev->ifindex);
+		mfwd_count(in ? in->table : mn->table0, why);
 		kfree_skb(skb);
 	}
 }
@@ -167,7 +173,7 @@ static void mfwd_unres_timer(struct timer_list *t)
 	}
 	spin_unlock(&u->lock);
 
-	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED, NULL);
 	mfwd_unres_free(&gone);
 }
 
@@ -241,7 +247,7 @@ void mfwd_unres_destroy(struct mfwd_net *mn)
 		kfree(e);
 	}
 	local_bh_disable();
-	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED, NULL);
 	local_bh_enable();
 	kvfree(u->hash);
 }
@@ -388,10 +394,10 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	verdict = keep ? NF_ACCEPT : NF_STOLEN;
 	goto unlock;
 drop:
-	mfwd_count(mn, why);
+	mfwd_count(in->table, why);
 unlock:
 	spin_unlock(&u->lock);
-	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_QUEUE_FULL);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_QUEUE_FULL, NULL);
 	mfwd_unres_free(&gone);
 	if (created)
 		mfwd_nl_event(mn, MFWD_CMD_NOCACHE, family, key, in, NULL,
@@ -417,7 +423,8 @@ static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
 	while ((skb = __skb_dequeue(q))) {
 		in = mfwd_vif_find(mn, skb->dev->ifindex);
 		if (!in || in->dev != skb->dev) {
-			mfwd_count(mn, MFWD_C_DROP_NO_VIF);
+			mfwd_count(mfwd_table_of(mn, e->key.table),
+				   MFWD_C_DROP_NO_VIF);
 			kfree_skb(skb);
 			continue;
 		}
@@ -427,7 +434,7 @@ static void mfwd_unres_release(struct mfwd_net *mn, struct mfwd_route *r,
 		if (rr) {
 			mfwd_forward(mn, rr, in, skb, false);
 		} else {
-			mfwd_count(mn, MFWD_C_DROP_RPF);
+			mfwd_count(in->table, MFWD_C_DROP_RPF);
 			kfree_skb(skb);
 		}
 	}
@@ -576,6 +583,6 @@ void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif)
 
 	mfwd_unres_free(&gone);
 	local_bh_disable();
-	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_NO_VIF);
+	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_NO_VIF, vif);
 	local_bh_enable();
 }

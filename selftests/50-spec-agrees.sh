@@ -59,7 +59,7 @@ module/netlink.c@s/\[MFWD_A_FLUSH_VIFS\] = { \.type = NLA_FLAG },/&\n\t[MFWD_A_I
 module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy/,/^};/{/MFWD_A_OIF/d}@route-add: do request
 module/netlink.c@s/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 }/[MFWD_A_SOURCE] = { .type = NLA_U32 }/@type u32 is the spec's u32/big-endian
 # handlers and permissions
-module/netlink.c@s/mfwd_none_policy, 0),/mfwd_none_policy, GENL_UNS_ADMIN_PERM),/@stats-get: admin-perm
+module/netlink.c@s/mfwd_stats_policy, 0),/mfwd_stats_policy, GENL_UNS_ADMIN_PERM),/@stats-get: admin-perm
 module/netlink.c@s/mfwd_nl_vif_dump,/NULL,/@vif-get: dumpit present as in the spec
 # route-del and route-get (one policy): without PER_IIF, with IIF_ANY;
 # route-add without IIF_ANY

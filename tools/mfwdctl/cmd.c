@@ -57,7 +57,7 @@ static const char usage_flush[] =
 	"       (routes: all routes, the default, or those of one family;\n"
 	"       all: routes and VIFs; table ID, -t ID: of that table only)\n";
 
-static const char usage_stats[] = "Usage: mfwdctl stats\n";
+static const char usage_stats[] = "Usage: mfwdctl stats [show] [table ID]\n";
 
 static const char usage_config[] =
 	"Usage: mfwdctl config show\n"

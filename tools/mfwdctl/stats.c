@@ -119,7 +119,10 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	if (opts.json)
 		json_open_object(NULL);
 	for (i = 0; i < ARRAY_SIZE(stats_names); i++) {
-		if (!stats_names[i])
+		/* a table's have no unresolved-queue gauges */
+		if (!stats_names[i] ||
+		    (!st[i] && (i == MFWD_STATS_A_UNRES_ENTRIES ||
+				i == MFWD_STATS_A_UNRES_PACKETS)))
 			continue;
 		if (opts.json)
 			json_u64(stats_names[i], nl_get_uint(st[i]));
@@ -134,29 +137,41 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* "stats [show] [table ID]": the netns's, or one table's (-t too) */
 int do_stats(int argc, char **argv)
 {
+	static const struct keyword kw[] = { { "show", 0 },
+					     { "list", 0 },
+					     { "table", 2 },
+					     { "help", 1 } };
+	struct table_arg table;
 	struct nlmsghdr *nlh;
-	int ret;
+	int i, k, ret;
 
-	if (argc > 0) {
-		static const struct keyword kw[] = { { "show", 0 },
-						     { "list", 0 },
-						     { "help", 1 } };
-		int k = match_keyword(argv[0], kw, ARRAY_SIZE(kw));
-
-		if (k < 0 || argc > 1)
+	table_init(&table);
+	for (i = 0; i < argc; i++) {
+		k = match_keyword(argv[i], kw, ARRAY_SIZE(kw));
+		if (k < 0 || (k == 0 && i > 0))
 			return usage_err("stats", "unexpected argument \"%s\"",
-					 argv[k < 0 ? 0 : 1]);
+					 argv[i]);
 		if (k == 1) {
 			print_usage("stats", false);
 			return 0;
+		}
+		if (k == 2) {
+			if (++i >= argc)
+				return usage_err("stats",
+						 "missing value after \"%s\"",
+						 argv[i - 1]);
+			if (table_arg("stats", argv[i], &table))
+				return EXIT_USAGE;
 		}
 	}
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_STATS_GET, 0);
+	nl_put_table(nlh, &table);
 	return nl_query(nlh, stats_cb, NULL);
 }
 

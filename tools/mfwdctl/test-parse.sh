@@ -247,6 +247,9 @@ t 2 'missing value after "unres-qlen"' "$M" config set unres-qlen
 t 2 '"unres-max" given twice' "$M" config set unres-max 1 unres-max 2
 t 2 'unexpected argument "x"' "$M" config show x
 t 2 'unexpected argument' "$M" stats x
+t 2 'missing value after "table"' "$M" stats table
+t 2 'invalid table "x"' "$M" stats table x
+t 2 'unexpected argument "show"' "$M" stats table 1 show
 
 # batch: line numbers, comments, quoting, -force
 printf '%s\n' '# comment' '' 'route add group 1.2.3.4 iif lo' \

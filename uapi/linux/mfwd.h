@@ -89,7 +89,8 @@
  * @MFWD_CMD_FLUSH: delete all routes, or with FAMILY those of one family,
  *	with TABLE those of one table; with FLUSH_VIFS the VIFs too (with
  *	TABLE, those of that table).
- * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest).
+ * @MFWD_CMD_STATS_GET: per-netns statistics (a STATS nest); with TABLE,
+ *	the counters of that table (without UNRES_ENTRIES, UNRES_PACKETS).
  * @MFWD_CMD_CONFIG_GET: per-netns settings.
  * @MFWD_CMD_CONFIG_SET: change per-netns settings (any of the CONFIG
  *	attributes).
@@ -205,7 +206,7 @@ enum mfwd_vif_flags {
  * @MFWD_A_TABLE: u32, a table id; absent: 0. VIF_ADD: the VIF's table,
  *	which for a device in a VRF must be the VRF's (its default then).
  *	ROUTE_ADD, ROUTE_DEL, ROUTE_GET: the route's table. Dumps (VIF_GET,
- *	ROUTE_GET) and FLUSH: that table only. Replies, notifications and
+ *	ROUTE_GET), FLUSH and STATS_GET: that table only. Replies, notifications and
  *	events carry it when it is not 0; an event's is its input VIF's.
  */
 enum mfwd_attr {
