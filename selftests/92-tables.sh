@@ -21,6 +21,8 @@
 #    raises a NOCACHE event that carries that table ("table": 10 from r2,
 #    20 from r4, 0 from r0) and is queued per table: a route added in
 #    one table releases only that table's packet.
+#  - Statistics: "mfwdctl -t ID stats" counts the packets of that table
+#    only (forwarded, copies), the netns's count them all.
 #  - Dumps: "mfwdctl -t ID route show" and "vif show" (text and JSON) list
 #    that table's routes and VIFs only, nothing for a table that does not
 #    exist; JSON objects carry "table", text lines " table ID" (not for
@@ -122,6 +124,15 @@ refused() {
 }
 
 no_route() { ! "$MFWDCTL" -t "$1" route get group "$2" source "$3"; }
+
+# tstat TABLE|- FIELD: a counter of "mfwdctl -t TABLE stats" (-: the netns's)
+tstat() {
+	if [[ $1 == - ]]; then
+		stats_field "$2"
+	else
+		"$MFWDCTL" -t "$1" -j stats | jsel "d[\"$2\"]"
+	fi
+}
 queued() { (($(stats_field unres_entries) == $1)); }
 
 # ---- the VRF: VIFs of another table go, those of its own stay ------------------
@@ -233,6 +244,10 @@ log "NOCACHE carries the input's table; a route releases its own table's packet 
 mf route add group "$GS" source "$SX" iif r0 oif r1
 mf -t 10 route add group "$GS" source "$SX" iif r2 oif r3
 mf route add group "$GS" source "$SX" iif r4 oif r5 table 20
+declare -A c0
+for t in - 0 10 20; do
+	for f in forwarded copies drop_rpf; do c0[$t.$f]=$(tstat "$t" "$f"); done
+done
 flow src "$GS" 20
 flow rx2 "$GS" 30
 flow rx4 "$GS" 25
@@ -247,6 +262,16 @@ check_eq "$(toifs 10 "$GS" "$SX")" "r3/1" "outputs of ($SX, $GS) in table 10"
 check_vifs r0.pkts_out=0 r1.pkts_out=21 r2.pkts_out=0 r3.pkts_out=31 \
 	r4.pkts_out=0 r5.pkts_out=26
 check_stats unres_entries=0
+# each table counts its own packets; the netns's are their sum
+for tn in -:75 0:20 10:30 20:25; do
+	t=${tn%:*} n=${tn#*:}
+	for f in forwarded copies; do
+		check_eq "$(($(tstat "$t" "$f") - c0[$t.$f]))" "$n" "$f of table $t"
+	done
+	check_eq "$(($(tstat "$t" drop_rpf) - c0[$t.drop_rpf]))" 0 "drop_rpf of table $t"
+done
+out=$("$MFWDCTL" -t 10 -j stats)
+[[ $out != *unres_* ]] || fail "a table's stats with the netns's unresolved queue: $out"
 ev_sync mon
 check_eq "$(ev_n event=wrongvif)" 0 "WRONGVIF events:"$'\n'"$(ev_show mon)"
 log "the same (S,G) in three tables: each input reaches its own table's output"
