@@ -31,7 +31,8 @@
 #    errno and extack message and changing nothing: a route naming a VIF
 #    of another table (EINVAL "VIF is in another table", input or
 #    output), ROUTE_ADD/GET/DEL in table 99 (ENOENT "no such table"),
-#    VIF_GET with another table (ENOENT), FLUSH of table 99 (ok, nothing);
+#    VIF_GET with another table (ENOENT), FLUSH of table 99 (ok, nothing),
+#    STATS_GET of table 99 (ENOENT "no such table");
 #    mfwdctl shows the kernel's messages.
 #  - Flush: "mfwdctl -t 10 flush" deletes table 10's routes only (tables 0
 #    and 20 forward on, a packet from r2 is queued again, a new table-10
@@ -334,13 +335,16 @@ vif_get ifindex=r2 table=0 | error ENOENT (No such file or directory) msg=\"the 
 vif_get ifindex=r2 table=10 | ok
 vif_get ifindex=r0 table=0 | ok
 flush table=99 | ok
-flush table=99 flush_vifs | ok"
+flush table=99 flush_vifs | ok
+stats_get table=99 | $NOTAB
+stats_get table=10 | ok"
 before="$(routes) $(vifs)"
 nl_cases "$cases"
 refused "VIF is in another table" -t 10 route add group "$GE" source "$SX" iif r2 oif r1
 refused "no such table" -t 99 route add group "$GE" source "$SX" iif r0 oif r1
 refused "no such table" -t 99 route get group "$GS" source "$SX"
 refused "no such table" route del group "$GS" source "$SX" table 99
+refused "no such table" -t 99 stats
 check_eq "$(routes) $(vifs)" "$before" "routes and VIFs after the API requests"
 log "API: EINVAL for a VIF of another table, ENOENT for a table that does not exist"
 
