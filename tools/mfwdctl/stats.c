@@ -140,10 +140,9 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 /* "stats [show] [table ID]": the netns's, or one table's (-t too) */
 int do_stats(int argc, char **argv)
 {
-	static const struct keyword kw[] = { { "show", 0 },
-					     { "list", 0 },
-					     { "table", 2 },
-					     { "help", 1 } };
+	static const struct keyword kw[] = {
+		{ "show", 0 }, { "list", 0 }, { "table", 2 }, { "help", 1 }
+	};
 	struct table_arg table;
 	struct nlmsghdr *nlh;
 	int i, k, ret;
