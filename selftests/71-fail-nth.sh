@@ -5,11 +5,13 @@
 # Fault injection (issue 10 item 4), on the debug kernel (FAILSLAB,
 # FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS, FAULT_INJECTION_STACKTRACE_FILTER;
 # Debian's kernels have none of them).
-#  (1) Control path: every request that allocates (VIF_ADD of each flavour,
+#  (1) Control path: every request that allocates (VIF_ADD of each flavour
+#      and in a new table,
 #      ROUTE_ADD (S,G) and (*,G) with 1, 64 and $BIG outputs (default 520:
 #      the first size whose route is over 8 KiB, so kmalloc takes it from the
 #      page allocator, as it does up to 1023 outputs), ROUTE_ADD with
-#      REPLACE, with several inputs, iif any, per-input, CONFIG_SET resizing
+#      REPLACE, with several inputs, iif any, per-input, in a table,
+#      CONFIG_SET resizing
 #      the unresolved table, VIF_DEL (also of an accept set's input), ROUTE_DEL,
 #      FLUSH, the dumps, the GETs, and the first requests in a fresh netns)
 #      runs with /proc/thread-self/fail-nth = 1, 2, 3, ... until it succeeds
@@ -180,6 +182,8 @@ ctl_path() {
 	fn_run fn -N vif-add-threshold -c -u "vif-del ifindex=a4" "vif-add ifindex=a4 threshold=8"
 	fn_run fn -N vif-add-register -c -u "vif-del ifindex=a5" "vif-add ifindex=a5 flags=2 threshold=8"
 	fn_run fn -N vif-add-no-allmulti -c -u "vif-del ifindex=a6" "vif-add ifindex=a6 flags=1"
+	# in a table of its own, which it creates and its removal deletes
+	fn_run fn -N vif-add-table -c -u "vif-del ifindex=a4" "vif-add ifindex=a4 table=7"
 	fn_run fn -N vif-add-register-no-allmulti -c -u "vif-del ifindex=a7" "vif-add ifindex=a7 flags=3"
 
 	# routes with 1 and 64 outputs (64 more VIFs first)
@@ -255,6 +259,9 @@ ctl_path() {
 		"route-add group=239.3.0.1 source=10.3.0.1 iif=d0 oif=d1"
 	fn_run - -N fresh-starg-add -f -d 2 -c -s "vif-add ifindex=d0" -s "vif-add ifindex=d1" \
 		"route-add group=239.3.0.1 iif=d0 oif=d1"
+	fn_run - -N fresh-table-route-add -f -d 2 -c -s "vif-add ifindex=d0 table=7" \
+		-s "vif-add ifindex=d1 table=7" \
+		"route-add group=239.3.0.1 source=10.3.0.1 iif=d0 oif=d1 table=7"
 	fn_run - -N fresh-config-set -f -c "config-set unres-max=1024"
 	fn_run - -N fresh-route-dump -f "route-dump"
 	t_ctl=$((SECONDS - t_ctl))

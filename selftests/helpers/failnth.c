@@ -23,10 +23,11 @@
  *   -v           print every attempt
  *
  * REQUEST: a command and its attributes, one word each:
- *   vif-add ifindex=DEV [flags=N] [threshold=N]     vif-del ifindex=DEV
+ *   vif-add ifindex=DEV [flags=N] [threshold=N] [table=N]
+ *   vif-del ifindex=DEV
  *   vif-get ifindex=DEV     vif-dump [ifindex=DEV]
  *   route-add group=A [source=A] iif=DEV [oif=DEV[/TTL]]... [oifs=PFX:LO-HI]
- *             [replace]
+ *             [replace] [table=N]
  *   route-del group=A [source=A]    route-get group=A [source=A]
  *   route-dump [group=A] [source=A] [iif=DEV]
  *   flush [vifs]    stats-get    config-get
@@ -360,7 +361,7 @@ static const struct { const char *name; int attr; } u32s[] = {
 	{ "unres-qlen", MFWD_A_UNRES_QLEN },
 	{ "unres-timeout", MFWD_A_UNRES_TIMEOUT_MS },
 	{ "wrongvif-interval", MFWD_A_WRONGVIF_INTERVAL_MS },
-	{ "max-routes", MFWD_A_MAX_ROUTES },
+	{ "max-routes", MFWD_A_MAX_ROUTES }, { "table", MFWD_A_TABLE },
 };
 
 static void put_oif(struct msg *m, uint32_t ifindex, int ttl)
@@ -473,7 +474,7 @@ static const char *const attr_names[] = {
 	[MFWD_A_WRONGVIF_INTERVAL_MS] = "wrongvif_interval_ms",
 	[MFWD_A_MAX_ROUTES] = "max_routes", [MFWD_A_VIF_COUNT] = "vif_count",
 	[MFWD_A_ROUTE_COUNT] = "route_count", [MFWD_A_IIF_ANY] = "iif_any",
-	[MFWD_A_PER_IIF] = "per_iif",
+	[MFWD_A_PER_IIF] = "per_iif", [MFWD_A_TABLE] = "table",
 };
 
 static void fmt_attrs(struct str *o, const void *start, int len, int depth)
