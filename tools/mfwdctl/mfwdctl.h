@@ -77,6 +77,8 @@ struct table_arg {
 int parse_table(const char *obj, const char *s, uint32_t *id);
 void table_init(struct table_arg *t);
 int table_arg(const char *obj, const char *val, struct table_arg *t);
+int table_word(const char *obj, int argc, char **argv, int *i,
+	       struct table_arg *t);
 
 /* addr.c: IPv4 and IPv6 addresses */
 struct inet_addr {

@@ -174,11 +174,7 @@ static int monitor_parse(int argc, char **argv, struct monitor_filter *f)
 		if (k == M_HELP)
 			return -1;
 		if (k == M_TABLE) {
-			if (++i >= argc)
-				return usage_err("monitor",
-						 "missing value after \"%s\"",
-						 argv[i - 1]);
-			if (table_arg("monitor", argv[i], &f->table))
+			if (table_word("monitor", argc, argv, &i, &f->table))
 				return EXIT_USAGE;
 			continue;
 		}

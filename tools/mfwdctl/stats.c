@@ -157,14 +157,8 @@ int do_stats(int argc, char **argv)
 			print_usage("stats", false);
 			return 0;
 		}
-		if (k == 2) {
-			if (++i >= argc)
-				return usage_err("stats",
-						 "missing value after \"%s\"",
-						 argv[i - 1]);
-			if (table_arg("stats", argv[i], &table))
-				return EXIT_USAGE;
-		}
+		if (k == 2 && table_word("stats", argc, argv, &i, &table))
+			return EXIT_USAGE;
 	}
 	ret = nl_open();
 	if (ret)

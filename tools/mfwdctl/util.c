@@ -264,6 +264,18 @@ int table_arg(const char *obj, const char *val, struct table_arg *t)
 	return 0;
 }
 
+/* "table ID" at argv[*i] of a command that parses its own words: the value
+ * is the next word, after which *i is left
+ */
+int table_word(const char *obj, int argc, char **argv, int *i,
+	       struct table_arg *t)
+{
+	if (++*i >= argc)
+		return usage_err(obj, "missing value after \"%s\"",
+				 argv[*i - 1]);
+	return table_arg(obj, argv[*i], t) ? EXIT_USAGE : 0;
+}
+
 void print_idle(uint64_t ms, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu.%llus", (unsigned long long)(ms / 1000),

@@ -84,11 +84,7 @@ static int parse_vif_args(int argc, char **argv, unsigned int allowed,
 			v->flags |= MFWD_VIF_F_REGISTER;
 			break;
 		case K_TABLE:
-			if (++i >= argc)
-				return usage_err("vif",
-						 "missing value after \"%s\"",
-						 argv[i - 1]);
-			if (table_arg("vif", argv[i], &v->table))
+			if (table_word("vif", argc, argv, &i, &v->table))
 				return EXIT_USAGE;
 			break;
 		}
