@@ -3,12 +3,12 @@
  * mfwd: the route table.
  *
  * Routes live in an rhashtable per family keyed by (source, group), their
- * prefix lengths and their table's index for the fast path, and in one xarray keyed by a
- * route id for walks: dumps resume at an id, and flush and VIF removal
- * visit every route once. A packet's lookup probes its exact (S,G), then
- * each pair of prefix lengths in use, most specific first (struct
- * mfwd_plens): with only exact routes that is one probe, with (*,G)
- * routes two, as ipmr's (S,G)-then-(*,G).
+ * prefix lengths and their table's index for the fast path, and in one
+ * xarray keyed by a route id for walks: dumps resume at an id, and flush
+ * and VIF removal visit every route once. A packet's lookup probes its
+ * exact (S,G), then each pair of prefix lengths in use, most specific
+ * first (struct mfwd_plens): with only exact routes that is one probe,
+ * with (*,G) routes two, as ipmr's (S,G)-then-(*,G).
  */
 #include <linux/inetdevice.h>
 #include <linux/slab.h>

@@ -366,9 +366,9 @@ void mfwd_vifs_flush(struct mfwd_net *mn, bool all, u32 table)
 	mfwd_vif_gc_sync(mn);
 }
 
-/* Whether @dev, a VIF's device, leaves its VIF's table: it joined or left a
- * VRF (@info) of another table. Its VIF is then removed, as ipmr removes
- * the VIF of a device that changes VRF.
+/* Whether a VIF's device leaves the VIF's table: it joined or left a VRF
+ * (@info) of another table. Its VIF is then removed: the VIF's table is
+ * where its routes are, and they cannot follow.
  */
 static bool mfwd_vif_moves(const struct mfwd_vif *vif,
 			   const struct netdev_notifier_changeupper_info *info)
