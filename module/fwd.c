@@ -62,26 +62,61 @@ static void mfwd_skb_key(const struct sk_buff *skb, u8 family,
 			      ip_hdr(skb)->daddr);
 }
 
+/* The events a limiter's state counts, and where the start of its
+ * current period sits: jiffies_64 (far below 2^44) above them.
+ */
+#define MFWD_SIGNAL_SHIFT	20
+#define MFWD_SIGNAL_COUNT	((1ULL << MFWD_SIGNAL_SHIFT) - 1)
+
+/**
+ * mfwd_signal_allow() - whether an event may be sent now
+ * @state: the limiter: 0 for "never signalled", else the 64-bit jiffies at
+ *	which its period began, shifted by MFWD_SIGNAL_SHIFT, plus the
+ *	events sent in it
+ * @rate: at most this many events a second (below 2^MFWD_SIGNAL_SHIFT);
+ *	0 for one per @interval_ms
+ * @interval_ms: with @rate 0, the least time between two events (0: no
+ *	limit)
+ *
+ * Lock-free: of CPUs racing for the last event of a period, one wins.
+ *
+ * Return: true if the caller may send the event, which is then counted.
+ */
+bool mfwd_signal_allow(u64 *state, u32 rate, u32 interval_ms)
+{
+	unsigned long period = rate ? HZ : msecs_to_jiffies(interval_ms);
+	u32 most = rate ?: 1;
+	u64 now = get_jiffies_64();
+	u64 old, new;
+
+	do {
+		old = READ_ONCE(*state);
+		if (!old || now - (old >> MFWD_SIGNAL_SHIFT) >= period)
+			new = (now << MFWD_SIGNAL_SHIFT) | 1;
+		else if ((old & MFWD_SIGNAL_COUNT) < most)
+			new = old + 1;
+		else
+			return false;
+	} while (cmpxchg64(state, old, new) != old);
+	return true;
+}
+
 static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
+			  const struct mfwd_fwd *fwd,
 			  const struct mfwd_vif *in, const struct sk_buff *skb)
 {
-	struct mfwd_key key;
 	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
-	u64 last = READ_ONCE(r->last_wrongvif);
-	u64 now = get_jiffies_64();
-	u32 ms = READ_ONCE(mn->cfg.wrongvif_interval_ms);
+	struct mfwd_key key;
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_inc(&s->wrong_if);
 	u64_stats_update_end(&s->syncp);
 	mfwd_count(in->table, MFWD_C_DROP_RPF);
 
-	/* At most one event per interval and route, from one CPU. 0 means
-	 * "never": 64-bit jiffies do not wrap.
-	 */
-	if (last && now - last < msecs_to_jiffies(ms))
-		return;
-	if (cmpxchg64(&r->last_wrongvif, last, now) != last)
+	if ((fwd->flags & MFWD_ROUTE_F_NO_WRONGVIF) ||
+	    (in->flags & MFWD_VIF_F_SINGLE_IF) ||
+	    !mfwd_signal_allow(&r->signal, fwd->signal_rate,
+			       READ_ONCE(mn->cfg.wrongvif_interval_ms)))
 		return;
 	mfwd_skb_key(skb, r->family, in, &key);
 	mfwd_nl_event(mn, MFWD_CMD_WRONGVIF, r->family, &key, in, r, NULL);
@@ -237,6 +272,11 @@ static void mfwd_send(struct mfwd_net *mn, const struct mfwd_route *r,
 		      const struct mfwd_vif *in, struct mfwd_vif *out,
 		      struct sk_buff *skb, bool copy)
 {
+	/* What leaves a single-interface VIF comes back from neighbours
+	 * that forward it too; what arrived there is known already.
+	 */
+	if (unlikely(out->dup) && out != in)
+		mfwd_dup_seen(out, skb, r->family);
 	if (unlikely(out->flags & MFWD_VIF_F_REGISTER))
 		mfwd_register(mn, r, in, out, skb, copy);
 	else if (r->family == AF_INET6)
@@ -252,6 +292,16 @@ static u8 mfwd_ttl(const struct sk_buff *skb, u8 family)
 				    ip_hdr(skb)->ttl;
 }
 
+/* A copy may leave where the packet arrived: on a single-interface VIF,
+ * unless this host sent it (its packet left there already).
+ */
+static bool mfwd_back_out(const struct mfwd_vif *in,
+			  const struct sk_buff *skb)
+{
+	return (in->flags & MFWD_VIF_F_SINGLE_IF) &&
+	       skb->pkt_type != PACKET_LOOPBACK;
+}
+
 /**
  * mfwd_forward() - forward a packet along a route
  * @mn: netns state
@@ -261,7 +311,8 @@ static u8 mfwd_ttl(const struct sk_buff *skb, u8 family)
  * @keep: the caller keeps @skb (local delivery, bridging); send only copies
  *
  * Checks RPF (@in must be one of the route's inputs) and the TTL (hop
- * limit) thresholds and sends a copy out of every output but @in.
+ * limit) thresholds and sends a copy out of every output but @in (a
+ * single-interface @in too, for packets this host did not send).
  * Unless @keep, @skb is consumed: the last output gets it. A packet this
  * host sent itself (looped back) that fails RPF is not counted and raises
  * no event, as in ipmr.
@@ -281,7 +332,7 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 		/* No event for a route going away with its inputs. */
 		if (skb->pkt_type != PACKET_LOOPBACK &&
 		    mfwd_fwd_has_input(fwd))
-			mfwd_wrong_if(mn, r, in, skb);
+			mfwd_wrong_if(mn, r, fwd, in, skb);
 		goto out;
 	}
 	if (skb->pkt_type == PACKET_LOOPBACK)
@@ -291,7 +342,8 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 
 	for (i = 0; i < fwd->n_oif; i++) {
 		vif = READ_ONCE(fwd->oif[i].vif);
-		if (!vif || vif == in || READ_ONCE(vif->dead))
+		if (!vif || READ_ONCE(vif->dead) ||
+		    (vif == in && !mfwd_back_out(in, skb)))
 			continue;
 		if (ttl <= fwd->oif[i].ttl) {
 			mfwd_count(in->table, MFWD_C_DROP_TTL);
@@ -368,6 +420,10 @@ static unsigned int mfwd_input(struct mfwd_net *mn, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!loop)
 		mfwd_vif_count(in, skb->len, false);
+	if (unlikely(in->dup) && mfwd_dup_seen(in, skb, AF_INET) && !loop) {
+		mfwd_count(in->table, MFWD_C_DROP_DUPLICATE);
+		return bridged ? NF_ACCEPT : NF_DROP;
+	}
 	keep = bridged || loop || mfwd_joined(dev, iph->daddr);
 	r = mfwd_route_lookup(mn, in, iph->saddr, iph->daddr);
 	if (!r || unlikely(READ_ONCE(r->resolving))) {

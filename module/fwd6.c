@@ -288,6 +288,10 @@ static unsigned int mfwd_input6(struct mfwd_net *mn, struct sk_buff *skb,
 	if (mfwd_stack_only6(skb))
 		return NF_ACCEPT;
 	mfwd_vif_count(in, skb->len, false);
+	if (unlikely(in->dup) && mfwd_dup_seen(in, skb, AF_INET6)) {
+		mfwd_count(in->table, MFWD_C_DROP_DUPLICATE);
+		return bridged ? NF_ACCEPT : NF_DROP;
+	}
 	keep = bridged || mfwd_joined6(dev, &ipv6_hdr(skb)->daddr);
 	return mfwd_route6(mn, in, skb, keep);
 }
@@ -351,6 +355,9 @@ unsigned int mfwd_hook6_local(void *priv, struct sk_buff *skb,
 	in = mfwd_vif_find(mn, state->out->ifindex);
 	if (!in || mfwd_stack_only6(skb))
 		goto out;
+	/* Its echo from neighbours forwarding it is a duplicate. */
+	if (unlikely(in->dup))
+		mfwd_dup_seen(in, skb, AF_INET6);
 	lskb = skb_clone(skb, GFP_ATOMIC);
 	if (!lskb) {
 		mfwd_count(in->table, MFWD_C_DROP_NOMEM);

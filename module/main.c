@@ -20,6 +20,7 @@ static int __net_init mfwd_net_init(struct net *net)
 	xa_init_flags(&mn->route_ids, XA_FLAGS_ALLOC);
 	INIT_LIST_HEAD(&mn->dead_vifs);
 	INIT_WORK(&mn->gc_work, mfwd_vif_gc_work);
+	mfwd_meters_init(mn);
 	mn->cfg = (struct mfwd_config) {
 		.unres_max = MFWD_UNRES_MAX_DEFAULT,
 		.unres_qlen = MFWD_UNRES_QLEN_DEFAULT,
@@ -54,6 +55,7 @@ static void __net_exit mfwd_net_teardown(struct mfwd_net *mn)
 	mutex_lock(&mn->lock);
 	mfwd_routes_flush(mn, AF_UNSPEC, NULL);
 	mutex_unlock(&mn->lock);
+	mfwd_meters_destroy(mn);
 	cancel_work_sync(&mn->gc_work);
 	if (!xa_empty(&mn->vifs))
 		mfwd_vifs_flush(mn, true, 0);

@@ -41,6 +41,10 @@
 
 struct mfwd_net;
 struct mfwd_table;
+struct mfwd_unres_sig;
+struct mfwd_dup;
+
+#define MFWD_DUP_WINDOW_MS	2000	/* default */
 
 struct mfwd_vif_stats {
 	u64_stats_t pkts_in;
@@ -68,6 +72,8 @@ struct mfwd_vif_stats {
  * @table_idx: @table's index, which the fast path puts in a packet's key
  * @mc_forwarding: this VIF turned mc_forwarding on for @dev
  * @idev6: the IPv6 device whose mc_forwarding this VIF turned on, held
+ * @dup: duplicate filter of a single-interface VIF (dup.c), else NULL
+ * @dup_window_ms: its window
  * @dead: removed; readers skip it, routes still point to it until
  *	mfwd_vif_gc() has run
  * @gc_node: in mfwd_net.dead_vifs while @dead
@@ -87,6 +93,8 @@ struct mfwd_vif {
 	u16 table_idx;
 	bool mc_forwarding;
 	struct inet6_dev *idev6;
+	struct mfwd_dup *dup;
+	u32 dup_window_ms;
 	bool dead;
 	struct list_head gc_node;
 	struct rcu_head rcu;
@@ -201,6 +209,9 @@ struct mfwd_oif {
  * @n_in: number of further accepted inputs, in @oif after the outputs
  *	(their TTLs unused); a slot is NULL once its VIF is gone
  * @any_iif: accepts packets from every VIF
+ * @flags: MFWD_ROUTE_F_*
+ * @signal_rate: most WRONGVIF events per second; 0: one per the netns's
+ *	wrongvif_interval_ms
  * @oif: output VIFs with their TTL thresholds, then the further inputs
  *
  * Kept apart from the route so that a replace is one pointer swap that
@@ -212,6 +223,8 @@ struct mfwd_fwd {
 	u16 n_oif;
 	u16 n_in;
 	bool any_iif;
+	u8 flags;
+	u32 signal_rate;
 	struct mfwd_oif oif[];
 };
 
@@ -259,8 +272,9 @@ struct mfwd_ctr_block {
  *	replace one of its own
  * @stats: per-CPU counters, a slot of @ctr_block
  * @lastuse: jiffies of the last forwarded packet
- * @last_wrongvif: 64-bit jiffies of the last WRONGVIF event, 0 for never
+ * @signal: rate limit of WRONGVIF events, see mfwd_signal_allow()
  * @ctr_block: where @stats lives
+ * @ext: its meters and idle timeout, if it has any (meter.c)
  * @rcu: frees the route after readers are done
  * @id: index in mfwd_net.route_ids, which orders dumps and walks
  * @ctr_slot: slot of @stats in @ctr_block
@@ -278,8 +292,9 @@ struct mfwd_route {
 	struct mfwd_fwd __rcu *fwd;
 	struct mfwd_route_stats __percpu *stats;
 	unsigned long lastuse;
-	u64 last_wrongvif;
+	u64 signal;
 	struct mfwd_ctr_block *ctr_block;
+	struct mfwd_route_ext __rcu *ext;
 	struct rcu_head rcu;
 	u32 id;
 	u8 ctr_slot;
@@ -289,6 +304,53 @@ struct mfwd_route {
 	struct mfwd_key key;
 	/* the first forwarding set follows the key (mfwd_route_size()) */
 };
+
+/**
+ * struct mfwd_route_ext - what only some routes have (meter.c)
+ * @meters: its struct mfwd_meter
+ * @idle_node: in mfwd_net.idle_routes while @idle_ms
+ * @r: the route
+ * @n_meters: entries in @meters
+ * @idle_ms: idle timeout, 0 for none
+ * @idle_last: the route's lastuse when IDLE was signalled
+ * @expire: delete the route when idle
+ * @idle_sent: IDLE was signalled and the route has not forwarded since
+ * @rcu: frees it after readers (route dumps) are done
+ */
+struct mfwd_route_ext {
+	struct list_head meters;
+	struct list_head idle_node;
+	struct mfwd_route *r;
+	unsigned int n_meters;
+	u32 idle_ms;
+	unsigned long idle_last;
+	bool expire;
+	bool idle_sent;
+	struct rcu_head rcu;
+};
+
+/* A route request's idle timeout (0: none); @spare is a preallocated
+ * extension for a route that has none yet, so that setting it cannot fail
+ * once the route is in.
+ */
+struct mfwd_route_idle {
+	u32 ms;
+	bool expire;
+	struct mfwd_route_ext *spare;
+};
+
+/* A meter as requested, or a pattern of meters (MFWD_METER_M_*). */
+struct mfwd_meter_spec {
+	u64 value;
+	u32 interval_ms;
+	u8 unit;
+	u8 op;
+};
+
+#define MFWD_METER_M_UNIT	BIT(0)
+#define MFWD_METER_M_OP		BIT(1)
+#define MFWD_METER_M_VALUE	BIT(2)
+#define MFWD_METER_M_INTERVAL	BIT(3)
 
 /* The key of a per-input route: @iif then @key, as in struct mfwd_route. */
 struct mfwd_ikey {
@@ -308,6 +370,7 @@ enum mfwd_counter {
 	MFWD_C_DROP_NOMEM,
 	MFWD_C_EVENTS_SENT,
 	MFWD_C_EVENTS_DROPPED,
+	MFWD_C_DROP_DUPLICATE,
 	MFWD_C_MAX
 };
 
@@ -338,6 +401,7 @@ struct mfwd_config {
 	u32 unres_timeout_ms;
 	u32 wrongvif_interval_ms;
 	u32 max_routes;
+	u32 signal_rate;
 };
 
 /**
@@ -353,6 +417,8 @@ struct mfwd_config {
  * @evict_start: jiffies when the current second of evictions began
  * @evicted: entries evicted in it
  * @timer: expires the oldest entries
+ * @sig: NOCACHE rate limits of recently signalled (S,G)s, by hash;
+ *	allocated when mfwd_config.signal_rate is first set
  */
 struct mfwd_unres {
 	spinlock_t lock;	/* softirq and process context */
@@ -365,6 +431,7 @@ struct mfwd_unres {
 	unsigned long evict_start;
 	u32 evicted;
 	struct timer_list timer;
+	struct mfwd_unres_sig *sig;
 };
 
 /**
@@ -428,6 +495,11 @@ struct mfwd_rtable {
  * @gc_work: runs mfwd_vif_gc() after a device went away
  * @dump_seq: changes with every route and VIF change, for NLM_F_DUMP_INTR
  * @hook_used: @hooks were registered at least once
+ * @meters: every struct mfwd_meter, in the order they were added
+ * @idle_routes: struct mfwd_route_ext of the routes with an idle timeout
+ * @nr_meters: entries in @meters
+ * @meter_work: reads meters and idle timeouts every MFWD_METER_TICK_MS
+ *	while there are any
  */
 struct mfwd_net {
 	struct net *net;
@@ -454,6 +526,10 @@ struct mfwd_net {
 	struct work_struct gc_work;
 	unsigned int dump_seq;
 	bool hook_used;
+	struct list_head meters;
+	struct list_head idle_routes;
+	u32 nr_meters;
+	struct delayed_work meter_work;
 };
 
 /* Exported by the netfilter core, declared only in its nf_internals.h. */
@@ -492,7 +568,7 @@ void mfwd_net_stats_read(struct mfwd_net *mn, u64 *c);
 /* vif.c */
 struct mfwd_vif *mfwd_vif_find(struct mfwd_net *mn, int ifindex);
 int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
-		 u8 threshold, u32 table, bool table_set,
+		 u8 threshold, u32 dup_window_ms, u32 table, bool table_set,
 		 struct netlink_ext_ack *extack);
 void mfwd_vif_del(struct mfwd_net *mn, struct mfwd_vif *vif);
 void mfwd_vif_gc(struct mfwd_net *mn);
@@ -521,7 +597,8 @@ struct mfwd_route *mfwd_route_match(struct mfwd_net *mn, u8 family,
 				    const struct mfwd_vif *in);
 int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 		   const struct mfwd_key *key, const struct mfwd_fwd *fwd,
-		   bool replace, struct netlink_ext_ack *extack);
+		   bool replace, struct mfwd_route_idle *idle,
+		   struct netlink_ext_ack *extack);
 bool mfwd_fwd_accepts(const struct mfwd_fwd *fwd, const struct mfwd_vif *in);
 bool mfwd_fwd_has_input(const struct mfwd_fwd *fwd);
 void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r);
@@ -539,6 +616,7 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 		  struct mfwd_vif *in, struct sk_buff *skb, bool keep);
 void mfwd_vif_count(struct mfwd_vif *vif, unsigned int len, bool out);
 int mfwd_bridged(const struct sk_buff *skb);
+bool mfwd_signal_allow(u64 *state, u32 rate, u32 interval_ms);
 int mfwd_xmit_finish(struct net *net, struct sock *sk, struct sk_buff *skb);
 
 /* fwd6.c */
@@ -588,6 +666,31 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 			      const struct mfwd_key *key);
 void mfwd_unres_resolve(struct mfwd_net *mn, struct mfwd_route *r);
 void mfwd_unres_drop_vif(struct mfwd_net *mn, struct mfwd_vif *vif);
+int mfwd_unres_set_signal_rate(struct mfwd_net *mn, u32 rate);
+
+/* dup.c */
+int mfwd_dup_init(struct mfwd_vif *vif, u32 window_ms);
+void mfwd_dup_free(struct mfwd_vif *vif);
+bool mfwd_dup_seen(struct mfwd_vif *vif, const struct sk_buff *skb,
+		   u8 family);
+
+/* meter.c */
+void mfwd_meters_init(struct mfwd_net *mn);
+void mfwd_meters_destroy(struct mfwd_net *mn);
+void mfwd_meter_work(struct work_struct *work);
+int mfwd_meter_add(struct mfwd_net *mn, struct mfwd_route *r,
+		   const struct mfwd_meter_spec *spec,
+		   struct netlink_ext_ack *extack);
+unsigned int mfwd_meter_del(struct mfwd_net *mn, struct mfwd_route *r,
+			    const struct mfwd_meter_spec *spec,
+			    unsigned int match);
+void mfwd_route_idle_set(struct mfwd_net *mn, struct mfwd_route *r,
+			 struct mfwd_route_idle *idle);
+void mfwd_route_ext_free(struct mfwd_net *mn, struct mfwd_route *r);
+int mfwd_meter_dump(struct mfwd_net *mn, unsigned long *pos,
+		    int (*fill)(void *arg, const struct mfwd_route *r,
+				const struct mfwd_meter_spec *spec, u64 count),
+		    void *arg);
 
 /* netlink.c */
 extern bool mfwd_genl_live;
@@ -596,6 +699,12 @@ int mfwd_genl_init(void);
 void mfwd_genl_exit(void);
 void mfwd_nl_notify_vif(struct mfwd_net *mn, struct mfwd_vif *vif, u8 cmd);
 void mfwd_nl_notify_route(struct mfwd_net *mn, struct mfwd_route *r, u8 cmd);
+void mfwd_nl_meter_event(struct mfwd_net *mn, u8 cmd,
+			 const struct mfwd_route *r, u8 unit, u8 op, u64 value,
+			 u32 interval_ms, u64 count);
+void mfwd_nl_idle_event(struct mfwd_net *mn, u8 cmd,
+			const struct mfwd_route *r, u32 idle_ms, bool expire,
+			u32 idle);
 void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
 		   const struct mfwd_key *key, const struct mfwd_vif *in,
 		   const struct mfwd_route *r, const struct sk_buff *skb);

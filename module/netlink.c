@@ -46,7 +46,8 @@ static int mfwd_put_table(struct sk_buff *skb, u32 id)
 
 static size_t mfwd_vif_msg_size(void)
 {
-	return nla_total_size(sizeof(u32)) * 3 +	/* IFINDEX, FLAGS, TABLE */
+	/* IFINDEX, FLAGS, TABLE, DUP_WINDOW_MS */
+	return nla_total_size(sizeof(u32)) * 4 +
 	       nla_total_size(IFNAMSIZ) +
 	       nla_total_size(sizeof(u8)) +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
@@ -68,6 +69,8 @@ static int mfwd_fill_vif(struct sk_buff *skb, const struct mfwd_vif *vif,
 	    nla_put_u32(skb, MFWD_A_VIF_FLAGS, vif->flags) ||
 	    nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||
 	    mfwd_put_table(skb, vif->table->id) ||
+	    (vif->dup && nla_put_u32(skb, MFWD_A_DUP_WINDOW_MS,
+				     vif->dup_window_ms)) ||
 	    mfwd_put_u64(skb, MFWD_A_PKTS_IN, u64_stats_read(&st.pkts_in)) ||
 	    mfwd_put_u64(skb, MFWD_A_BYTES_IN, u64_stats_read(&st.bytes_in)) ||
 	    mfwd_put_u64(skb, MFWD_A_PKTS_OUT, u64_stats_read(&st.pkts_out)) ||
@@ -87,8 +90,9 @@ static size_t mfwd_route_msg_bytes(unsigned int n_oif, unsigned int n_iif)
 
 	return nla_total_size(sizeof(struct in6_addr)) * 2 +
 	       nla_total_size(sizeof(u8)) * 3 +
-	       nla_total_size(sizeof(u32)) * (n_iif + 1) +	/* + TABLE */
-	       nla_total_size(0) * 2 +
+	       /* + TABLE, ROUTE_FLAGS, SIGNAL_RATE, IDLE_TIMEOUT_MS */
+	       nla_total_size(sizeof(u32)) * (n_iif + 4) +
+	       nla_total_size(0) * 3 +	/* IIF_ANY, PER_IIF, EXPIRE */
 	       oif * n_oif +
 	       nla_total_size_64bit(sizeof(u64)) * 4;
 }
@@ -177,12 +181,26 @@ static int mfwd_put_key(struct sk_buff *skb, u8 family,
 	       nla_put_in_addr(skb, MFWD_A_GROUP, key->v4.grp);
 }
 
+/* A route's idle timeout, if it has one. */
+static int mfwd_put_idle(struct sk_buff *skb, const struct mfwd_route_ext *ext)
+{
+	u32 ms = ext ? READ_ONCE(ext->idle_ms) : 0;
+
+	if (!ms)
+		return 0;
+	if (nla_put_u32(skb, MFWD_A_IDLE_TIMEOUT_MS, ms) ||
+	    (READ_ONCE(ext->expire) && nla_put_flag(skb, MFWD_A_EXPIRE)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int mfwd_fill_route(struct sk_buff *skb, struct mfwd_net *mn,
 			   const struct mfwd_route *r,
 			   const struct mfwd_fwd *fwd, u32 portid, u32 seq,
 			   int flags, u8 cmd)
 {
 	unsigned long idle = jiffies - READ_ONCE(r->lastuse);
+	const struct mfwd_route_ext *ext;
 	struct mfwd_route_stats st;
 	void *hdr;
 
@@ -190,11 +208,18 @@ static int mfwd_fill_route(struct sk_buff *skb, struct mfwd_net *mn,
 	if (!hdr)
 		return -EMSGSIZE;
 	mfwd_route_stats_read(r, &st);
+	/* Dumps read it under RCU, notifications under the netns mutex. */
+	ext = rcu_dereference_check(r->ext, lockdep_is_held(&mn->lock));
 	if (mfwd_put_key(skb, r->family, &r->key) ||
 	    mfwd_put_plen(skb, r->family, &r->key) ||
 	    mfwd_put_table(skb, mfwd_table_id(mn, r->key.table)) ||
 	    mfwd_put_iifs(skb, r, fwd) ||
 	    mfwd_put_oifs(skb, fwd) ||
+	    (fwd->flags &&
+	     nla_put_u32(skb, MFWD_A_ROUTE_FLAGS, fwd->flags)) ||
+	    (fwd->signal_rate &&
+	     nla_put_u32(skb, MFWD_A_SIGNAL_RATE, fwd->signal_rate)) ||
+	    mfwd_put_idle(skb, ext) ||
 	    mfwd_put_u64(skb, MFWD_A_PACKETS, u64_stats_read(&st.pkts)) ||
 	    mfwd_put_u64(skb, MFWD_A_BYTES, u64_stats_read(&st.bytes)) ||
 	    mfwd_put_u64(skb, MFWD_A_WRONG_IF, u64_stats_read(&st.wrong_if)) ||
@@ -338,6 +363,113 @@ void mfwd_nl_event(struct mfwd_net *mn, u8 cmd, u8 family,
 		return;
 	}
 	mfwd_multicast(mn, in->table, msg, GFP_ATOMIC);
+}
+
+/* The key of route @r, as replies and route events carry it. */
+static int mfwd_put_route_key(struct sk_buff *msg, struct mfwd_net *mn,
+			      const struct mfwd_route *r)
+{
+	if (mfwd_put_key(msg, r->family, &r->key) ||
+	    mfwd_put_plen(msg, r->family, &r->key) ||
+	    mfwd_put_table(msg, mfwd_table_id(mn, r->key.table)) ||
+	    (r->iif && (nla_put_u32(msg, MFWD_A_IIF, r->iif) ||
+			nla_put_flag(msg, MFWD_A_PER_IIF))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mfwd_fill_meter(struct sk_buff *msg, struct mfwd_net *mn,
+			   const struct mfwd_route *r,
+			   const struct mfwd_meter_spec *spec, u64 count,
+			   u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr = genlmsg_put(msg, portid, seq, &mfwd_genl_family, flags,
+				cmd);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (mfwd_put_route_key(msg, mn, r) ||
+	    nla_put_u8(msg, MFWD_A_METER_UNIT, spec->unit) ||
+	    nla_put_u8(msg, MFWD_A_METER_OP, spec->op) ||
+	    mfwd_put_u64(msg, MFWD_A_METER_VALUE, spec->value) ||
+	    nla_put_u32(msg, MFWD_A_INTERVAL_MS, spec->interval_ms) ||
+	    mfwd_put_u64(msg, MFWD_A_MEASURED, count)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+/**
+ * mfwd_nl_meter_event() - a THRESHOLD event: a meter's condition held
+ * @mn: netns state
+ * @cmd: MFWD_CMD_THRESHOLD
+ * @r: the meter's route
+ * @unit: the meter's MFWD_METER_PACKETS or MFWD_METER_BYTES
+ * @op: its MFWD_METER_GE or MFWD_METER_LE
+ * @value: its threshold
+ * @interval_ms: its interval
+ * @count: the count that met it
+ *
+ * Context: process, @mn->lock held.
+ */
+void mfwd_nl_meter_event(struct mfwd_net *mn, u8 cmd,
+			 const struct mfwd_route *r, u8 unit, u8 op, u64 value,
+			 u32 interval_ms, u64 count)
+{
+	struct mfwd_table *t = mfwd_table_of(mn, r->key.table);
+	struct mfwd_meter_spec spec = {
+		.unit = unit, .op = op, .value = value,
+		.interval_ms = interval_ms,
+	};
+	struct sk_buff *msg;
+
+	if (!mfwd_listened(mn))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg || mfwd_fill_meter(msg, mn, r, &spec, count, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		mfwd_count_bh(t, MFWD_C_EVENTS_DROPPED);
+		return;
+	}
+	mfwd_multicast(mn, t, msg, GFP_KERNEL);
+}
+
+/**
+ * mfwd_nl_idle_event() - an IDLE event: a route forwarded nothing for its
+ *	idle timeout
+ * @mn: netns state
+ * @cmd: MFWD_CMD_IDLE
+ * @r: the route
+ * @idle_ms: its idle timeout
+ * @expire: it is deleted now
+ * @idle: milliseconds since it last forwarded
+ *
+ * Context: process, @mn->lock held.
+ */
+void mfwd_nl_idle_event(struct mfwd_net *mn, u8 cmd,
+			const struct mfwd_route *r, u32 idle_ms, bool expire,
+			u32 idle)
+{
+	struct mfwd_table *t = mfwd_table_of(mn, r->key.table);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!mfwd_listened(mn))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	hdr = msg ? genlmsg_put(msg, 0, 0, &mfwd_genl_family, 0, cmd) : NULL;
+	if (!hdr || mfwd_put_route_key(msg, mn, r) ||
+	    nla_put_u32(msg, MFWD_A_INTERVAL_MS, idle_ms) ||
+	    mfwd_put_u64(msg, MFWD_A_MEASURED, idle) ||
+	    (expire && nla_put_flag(msg, MFWD_A_EXPIRE))) {
+		nlmsg_free(msg);
+		mfwd_count_bh(t, MFWD_C_EVENTS_DROPPED);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	mfwd_multicast(mn, t, msg, GFP_KERNEL);
 }
 
 /* ---- request parsing ---- */
@@ -620,8 +752,11 @@ static int mfwd_nl_oif(struct mfwd_net *mn, const struct mfwd_table *t,
 	vif = mfwd_nl_table_vif(mn, tb[MFWD_OIF_A_IFINDEX], t, extack);
 	if (IS_ERR(vif))
 		return PTR_ERR(vif);
-	/* With one input, an output on it could never be used. */
-	if (vif == fwd->iif && !fwd->n_in) {
+	/* With one input, an output on it could never be used, unless it
+	 * forwards back out where packets arrived.
+	 */
+	if (vif == fwd->iif && !fwd->n_in &&
+	    !(vif->flags & MFWD_VIF_F_SINGLE_IF)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_OIF_A_IFINDEX],
 				    "input VIF listed as output");
 		return -EINVAL;
@@ -720,6 +855,10 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 	memset(fwd, 0, mfwd_fwd_size(n + n_iif + 1));
 	fwd->n_oif = n;
 	fwd->n_in = n_iif ? n_iif - 1 : 0;
+	if (info->attrs[MFWD_A_ROUTE_FLAGS])
+		fwd->flags = nla_get_u32(info->attrs[MFWD_A_ROUTE_FLAGS]);
+	if (info->attrs[MFWD_A_SIGNAL_RATE])
+		fwd->signal_rate = nla_get_u32(info->attrs[MFWD_A_SIGNAL_RATE]);
 	err = mfwd_nl_iifs(mn, t, info, fwd, n_iif);
 	if (err)
 		return ERR_PTR(err);
@@ -744,6 +883,7 @@ static int mfwd_nl_vif_add(struct sk_buff *skb, struct genl_info *info)
 	struct mfwd_net *mn = mfwd_pernet(net);
 	struct nlattr **tb = info->attrs;
 	struct net_device *dev;
+	u32 dup_ms = MFWD_DUP_WINDOW_MS;
 	u8 threshold = 1;
 	u32 flags = 0;
 	int err;
@@ -752,6 +892,20 @@ static int mfwd_nl_vif_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	if (tb[MFWD_A_VIF_FLAGS])
 		flags = nla_get_u32(tb[MFWD_A_VIF_FLAGS]);
+	if ((flags & MFWD_VIF_F_SINGLE_IF) && (flags & MFWD_VIF_F_REGISTER)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_VIF_FLAGS],
+				    "a register VIF cannot be single-interface");
+		return -EINVAL;
+	}
+	if (tb[MFWD_A_DUP_WINDOW_MS]) {
+		if (!(flags & MFWD_VIF_F_SINGLE_IF)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[MFWD_A_DUP_WINDOW_MS],
+					    "a duplicate window needs a single-interface VIF");
+			return -EINVAL;
+		}
+		dup_ms = nla_get_u32(tb[MFWD_A_DUP_WINDOW_MS]);
+	}
 	if (tb[MFWD_A_VIF_THRESHOLD])
 		threshold = nla_get_u8(tb[MFWD_A_VIF_THRESHOLD]);
 
@@ -767,7 +921,7 @@ static int mfwd_nl_vif_add(struct sk_buff *skb, struct genl_info *info)
 				    "loopback cannot be a VIF");
 		err = -EINVAL;
 	} else {
-		err = mfwd_vif_add(mn, dev, flags, threshold,
+		err = mfwd_vif_add(mn, dev, flags, threshold, dup_ms,
 				   tb[MFWD_A_TABLE] ?
 				   nla_get_u32(tb[MFWD_A_TABLE]) : 0,
 				   tb[MFWD_A_TABLE], info->extack);
@@ -993,17 +1147,39 @@ static int mfwd_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 /* ---- route commands ---- */
 
+/* The idle timeout of a ROUTE_ADD, with an extension for a route that has
+ * none yet (freed by the caller if left).
+ */
+static int mfwd_nl_idle(struct genl_info *info, struct mfwd_route_idle *idle)
+{
+	struct nlattr **tb = info->attrs;
+
+	memset(idle, 0, sizeof(*idle));
+	if (tb[MFWD_A_EXPIRE] && !tb[MFWD_A_IDLE_TIMEOUT_MS]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MFWD_A_EXPIRE],
+				    "expire needs an idle timeout");
+		return -EINVAL;
+	}
+	if (!tb[MFWD_A_IDLE_TIMEOUT_MS])
+		return 0;
+	idle->ms = nla_get_u32(tb[MFWD_A_IDLE_TIMEOUT_MS]);
+	idle->expire = nla_get_flag(tb[MFWD_A_EXPIRE]);
+	idle->spare = kzalloc(sizeof(*idle->spare), GFP_KERNEL_ACCOUNT);
+	return idle->spare ? 0 : -ENOMEM;
+}
+
 static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
+	struct mfwd_route_idle idle;
 	struct mfwd_table *t;
 	struct mfwd_key key;
 	struct mfwd_fwd *fwd;
 	u8 family;
 	int err;
 
-	err = mfwd_nl_key(info, &family, &key);
+	err = mfwd_nl_key(info, &family, &key) ?: mfwd_nl_idle(info, &idle);
 	if (err)
 		return err;
 	mutex_lock(&mn->lock);
@@ -1017,9 +1193,10 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
 	      mfwd_route_add(mn, family,
 			     info->attrs[MFWD_A_PER_IIF] ? fwd->iif->ifindex : 0,
-			     &key, fwd, replace, info->extack);
+			     &key, fwd, replace, &idle, info->extack);
 unlock:
 	mutex_unlock(&mn->lock);
+	kfree(idle.spare);
 	return err;
 }
 
@@ -1164,6 +1341,125 @@ static int mfwd_nl_route_dump(struct sk_buff *skb,
 	return err && !skb->len ? err : skb->len;
 }
 
+/* ---- meters ---- */
+
+/* The meter fields a request carries, in @spec; the MFWD_METER_M_* bits of
+ * those it has.
+ */
+static unsigned int mfwd_nl_meter_spec(struct nlattr **tb,
+				       struct mfwd_meter_spec *spec)
+{
+	unsigned int match = 0;
+
+	memset(spec, 0, sizeof(*spec));
+	if (tb[MFWD_A_METER_UNIT]) {
+		spec->unit = nla_get_u8(tb[MFWD_A_METER_UNIT]);
+		match |= MFWD_METER_M_UNIT;
+	}
+	if (tb[MFWD_A_METER_OP]) {
+		spec->op = nla_get_u8(tb[MFWD_A_METER_OP]);
+		match |= MFWD_METER_M_OP;
+	}
+	if (tb[MFWD_A_METER_VALUE]) {
+		spec->value = nla_get_u64(tb[MFWD_A_METER_VALUE]);
+		match |= MFWD_METER_M_VALUE;
+	}
+	if (tb[MFWD_A_INTERVAL_MS]) {
+		spec->interval_ms = nla_get_u32(tb[MFWD_A_INTERVAL_MS]);
+		match |= MFWD_METER_M_INTERVAL;
+	}
+	return match;
+}
+
+static int mfwd_nl_meter_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_meter_spec spec;
+	struct mfwd_route *r;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_METER_UNIT) ||
+	    GENL_REQ_ATTR_CHECK(info, MFWD_A_METER_OP) ||
+	    GENL_REQ_ATTR_CHECK(info, MFWD_A_METER_VALUE) ||
+	    GENL_REQ_ATTR_CHECK(info, MFWD_A_INTERVAL_MS))
+		return -EINVAL;
+	mfwd_nl_meter_spec(info->attrs, &spec);
+	mutex_lock(&mn->lock);
+	r = mfwd_nl_route(mn, info);
+	err = IS_ERR(r) ? PTR_ERR(r) :
+	      mfwd_meter_add(mn, r, &spec, info->extack);
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int mfwd_nl_meter_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	struct mfwd_meter_spec spec;
+	struct mfwd_route *r;
+	unsigned int match;
+	int err = 0;
+
+	match = mfwd_nl_meter_spec(info->attrs, &spec);
+	mutex_lock(&mn->lock);
+	r = mfwd_nl_route(mn, info);
+	if (IS_ERR(r)) {
+		err = PTR_ERR(r);
+	} else if (!mfwd_meter_del(mn, r, &spec, match)) {
+		NL_SET_ERR_MSG(info->extack, "no such meter");
+		err = -ENOENT;
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+struct mfwd_meter_dump_arg {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct mfwd_net *mn;
+};
+
+static int mfwd_meter_dump_one(void *arg, const struct mfwd_route *r,
+			       const struct mfwd_meter_spec *spec, u64 count)
+{
+	struct mfwd_meter_dump_arg *a = arg;
+	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(a->cb);
+	unsigned int at = a->skb->len;
+	int err;
+
+	if (ctx->none || (ctx->family && r->family != ctx->family) ||
+	    (ctx->has_table && r->key.table != ctx->key.table))
+		return 0;
+	err = mfwd_fill_meter(a->skb, a->mn, r, spec, count,
+			      NETLINK_CB(a->cb->skb).portid,
+			      a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			      MFWD_CMD_METER_GET);
+	if (!err)
+		nl_dump_check_consistent(a->cb, (struct nlmsghdr *)
+					 (a->skb->data + at));
+	return err;
+}
+
+static int mfwd_nl_meter_dump(struct sk_buff *skb,
+			      struct netlink_callback *cb)
+{
+	struct mfwd_net *mn = mfwd_pernet(sock_net(skb->sk));
+	struct mfwd_dump_ctx *ctx = mfwd_dump_ctx(cb);
+	struct mfwd_meter_dump_arg arg = { skb, cb, mn };
+	unsigned long pos = ctx->pos;
+	int err;
+
+	if (ctx->done)
+		return 0;
+	mutex_lock(&mn->lock);
+	cb->seq = mn->dump_seq;
+	err = mfwd_meter_dump(mn, &pos, mfwd_meter_dump_one, &arg);
+	mutex_unlock(&mn->lock);
+	ctx->pos = pos;
+	ctx->done = !err;
+	return err && !skb->len ? err : skb->len;
+}
+
 /* ---- flush, stats, config ---- */
 
 static int mfwd_nl_flush(struct sk_buff *skb, struct genl_info *info)
@@ -1203,6 +1499,7 @@ static const u8 mfwd_stats_attr[MFWD_C_MAX] = {
 	[MFWD_C_DROP_NOMEM] = MFWD_STATS_A_DROP_NOMEM,
 	[MFWD_C_EVENTS_SENT] = MFWD_STATS_A_EVENTS_SENT,
 	[MFWD_C_EVENTS_DROPPED] = MFWD_STATS_A_EVENTS_DROPPED,
+	[MFWD_C_DROP_DUPLICATE] = MFWD_STATS_A_DROP_DUPLICATE,
 };
 
 /* The netns's statistics, or with TABLE those of one table (its counters;
@@ -1253,6 +1550,7 @@ static int mfwd_fill_config(struct sk_buff *msg, struct mfwd_net *mn,
 	    nla_put_u32(msg, MFWD_A_WRONGVIF_INTERVAL_MS,
 			cfg->wrongvif_interval_ms) ||
 	    nla_put_u32(msg, MFWD_A_MAX_ROUTES, cfg->max_routes) ||
+	    nla_put_u32(msg, MFWD_A_SIGNAL_RATE, cfg->signal_rate) ||
 	    nla_put_u32(msg, MFWD_A_VIF_COUNT, mn->nr_vifs) ||
 	    nla_put_u32(msg, MFWD_A_ROUTE_COUNT, mn->nr_routes))
 		return -EMSGSIZE;
@@ -1348,6 +1646,9 @@ static int mfwd_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&mn->lock);
 	err = mfwd_nl_check_limits(skb, info, cfg);
+	if (!err && tb[MFWD_A_SIGNAL_RATE])
+		err = mfwd_unres_set_signal_rate(mn,
+						 nla_get_u32(tb[MFWD_A_SIGNAL_RATE]));
 	if (!err && tb[MFWD_A_UNRES_MAX])
 		err = mfwd_unres_resize(mn, nla_get_u32(tb[MFWD_A_UNRES_MAX]));
 	if (err) {
@@ -1360,6 +1661,7 @@ static int mfwd_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	mfwd_set_u32(&cfg->wrongvif_interval_ms,
 		     tb[MFWD_A_WRONGVIF_INTERVAL_MS]);
 	mfwd_set_u32(&cfg->max_routes, tb[MFWD_A_MAX_ROUTES]);
+	mfwd_set_u32(&cfg->signal_rate, tb[MFWD_A_SIGNAL_RATE]);
 	mutex_unlock(&mn->lock);
 	return 0;
 }
@@ -1386,11 +1688,25 @@ static struct netlink_range_validation mfwd_max_routes_range = {
 	.min = 1, .max = U32_MAX,
 };
 
+static struct netlink_range_validation mfwd_signal_rate_range = {
+	.min = 0, .max = 1000000,
+};
+
+static struct netlink_range_validation mfwd_period_range = {
+	.min = MFWD_METER_TICK_MS, .max = 86400000,
+};
+
+static struct netlink_range_validation mfwd_dup_window_range = {
+	.min = 10, .max = 10000,
+};
+
 static const struct nla_policy mfwd_vif_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_VIF_FLAGS] = NLA_POLICY_MASK(NLA_U32, MFWD_VIF_F_ALL),
 	[MFWD_A_VIF_THRESHOLD] = NLA_POLICY_MIN(NLA_U8, 1),
 	[MFWD_A_TABLE] = { .type = NLA_U32 },
+	[MFWD_A_DUP_WINDOW_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_dup_window_range),
 };
 
 static const struct nla_policy mfwd_vif_policy[MFWD_A_MAX + 1] = {
@@ -1420,6 +1736,12 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IIF_ANY] = { .type = NLA_FLAG },
 	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
 	[MFWD_A_TABLE] = { .type = NLA_U32 },
+	[MFWD_A_ROUTE_FLAGS] = NLA_POLICY_MASK(NLA_U32, MFWD_ROUTE_F_ALL),
+	[MFWD_A_SIGNAL_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_signal_rate_range),
+	[MFWD_A_IDLE_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_period_range),
+	[MFWD_A_EXPIRE] = { .type = NLA_FLAG },
 };
 
 /* ROUTE_DEL and ROUTE_GET: IIF only with PER_IIF, as part of a per-input
@@ -1435,6 +1757,30 @@ static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
 	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
+};
+
+/* METER_ADD and METER_DEL: a route named as in ROUTE_DEL, and a meter. */
+static const struct nla_policy mfwd_meter_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
+	[MFWD_A_METER_UNIT] = NLA_POLICY_MAX(NLA_U8, MFWD_METER_BYTES),
+	[MFWD_A_METER_OP] = NLA_POLICY_MAX(NLA_U8, MFWD_METER_LE),
+	[MFWD_A_METER_VALUE] = { .type = NLA_U64 },
+	[MFWD_A_INTERVAL_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_period_range),
+};
+
+static const struct nla_policy mfwd_meter_get_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
 	[MFWD_A_TABLE] = { .type = NLA_U32 },
 };
 
@@ -1461,6 +1807,8 @@ static const struct nla_policy mfwd_config_policy[MFWD_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_interval_range),
 	[MFWD_A_MAX_ROUTES] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_max_routes_range),
+	[MFWD_A_SIGNAL_RATE] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_signal_rate_range),
 };
 
 #define MFWD_OP(_cmd, _doit, _dumpit, _policy, _flags) {	\
@@ -1502,6 +1850,12 @@ static const struct genl_ops mfwd_genl_ops[] = {
 		mfwd_none_policy, 0),
 	MFWD_OP(MFWD_CMD_CONFIG_SET, mfwd_nl_config_set, NULL,
 		mfwd_config_policy, GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_METER_ADD, mfwd_nl_meter_add, NULL,
+		mfwd_meter_policy, GENL_UNS_ADMIN_PERM),
+	MFWD_OP(MFWD_CMD_METER_DEL, mfwd_nl_meter_del, NULL,
+		mfwd_meter_policy, GENL_UNS_ADMIN_PERM),
+	MFWD_DUMP_OP(MFWD_CMD_METER_GET, NULL, mfwd_nl_meter_dump,
+		     mfwd_meter_get_policy),
 };
 
 struct genl_family mfwd_genl_family __ro_after_init = {

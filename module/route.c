@@ -565,6 +565,7 @@ static void mfwd_plen_put(struct mfwd_net *mn, const struct mfwd_route *r)
 static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 			     const struct mfwd_key *key,
 			     const struct mfwd_fwd *fwd,
+			     struct mfwd_route_idle *idle,
 			     struct netlink_ext_ack *extack)
 {
 	size_t fwd_size = mfwd_fwd_bytes(fwd);
@@ -588,7 +589,6 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 	if (err)
 		goto err_free;
 	r->lastuse = jiffies;
-	r->last_wrongvif = 0;		/* never */
 	r->resolving = true;		/* until its queued packets are out */
 	RCU_INIT_POINTER(r->fwd, mfwd_route_fwd0(r));
 	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
@@ -604,6 +604,7 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 	mfwd_table_hold(mfwd_table_of(mn, key->table));
 	mn->nr_routes++;
 	mn->dump_seq++;
+	mfwd_route_idle_set(mn, r, idle);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	mfwd_unres_resolve(mn, r);
 	return 0;
@@ -631,16 +632,19 @@ err_free:
  * @fwd: forwarding set, copied; a per-input route's has @iif as its only
  *	input
  * @replace: replace an existing route instead of failing with -EEXIST
+ * @idle: its idle timeout (mfwd_route_idle_set())
  * @extack: error report
  *
- * A replace swaps the forwarding set and keeps the counters.
+ * A replace swaps the forwarding set and the idle timeout, and keeps the
+ * counters and meters.
  *
  * Context: @mn->lock held.
  * Return: 0, -EEXIST, -ENOSPC, -ENOMEM.
  */
 int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 		   const struct mfwd_key *key, const struct mfwd_fwd *fwd,
-		   bool replace, struct netlink_ext_ack *extack)
+		   bool replace, struct mfwd_route_idle *idle,
+		   struct netlink_ext_ack *extack)
 {
 	struct mfwd_fwd *old, *new;
 	struct mfwd_route *r;
@@ -649,7 +653,8 @@ int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 
 	r = mfwd_route_find(mn, family, iif, key);
 	if (!r)
-		return mfwd_route_create(mn, family, iif, key, fwd, extack);
+		return mfwd_route_create(mn, family, iif, key, fwd, idle,
+					 extack);
 	if (!replace) {
 		NL_SET_ERR_MSG(extack, "route exists");
 		return -EEXIST;
@@ -661,6 +666,7 @@ int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 	mn->dump_seq++;
 	if (old != mfwd_route_fwd0(r))
 		kfree_rcu(old, rcu);
+	mfwd_route_idle_set(mn, r, idle);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	return 0;
 }
@@ -681,6 +687,7 @@ void mfwd_route_del(struct mfwd_net *mn, struct mfwd_route *r)
 	mn->nr_routes--;
 	mn->dump_seq++;
 	mfwd_plen_put(mn, r);
+	mfwd_route_ext_free(mn, r);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_DEL);
 	mfwd_table_put(mn, mfwd_table_of(mn, r->key.table));
 	call_rcu(&r->rcu, mfwd_route_free_rcu);

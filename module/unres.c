@@ -3,7 +3,8 @@
  * mfwd: the unresolved queue.
  *
  * A packet that matches no route is held in an (S,G) entry and the
- * controller gets a NOCACHE event, once per entry. Installing a route that
+ * controller gets a NOCACHE event, once per entry (and with a signal rate
+ * set, at most that many a second for one (S,G)). Installing a route that
  * matches the entry forwards its packets in arrival order, and packets of
  * that (S,G) that arrive meanwhile go behind them. Entries expire; the
  * number of entries, the packets per entry and the bytes queued in all
@@ -28,6 +29,8 @@
 #define MFWD_UNRES_EVICT_RATE	64
 /* Packets one (S,G) may queue while its route is being released. */
 #define MFWD_UNRES_RESOLVING_QLEN	1024
+/* (S,G)s whose NOCACHE rate is remembered; a power of 2. */
+#define MFWD_UNRES_SIG_SLOTS	1024
 
 unsigned long mfwd_unres_bytes_max __read_mostly = 32UL << 20;
 module_param_named(unres_bytes_max, mfwd_unres_bytes_max, ulong, 0644);
@@ -49,6 +52,16 @@ struct mfwd_unres_entry {
 	unsigned long expires;
 	bool resolving;
 	struct sk_buff_head q;
+};
+
+/*
+ * The NOCACHE rate limit of one (S,G) outlives its entries, which come and
+ * go with the timeout, evictions and routes: it is kept in a slot chosen by
+ * the (S,G)'s hash, which a newer (S,G) with the same slot takes over.
+ */
+struct mfwd_unres_sig {
+	u32 hash;
+	u64 state;	/* see mfwd_signal_allow() */
 };
 
 static u32 mfwd_unres_hash(const struct mfwd_unres *u, u8 family,
@@ -250,6 +263,55 @@ void mfwd_unres_destroy(struct mfwd_net *mn)
 	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_EXPIRED, NULL);
 	local_bh_enable();
 	kvfree(u->hash);
+	kvfree(u->sig);
+}
+
+/**
+ * mfwd_unres_set_signal_rate() - prepare for a NOCACHE rate limit
+ * @mn: netns state
+ * @rate: the new limit, events per second and (S,G); 0 for none
+ *
+ * Context: @mn->lock held, process.
+ * Return: 0 or -ENOMEM (nothing changed).
+ */
+int mfwd_unres_set_signal_rate(struct mfwd_net *mn, u32 rate)
+{
+	struct mfwd_unres *u = &mn->unres;
+	struct mfwd_unres_sig *sig;
+
+	lockdep_assert_held(&mn->lock);
+
+	if (!rate || u->sig)
+		return 0;
+	sig = kvcalloc(MFWD_UNRES_SIG_SLOTS, sizeof(*sig), GFP_KERNEL_ACCOUNT);
+	if (!sig)
+		return -ENOMEM;
+	spin_lock_bh(&u->lock);
+	u->sig = sig;
+	spin_unlock_bh(&u->lock);
+	return 0;
+}
+
+/* Whether a new entry for @key may send its NOCACHE event.
+ * Context: u->lock held.
+ */
+static bool mfwd_unres_signal(struct mfwd_net *mn, u8 family,
+			      const struct mfwd_key *key)
+{
+	u32 rate = READ_ONCE(mn->cfg.signal_rate);
+	struct mfwd_unres *u = &mn->unres;
+	struct mfwd_unres_sig *sig;
+	u32 h;
+
+	if (!rate || !u->sig)
+		return true;
+	h = jhash(key, mfwd_key_len(family), u->seed ^ family);
+	sig = &u->sig[h & (MFWD_UNRES_SIG_SLOTS - 1)];
+	if (sig->hash != h) {
+		sig->hash = h;
+		sig->state = 0;
+	}
+	return mfwd_signal_allow(&sig->state, rate, 0);
 }
 
 /* Make room for a new entry: the oldest waiting one goes, its packets
@@ -348,7 +410,7 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 	struct mfwd_unres_entry *e;
 	struct sk_buff_head dead;
 	enum mfwd_counter why;
-	bool created = false;
+	bool signal = false;
 	struct mfwd_route *r;
 	struct sk_buff *qskb;
 	LIST_HEAD(gone);
@@ -379,7 +441,7 @@ unsigned int mfwd_unres_queue(struct mfwd_net *mn, struct mfwd_vif *in,
 				why = MFWD_C_DROP_NOMEM;
 			goto drop;
 		}
-		created = true;
+		signal = mfwd_unres_signal(mn, family, key);
 	}
 	qskb = keep ? skb_clone(skb, GFP_ATOMIC) : skb;
 	if (!qskb) {
@@ -399,7 +461,7 @@ unlock:
 	spin_unlock(&u->lock);
 	mfwd_unres_purge(mn, &dead, MFWD_C_DROP_QUEUE_FULL, NULL);
 	mfwd_unres_free(&gone);
-	if (created)
+	if (signal)
 		mfwd_nl_event(mn, MFWD_CMD_NOCACHE, family, key, in, NULL,
 			      NULL);
 	return verdict;

@@ -106,6 +106,7 @@ static void mfwd_vif_free_rcu(struct rcu_head *head)
 	mfwd_vif_rt6_release(vif);
 	netdev_put(vif->dev, &vif->dev_tracker);
 	free_percpu(vif->stats);
+	mfwd_dup_free(vif);
 	kfree(vif);
 }
 
@@ -134,7 +135,7 @@ static void mfwd_vif_mc_forwarding(struct mfwd_net *mn, struct mfwd_vif *vif,
 }
 
 static struct mfwd_vif *mfwd_vif_alloc(struct net_device *dev, u32 flags,
-				       u8 threshold)
+				       u8 threshold, u32 dup_window_ms)
 {
 	struct mfwd_vif *vif;
 
@@ -157,14 +158,19 @@ static struct mfwd_vif *mfwd_vif_alloc(struct net_device *dev, u32 flags,
 	if (!vif->local_rt)
 		goto err_rt;
 	vif->dev = dev;
-	if (mfwd_vif_rt6_init(vif))
+	if ((flags & MFWD_VIF_F_SINGLE_IF) &&
+	    mfwd_dup_init(vif, dup_window_ms))
 		goto err_local;
+	if (mfwd_vif_rt6_init(vif))
+		goto err_dup;
 	vif->ifindex = dev->ifindex;
 	vif->flags = flags;
 	vif->threshold = threshold;
 	netdev_hold(dev, &vif->dev_tracker, GFP_KERNEL);
 	return vif;
 
+err_dup:
+	mfwd_dup_free(vif);
 err_local:
 	dst_release(&vif->local_rt->dst);
 err_rt:
@@ -201,6 +207,7 @@ static struct mfwd_table *mfwd_vif_table(struct mfwd_net *mn,
  * @dev: the device
  * @flags: MFWD_VIF_F_*
  * @threshold: default TTL threshold of outputs on it
+ * @dup_window_ms: with MFWD_VIF_F_SINGLE_IF, the duplicate filter's window
  * @table: the id of the table it goes in, unless @dev is in a VRF, whose
  *	table it goes in
  * @table_set: @table was asked for: then a VRF's table must be @table
@@ -211,7 +218,7 @@ static struct mfwd_table *mfwd_vif_table(struct mfwd_net *mn,
  * is not @table, -ENOSPC, -ENOMEM.
  */
 int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
-		 u8 threshold, u32 table, bool table_set,
+		 u8 threshold, u32 dup_window_ms, u32 table, bool table_set,
 		 struct netlink_ext_ack *extack)
 {
 	struct mfwd_table *t;
@@ -232,7 +239,7 @@ int mfwd_vif_add(struct mfwd_net *mn, struct net_device *dev, u32 flags,
 	t = mfwd_vif_table(mn, dev, table, table_set, extack);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	vif = mfwd_vif_alloc(dev, flags, threshold);
+	vif = mfwd_vif_alloc(dev, flags, threshold, dup_window_ms);
 	if (!vif) {
 		mfwd_table_put(mn, t);
 		return -ENOMEM;

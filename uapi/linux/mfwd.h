@@ -66,17 +66,20 @@
 /**
  * enum mfwd_cmd - commands of the mfwd family
  * @MFWD_CMD_VIF_ADD: add a VIF. Needs IFINDEX; optional VIF_FLAGS,
- *	VIF_THRESHOLD, TABLE. EEXIST if the device is a VIF already.
+ *	VIF_THRESHOLD, TABLE, DUP_WINDOW_MS. EEXIST if the device is a VIF
+ *	already.
  * @MFWD_CMD_VIF_DEL: remove a VIF (IFINDEX); it is taken out of every
  *	route, and routes left without an input are deleted.
  * @MFWD_CMD_VIF_GET: get one VIF (IFINDEX; with TABLE, ENOENT if it is
  *	in another table), or dump all (IFINDEX and TABLE filter the dump).
  * @MFWD_CMD_ROUTE_ADD: add a route: GROUP (or GROUP6), one or more IIF
  *	(or IIF_ANY), optional SOURCE (SOURCE6), GROUP_PREFIX_LEN,
- *	SOURCE_PREFIX_LEN, PER_IIF, TABLE, any number of OIF nests; every
- *	VIF it names must be in its table (EINVAL). EEXIST if it
- *	exists, unless the request carries REPLACE, which replaces its VIFs
- *	and keeps its counters.
+ *	SOURCE_PREFIX_LEN, PER_IIF, TABLE, ROUTE_FLAGS, SIGNAL_RATE,
+ *	IDLE_TIMEOUT_MS, EXPIRE, any number of OIF nests (none: a stop
+ *	filter, whose packets are counted, not forwarded, and raise no
+ *	NOCACHE); every VIF it names must be in its table (EINVAL). EEXIST
+ *	if it exists, unless the request carries REPLACE, which replaces
+ *	its VIFs and settings and keeps its counters and meters.
  * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE and prefix
  *	lengths; or GROUP6, optional SOURCE6 and prefix lengths; with
  *	PER_IIF, its IIF; TABLE): the route with exactly that key.
@@ -104,6 +107,30 @@
  *	MFWD_VIF_F_REGISTER; the packet goes to the controller instead of
  *	the device (IIF where it arrived, FAMILY, the packet's addresses,
  *	PACKET: the IPv4 or IPv6 packet as received).
+ * @MFWD_CMD_METER_ADD: add a meter to a route (named as in ROUTE_DEL):
+ *	METER_UNIT, METER_OP, METER_VALUE, INTERVAL_MS. EEXIST if the route
+ *	has that meter; ENOSPC beyond MFWD_METERS_PER_ROUTE meters.
+ * @MFWD_CMD_METER_DEL: delete the meters of a route (named as in
+ *	ROUTE_DEL) that match every one of METER_UNIT, METER_OP,
+ *	METER_VALUE, INTERVAL_MS the request carries; ENOENT if none does.
+ *	A route's meters go with it.
+ * @MFWD_CMD_METER_GET: dump the meters (FAMILY and TABLE filter it):
+ *	the route's key, METER_UNIT, METER_OP, METER_VALUE, INTERVAL_MS and
+ *	MEASURED, the count of the current interval.
+ * @MFWD_CMD_THRESHOLD: event: a meter's condition held (the route's key,
+ *	TABLE, IIF and PER_IIF for a per-input route, the meter's
+ *	METER_UNIT, METER_OP, METER_VALUE and INTERVAL_MS, MEASURED the
+ *	count). Meters are read every MFWD_METER_TICK_MS: a GE meter signals
+ *	within that time of its count reaching METER_VALUE, at most once an
+ *	interval; an LE meter at the end of each interval whose count stayed
+ *	at or below METER_VALUE, a count that may include up to a tick of
+ *	the next interval.
+ * @MFWD_CMD_IDLE: event: a route with IDLE_TIMEOUT_MS forwarded nothing
+ *	for that long (the route's key, TABLE, IIF and PER_IIF for a
+ *	per-input route, INTERVAL_MS its idle timeout, MEASURED the
+ *	milliseconds since it last forwarded, EXPIRE if it is deleted now,
+ *	which a ROUTE_DEL notification follows). Once per idle period: a
+ *	route that forwards again signals again.
  */
 enum mfwd_cmd {
 	/* private: */
@@ -122,6 +149,11 @@ enum mfwd_cmd {
 	MFWD_CMD_NOCACHE,
 	MFWD_CMD_WRONGVIF,
 	MFWD_CMD_WHOLEPKT,
+	MFWD_CMD_METER_ADD,
+	MFWD_CMD_METER_DEL,
+	MFWD_CMD_METER_GET,
+	MFWD_CMD_THRESHOLD,
+	MFWD_CMD_IDLE,
 
 	/* private: */
 	__MFWD_CMD_MAX,
@@ -135,13 +167,57 @@ enum mfwd_cmd {
  * @MFWD_VIF_F_REGISTER: a PIM-SM register VIF: packets routed to it are
  *	not transmitted but sent whole to the controller (WHOLEPKT event);
  *	packets arriving on it are forwarded as on any VIF.
+ * @MFWD_VIF_F_SINGLE_IF: single-interface forwarding (a MANET radio): a
+ *	route may list the VIF as an input and as an output, so packets go
+ *	back out the device they arrived on; a packet whose content (the IP
+ *	header without TTL, hop limit and checksum, and the payload) was
+ *	seen on the VIF within DUP_WINDOW_MS, arriving or sent, is dropped
+ *	and counted (DROP_DUPLICATE); packets arriving on it raise no
+ *	WRONGVIF event.
  */
 enum mfwd_vif_flags {
 	MFWD_VIF_F_NO_ALLMULTI	= 1U << 0,
 	MFWD_VIF_F_REGISTER	= 1U << 1,
+	MFWD_VIF_F_SINGLE_IF	= 1U << 2,
 };
 
-#define MFWD_VIF_F_ALL	(MFWD_VIF_F_NO_ALLMULTI | MFWD_VIF_F_REGISTER)
+#define MFWD_VIF_F_ALL	(MFWD_VIF_F_NO_ALLMULTI | MFWD_VIF_F_REGISTER | MFWD_VIF_F_SINGLE_IF)
+
+/**
+ * enum mfwd_meter_unit - what a meter counts (MFWD_A_METER_UNIT)
+ * @MFWD_METER_PACKETS: packets the route forwarded
+ * @MFWD_METER_BYTES: their bytes (IP header and payload)
+ */
+enum mfwd_meter_unit {
+	MFWD_METER_PACKETS,
+	MFWD_METER_BYTES,
+};
+
+/**
+ * enum mfwd_meter_op - when a meter signals (MFWD_A_METER_OP)
+ * @MFWD_METER_GE: as soon as the count of an interval reaches the value
+ * @MFWD_METER_LE: at the end of an interval whose count stayed at or
+ *	below the value
+ */
+enum mfwd_meter_op {
+	MFWD_METER_GE,
+	MFWD_METER_LE,
+};
+
+#define MFWD_METERS_PER_ROUTE	16
+#define MFWD_METER_TICK_MS	100
+
+/**
+ * enum mfwd_route_flags - flags of a route (MFWD_A_ROUTE_FLAGS)
+ * @MFWD_ROUTE_F_NO_WRONGVIF: packets of the route that arrive on another
+ *	VIF than its inputs are dropped and counted (WRONG_IF, DROP_RPF) but
+ *	raise no WRONGVIF event.
+ */
+enum mfwd_route_flags {
+	MFWD_ROUTE_F_NO_WRONGVIF	= 1U << 0,
+};
+
+#define MFWD_ROUTE_F_ALL	MFWD_ROUTE_F_NO_WRONGVIF
 
 /**
  * enum mfwd_attr - attributes of the mfwd family
@@ -208,6 +284,28 @@ enum mfwd_vif_flags {
  *	ROUTE_ADD, ROUTE_DEL, ROUTE_GET: the route's table. Dumps (VIF_GET,
  *	ROUTE_GET), FLUSH and STATS_GET: that table only. Replies, notifications and
  *	events carry it when it is not 0; an event's is its input VIF's.
+ * @MFWD_A_ROUTE_FLAGS: u32, MFWD_ROUTE_F_*; ROUTE_ADD, and replies when
+ *	not 0.
+ * @MFWD_A_SIGNAL_RATE: u32, events per second, 0 to 1000000. ROUTE_ADD:
+ *	the most WRONGVIF events of the route in one second (0, or absent:
+ *	one per WRONGVIF_INTERVAL_MS); replies carry it when not 0.
+ *	CONFIG_SET, CONFIG_GET (0, the default, for no limit): the most
+ *	NOCACHE events of one unresolved (S,G) in one second.
+ * @MFWD_A_METER_UNIT: u8, MFWD_METER_PACKETS or MFWD_METER_BYTES.
+ * @MFWD_A_METER_OP: u8, MFWD_METER_GE or MFWD_METER_LE.
+ * @MFWD_A_METER_VALUE: u64, a meter's threshold.
+ * @MFWD_A_INTERVAL_MS: u32, a meter's interval, 100 to 86400000; in IDLE
+ *	events the route's idle timeout.
+ * @MFWD_A_MEASURED: u64, THRESHOLD events and meter dumps: the count;
+ *	IDLE events: milliseconds since the route last forwarded.
+ * @MFWD_A_IDLE_TIMEOUT_MS: u32, ROUTE_ADD: signal IDLE when the route
+ *	forwarded nothing for this long, 100 to 86400000; replies carry it
+ *	when set.
+ * @MFWD_A_EXPIRE: flag, ROUTE_ADD with IDLE_TIMEOUT_MS: delete the route
+ *	when it is idle; replies and IDLE events carry it when set.
+ * @MFWD_A_DUP_WINDOW_MS: u32, VIF_ADD with MFWD_VIF_F_SINGLE_IF: how long
+ *	a packet's content is remembered, 10 to 10000 (2000 when absent);
+ *	replies carry it for such VIFs.
  */
 enum mfwd_attr {
 	/* private: */
@@ -251,6 +349,16 @@ enum mfwd_attr {
 	MFWD_A_IIF_ANY,
 	MFWD_A_PER_IIF,
 	MFWD_A_TABLE,
+	MFWD_A_ROUTE_FLAGS,
+	MFWD_A_SIGNAL_RATE,
+	MFWD_A_METER_UNIT,
+	MFWD_A_METER_OP,
+	MFWD_A_METER_VALUE,
+	MFWD_A_INTERVAL_MS,
+	MFWD_A_MEASURED,
+	MFWD_A_IDLE_TIMEOUT_MS,
+	MFWD_A_EXPIRE,
+	MFWD_A_DUP_WINDOW_MS,
 
 	/* private: */
 	__MFWD_A_MAX,
@@ -296,6 +404,8 @@ enum mfwd_oif_attr {
  * @MFWD_STATS_A_EVENTS_SENT: events delivered to listeners.
  * @MFWD_STATS_A_EVENTS_DROPPED: events lost (listener socket full, or no
  *	memory).
+ * @MFWD_STATS_A_DROP_DUPLICATE: packets dropped on a single-interface
+ *	VIF: their content was seen there within its duplicate window.
  */
 enum mfwd_stats_attr {
 	/* private: */
@@ -315,6 +425,7 @@ enum mfwd_stats_attr {
 	MFWD_STATS_A_DROP_NOMEM,
 	MFWD_STATS_A_EVENTS_SENT,
 	MFWD_STATS_A_EVENTS_DROPPED,
+	MFWD_STATS_A_DROP_DUPLICATE,
 
 	/* private: */
 	__MFWD_STATS_A_MAX,
