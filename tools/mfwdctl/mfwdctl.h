@@ -63,6 +63,17 @@ int ifname_to_index(const char *name, uint32_t *ifindex);
 const char *ifindex_name(uint32_t ifindex, char *buf, size_t len);
 #define IFNAME_BUF (IF_NAMESIZE + 16)
 int parse_u32(const char *s, uint32_t max, uint32_t *val);
+int parse_u64(const char *s, uint64_t *val);
+int parse_duration_ms(const char *s, uint32_t min, uint32_t max, uint32_t *ms);
+#define DURATION_BUF 32
+const char *duration_str(uint64_t ms, char *buf, size_t len);
+/* the ranges of the kernel's durations, in ms: a meter's interval and a
+ * route's idle timeout; a single-interface VIF's duplicate window
+ */
+#define PERIOD_MIN_MS 100
+#define PERIOD_MAX_MS 86400000
+#define DUP_WINDOW_MIN_MS 10
+#define DUP_WINDOW_MAX_MS 10000
 void print_idle(uint64_t ms, char *buf, size_t len);
 int dev_arg(const char *name, uint32_t *ifindex);
 extern bool ifcache_off;
@@ -131,6 +142,7 @@ void nl_close(void);
 struct nlmsghdr *nl_msg(uint8_t cmd, uint16_t flags);
 void nl_put_u8(struct nlmsghdr *nlh, uint16_t type, uint8_t v);
 void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v);
+void nl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v);
 void nl_put_flag(struct nlmsghdr *nlh, uint16_t type);
 struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type);
 void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest);
@@ -168,9 +180,41 @@ void nl_put_table(struct nlmsghdr *nlh, const struct table_arg *t);
 uint32_t nl_get_table(const struct nlattr **tb);
 bool table_matches(const struct table_arg *t, const struct nlattr **tb);
 
+/* route.c: a route's key, for the commands of other objects that name a
+ * route (meter), as "route del" takes it
+ */
+struct route_key {
+	bool has_group; /* else a filter of a dump: family and table */
+	struct inet_addr group, source;
+	int group_len, source_len; /* "/LEN"; -1: not given */
+	bool has_iif, per_iif;
+	uint32_t iif;
+	int family; /* that of the addresses, or of "family", -4, -6; 0: any */
+	struct table_arg table;
+};
+
+/*
+ * The words of another object's command among a route's key words: parse()
+ * gets the id (from @kw) of the word at argv[*i] and leaves *i at the last
+ * word it takes; it returns 0 or an exit code. It is also asked about a
+ * word that is no keyword (id KW_NONE): EXIT_USAGE if it reported it, 0 to
+ * leave it to the generic "unknown argument".
+ */
+struct key_words {
+	const struct keyword *kw;
+	int n;
+	int (*parse)(int id, int argc, char **argv, int *i, void *data);
+	void *data;
+};
+
+int parse_route_key(const char *obj, int argc, char **argv, bool filter,
+		    const struct key_words *own, struct route_key *k);
+void nl_put_route_key(struct nlmsghdr *nlh, const struct route_key *k);
+
 /* commands */
 int do_vif(int argc, char **argv);
 int do_route(int argc, char **argv);
+int do_meter(int argc, char **argv);
 int do_flush(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_config(int argc, char **argv);
@@ -229,6 +273,10 @@ void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 void json_route(const struct nlmsghdr *nlh, const struct nlattr **tb);
 void json_vif_fields(const struct nlattr **tb);
 void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb);
+void print_route_key(const struct nlattr **tb, bool iif);
+void json_route_key(const struct nlattr **tb);
+void print_meter(const struct nlattr **tb);
+void json_meter_fields(const struct nlattr **tb);
 
 /* main.c */
 int run_command(int argc, char **argv);

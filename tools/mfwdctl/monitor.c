@@ -16,6 +16,8 @@ enum {
 	M_NOCACHE,
 	M_WRONGVIF,
 	M_WHOLEPKT,
+	M_THRESHOLD,
+	M_IDLE,
 	M_ALL,
 	M_TABLE,
 	M_HELP
@@ -24,7 +26,8 @@ enum {
 static const struct keyword monitor_args[] = {
 	{ "vif", M_VIF },	    { "route", M_ROUTE },
 	{ "nocache", M_NOCACHE },   { "wrongvif", M_WRONGVIF },
-	{ "wholepkt", M_WHOLEPKT }, { "all", M_ALL },
+	{ "wholepkt", M_WHOLEPKT }, { "threshold", M_THRESHOLD },
+	{ "idle", M_IDLE },	    { "all", M_ALL },
 	{ "table", M_TABLE },	    { "help", M_HELP },
 };
 
@@ -48,6 +51,8 @@ static const struct event_kind events[] = {
 	[MFWD_CMD_NOCACHE] = { "nocache", "nocache", M_NOCACHE },
 	[MFWD_CMD_WRONGVIF] = { "wrongvif", "wrongvif", M_WRONGVIF },
 	[MFWD_CMD_WHOLEPKT] = { "wholepkt", "wholepkt", M_WHOLEPKT },
+	[MFWD_CMD_THRESHOLD] = { "threshold", "threshold", M_THRESHOLD },
+	[MFWD_CMD_IDLE] = { "idle", "idle", M_IDLE },
 };
 
 static void print_packet_event(int cmd, const struct nlattr **tb)
@@ -100,6 +105,45 @@ static void print_packet_event(int cmd, const struct nlattr **tb)
 		putchar('\n');
 }
 
+/*
+ * "idle (S, G)[ table N][ iif X per-iif] idle-timeout 5s idle 5100ms
+ * [expire]": a route with an idle timeout forwarded nothing for that long
+ * (and is deleted, with expire)
+ */
+static void print_idle_event(const struct nlattr **tb)
+{
+	uint64_t timeout = nl_get_uint(tb[MFWD_A_INTERVAL_MS]);
+	uint64_t idle = nl_get_uint(tb[MFWD_A_MEASURED]);
+	char d[DURATION_BUF], i[DURATION_BUF];
+
+	if (opts.json) {
+		json_route_key(tb);
+		json_u64("idle_timeout_ms", timeout);
+		json_u64("idle_ms", idle);
+		json_bool("expire", tb[MFWD_A_EXPIRE]);
+		json_u64("table", nl_get_table(tb));
+		return;
+	}
+	fputs("idle ", stdout);
+	print_route_key(tb, true);
+	printf(" idle-timeout %s idle %s%s\n",
+	       duration_str(timeout, d, sizeof(d)),
+	       duration_str(idle, i, sizeof(i)),
+	       tb[MFWD_A_EXPIRE] ? " expire" : "");
+}
+
+/* "threshold " and the meter as "meter show" prints it */
+static void print_threshold_event(const struct nlattr **tb)
+{
+	if (opts.json) {
+		json_meter_fields(tb);
+		return;
+	}
+	fputs("threshold ", stdout);
+	print_meter(tb);
+	putchar('\n');
+}
+
 /* -4, -6: only routes and packets of that family (and every VIF event) */
 static bool family_wanted(const struct nlattr **tb)
 {
@@ -144,6 +188,12 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 			printf("%s ", events[cmd].text);
 			print_route(nlh, tb, "");
 		}
+		break;
+	case MFWD_CMD_THRESHOLD:
+		print_threshold_event(tb);
+		break;
+	case MFWD_CMD_IDLE:
+		print_idle_event(tb);
 		break;
 	default:
 		print_packet_event(cmd, tb);

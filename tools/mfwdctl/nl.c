@@ -123,6 +123,11 @@ void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
 	put(nlh, type, sizeof(v), &v);
 }
 
+void nl_put_u64(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+{
+	put(nlh, type, sizeof(v), &v);
+}
+
 void nl_put_flag(struct nlmsghdr *nlh, uint16_t type)
 {
 	put(nlh, type, 0, NULL);
@@ -311,6 +316,16 @@ static const char *const mfwd_attr_names[] = {
 	[MFWD_A_IIF_ANY] = "iif any",
 	[MFWD_A_PER_IIF] = "per-iif",
 	[MFWD_A_TABLE] = "table",
+	/* route flags: no-wrongvif is the one mfwdctl sets */
+	[MFWD_A_ROUTE_FLAGS] = "no-wrongvif",
+	[MFWD_A_SIGNAL_RATE] = "signal-rate",
+	[MFWD_A_METER_UNIT] = "packets|bytes",
+	[MFWD_A_METER_OP] = "ge|le",
+	[MFWD_A_METER_VALUE] = "value",
+	[MFWD_A_INTERVAL_MS] = "interval",
+	[MFWD_A_IDLE_TIMEOUT_MS] = "idle-timeout",
+	[MFWD_A_EXPIRE] = "expire",
+	[MFWD_A_DUP_WINDOW_MS] = "dup-window",
 };
 
 static const char *attr_name(unsigned int type)
@@ -324,7 +339,7 @@ static const char *attr_name(unsigned int type)
 static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 {
 	unsigned int type = mnl_attr_get_type(a);
-	char name[IFNAME_BUF], addr[ADDR_BUF];
+	char name[IFNAME_BUF], addr[ADDR_BUF], d[DURATION_BUF];
 	const char *word = attr_name(type);
 	struct inet_addr v;
 	const struct nlattr *n;
@@ -366,11 +381,29 @@ static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 			snprintf(buf, len, "oif %s",
 				 ifindex_name(ifindex, name, sizeof(name)));
 		break;
+	case MFWD_A_METER_UNIT:
+		snprintf(buf, len, "%s",
+			 nl_get_uint(a) == MFWD_METER_BYTES ? "bytes" :
+							      "packets");
+		break;
+	case MFWD_A_METER_OP:
+		snprintf(buf, len, "%s",
+			 nl_get_uint(a) == MFWD_METER_LE ? "le" : "ge");
+		break;
+	/* durations as mfwdctl takes them */
+	case MFWD_A_INTERVAL_MS:
+	case MFWD_A_IDLE_TIMEOUT_MS:
+	case MFWD_A_DUP_WINDOW_MS:
+		snprintf(buf, len, "%s %s", word,
+			 duration_str(nl_get_uint(a), d, sizeof(d)));
+		break;
 	case MFWD_A_VIF_FLAGS:
 	case MFWD_A_FLUSH_VIFS:
 	case MFWD_A_REPLACE:
 	case MFWD_A_IIF_ANY:
 	case MFWD_A_PER_IIF:
+	case MFWD_A_ROUTE_FLAGS:
+	case MFWD_A_EXPIRE:
 		snprintf(buf, len, "%s", word);
 		break;
 	default:

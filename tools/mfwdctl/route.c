@@ -32,14 +32,39 @@ enum {
 	K_DEV,
 	K_FAMILY,
 	K_PER_IIF,
-	K_TABLE
+	K_TABLE,
+	K_NO_WRONGVIF,
+	K_SIGNAL_RATE,
+	K_IDLE_TIMEOUT,
+	K_EXPIRE,
+	K_OWN /* the words of another object (struct key_words) from here */
 };
 
+/* the keywords of route add and replace only: no key, no dump filter */
+#define ADD_ONLY                                                            \
+	(1U << K_NO_WRONGVIF | 1U << K_SIGNAL_RATE | 1U << K_IDLE_TIMEOUT | \
+	 1U << K_EXPIRE)
+/* the words of a route's key, all another object's commands may take */
+#define KEY_WORDS                                                         \
+	(1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF | 1U << K_PER_IIF | \
+	 1U << K_FAMILY | 1U << K_TABLE)
+
 static const struct keyword route_args[] = {
-	{ "group", K_GROUP },	  { "to", K_GROUP },	{ "source", K_SOURCE },
-	{ "from", K_SOURCE },	  { "iif", K_IIF },	{ "oif", K_OIF },
-	{ "ttl", K_TTL },	  { "dev", K_DEV },	{ "family", K_FAMILY },
-	{ "per-iif", K_PER_IIF }, { "table", K_TABLE },
+	{ "group", K_GROUP },
+	{ "to", K_GROUP },
+	{ "source", K_SOURCE },
+	{ "from", K_SOURCE },
+	{ "iif", K_IIF },
+	{ "oif", K_OIF },
+	{ "ttl", K_TTL },
+	{ "dev", K_DEV },
+	{ "family", K_FAMILY },
+	{ "per-iif", K_PER_IIF },
+	{ "table", K_TABLE },
+	{ "no-wrongvif", K_NO_WRONGVIF },
+	{ "signal-rate", K_SIGNAL_RATE },
+	{ "idle-timeout", K_IDLE_TIMEOUT },
+	{ "expire", K_EXPIRE },
 };
 
 struct oif {
@@ -49,8 +74,12 @@ struct oif {
 };
 
 struct route_args {
+	const char *obj; /* of the command, for messages: "route", "meter" */
 	bool has_group, has_source, has_dev;
 	bool iif_any, per_iif;
+	bool no_wrongvif, expire;
+	uint32_t signal_rate; /* WRONGVIF events per second; 0: not given */
+	uint32_t idle_timeout; /* ms; 0: not given */
 	struct inet_addr group, source;
 	int group_len, source_len; /* "/LEN"; -1: not given */
 	uint32_t dev;
@@ -93,17 +122,17 @@ static int parse_iif(const char *val, struct route_args *r)
 
 	if (!strcmp(val, "any")) {
 		if (r->iif_any)
-			return usage_err("route", "iif any given twice");
+			return usage_err(r->obj, "iif any given twice");
 		if (r->niifs)
-			return usage_err("route",
+			return usage_err(r->obj,
 					 "iif any excludes other inputs");
 		r->iif_any = true;
 		return 0;
 	}
 	if (r->iif_any)
-		return usage_err("route", "iif any excludes other inputs");
+		return usage_err(r->obj, "iif any excludes other inputs");
 	if (r->niifs >= MAX_IIFS)
-		return usage_err("route", "too many iifs (at most %d)",
+		return usage_err(r->obj, "too many iifs (at most %d)",
 				 MAX_IIFS);
 	ret = dev_arg(val, &r->iifs[r->niifs]);
 	if (!ret)
@@ -111,28 +140,30 @@ static int parse_iif(const char *val, struct route_args *r)
 	return ret;
 }
 
-/* del, get and show take one input, and not "any" */
+/* del, get and show take one input, and not "any" (nor do meters) */
 static int one_iif(const struct route_args *r)
 {
 	if (r->niifs > 1)
-		return usage_err("route", "iif given twice");
+		return usage_err(r->obj, "iif given twice");
 	if (r->iif_any)
-		return usage_err("route",
-				 "iif any is for add and replace only");
+		return usage_err(r->obj,
+				 "iif any is for %sadd and replace only",
+				 strcmp(r->obj, "route") ? "route " : "");
 	return 0;
 }
 
-static int family_err(const char *what, const struct inet_addr *a, int family)
+static int family_err(const struct route_args *r, const char *what,
+		      const struct inet_addr *a, int family)
 {
 	char buf[ADDR_BUF];
 
-	return usage_err("route", "%s %s is not an address of family %s", what,
+	return usage_err(r->obj, "%s %s is not an address of family %s", what,
 			 addr_ntop(a, buf), family_name(family));
 }
 
 /*
  * One family for the route: that of "family", -4 or -6, of the group and
- * of the source (an "any" source takes the group's family).
+ * of the source (an "any" source takes the group's).
  */
 static int route_family(struct route_args *r, int family)
 {
@@ -142,10 +173,10 @@ static int route_family(struct route_args *r, int family)
 	if (!family)
 		family = opts.family;
 	if (family && r->has_group && r->group.family != family)
-		return family_err("group", &r->group, family);
+		return family_err(r, "group", &r->group, family);
 	if (family && r->has_source && r->source.family &&
 	    r->source.family != family)
-		return family_err("source", &r->source, family);
+		return family_err(r, "source", &r->source, family);
 	if (!family && r->has_group)
 		family = r->group.family;
 	if (!family && r->has_source)
@@ -155,12 +186,57 @@ static int route_family(struct route_args *r, int family)
 	return 0;
 }
 
+/* the first (canonical) word of route keyword @id */
+static const char *route_word(int id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(route_args); i++) {
+		if (route_args[i].id == id)
+			return route_args[i].word;
+	}
+	return "?";
+}
+
+#define MAX_OWN_WORDS 16
+
+/*
+ * Find @key among the route words and @own's (ids from K_OWN on): its id,
+ * KW_NONE, or KW_AMBIGUOUS, reported. A route command matches every route
+ * word, so that abbreviations mean the same in all of them; another
+ * object's only the key words and its own.
+ */
+static int match_route_word(const char *obj, const char *key,
+			    const struct key_words *own)
+{
+	struct keyword kw[ARRAY_SIZE(route_args) + MAX_OWN_WORDS];
+	bool route = !strcmp(obj, "route");
+	int i, n = 0, res;
+
+	for (i = 0; i < (int)ARRAY_SIZE(route_args); i++) {
+		if (route || (KEY_WORDS & (1U << route_args[i].id)))
+			kw[n++] = route_args[i];
+	}
+	for (i = 0; own && i < own->n && i < MAX_OWN_WORDS; i++) {
+		kw[n] = own->kw[i];
+		kw[n++].id += K_OWN;
+	}
+	res = match_keyword(key, kw, n);
+	if (res == KW_AMBIGUOUS) {
+		keyword_err(obj, "argument", key, kw, n, res);
+		return KW_AMBIGUOUS; /* reported */
+	}
+	return res;
+}
+
 /*
  * Parse "group G source S iif IF oif IF[/TTL] [ttl N] dev IF family F
- * per-iif" in any order; @allowed is a bit mask of the keywords the command
- * takes.
+ * per-iif no-wrongvif signal-rate N idle-timeout D expire" in any order;
+ * @allowed is a bit mask of the keywords the command takes. @own, if not
+ * NULL, are the words of another object's command (meter) among them.
  */
-static int parse_route_args(int argc, char **argv, unsigned int allowed,
+static int parse_route_args(const char *obj, int argc, char **argv,
+			    unsigned int allowed, const struct key_words *own,
 			    struct route_args *r)
 {
 	int i, kw, ret, family = 0;
@@ -168,32 +244,56 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 
 	/* oifs[] and iifs[] are large and filled as parsed: clear the head */
 	memset(r, 0, offsetof(struct route_args, oifs));
+	r->obj = obj;
 	r->group_len = r->source_len = -1;
 	table_init(&r->table);
 	for (i = 0; i < argc; i++) {
 		const char *key = argv[i];
 		const char *val;
 
-		kw = match_keyword(key, route_args, ARRAY_SIZE(route_args));
+		kw = match_route_word(obj, key, own);
+		if (kw == KW_AMBIGUOUS) /* reported */
+			return EXIT_USAGE;
+		if (kw >= K_OWN) {
+			ret = own->parse(kw - K_OWN, argc, argv, &i, own->data);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (kw >= 0 && !(allowed & (1U << kw)) &&
+		    (ADD_ONLY & (1U << kw)))
+			return usage_err(obj, "%s is for add and replace only",
+					 route_word(kw));
+		if (kw < 0 && own &&
+		    own->parse(KW_NONE, argc, argv, &i, own->data) ==
+			    EXIT_USAGE)
+			return EXIT_USAGE;
 		if (kw < 0 || !(allowed & (1U << kw)))
-			return keyword_err("route", "argument", key, route_args,
-					   ARRAY_SIZE(route_args),
-					   kw == KW_AMBIGUOUS ? kw : KW_NONE);
+			return usage_err(obj, "unknown argument \"%s\"", key);
 		if (kw == K_PER_IIF) { /* a flag: no value */
 			if (r->per_iif)
-				return usage_err("route",
-						 "per-iif given twice");
+				return usage_err(obj, "per-iif given twice");
 			r->per_iif = true;
 			continue;
 		}
+		if (kw == K_NO_WRONGVIF || kw == K_EXPIRE) { /* flags too */
+			bool *flag = kw == K_EXPIRE ? &r->expire :
+						      &r->no_wrongvif;
+
+			if (*flag)
+				return usage_err(obj, "%s given twice",
+						 route_word(kw));
+			*flag = true;
+			continue;
+		}
 		if (++i >= argc)
-			return usage_err("route", "missing value after \"%s\"",
+			return usage_err(obj, "missing value after \"%s\"",
 					 key);
 		val = argv[i];
 		switch (kw) {
 		case K_GROUP:
 			if (r->has_group)
-				return usage_err("route", "group given twice");
+				return usage_err(obj, "group given twice");
 			ret = parse_prefix(val, true, &r->group, &r->group_len);
 			if (ret)
 				return ret;
@@ -201,7 +301,7 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			break;
 		case K_SOURCE:
 			if (r->has_source)
-				return usage_err("route", "source given twice");
+				return usage_err(obj, "source given twice");
 			ret = parse_prefix(val, false, &r->source,
 					   &r->source_len);
 			if (ret)
@@ -257,18 +357,42 @@ static int parse_route_args(int argc, char **argv, unsigned int allowed,
 			break;
 		case K_FAMILY:
 			if (family)
-				return usage_err("route", "family given twice");
-			ret = parse_family("route", val, &family);
+				return usage_err(obj, "family given twice");
+			ret = parse_family(obj, val, &family);
 			if (ret)
 				return ret;
 			break;
 		case K_TABLE:
-			ret = table_arg("route", val, &r->table);
+			ret = table_arg(obj, val, &r->table);
 			if (ret)
 				return ret;
 			break;
+		case K_SIGNAL_RATE:
+			if (r->signal_rate)
+				return usage_err("route",
+						 "signal-rate given twice");
+			if (parse_u32(val, 1000000, &v) || !v)
+				return usage_err(
+					"route",
+					"invalid signal-rate \"%s\" (1-1000000)",
+					val);
+			r->signal_rate = v;
+			break;
+		case K_IDLE_TIMEOUT:
+			if (r->idle_timeout)
+				return usage_err("route",
+						 "idle-timeout given twice");
+			if (parse_duration_ms(val, PERIOD_MIN_MS, PERIOD_MAX_MS,
+					      &r->idle_timeout))
+				return usage_err(
+					"route",
+					"invalid idle-timeout \"%s\" (100ms-24h)",
+					val);
+			break;
 		}
 	}
+	if (r->expire && !r->idle_timeout)
+		return usage_err(obj, "expire needs idle-timeout");
 	return route_family(r, family);
 }
 
@@ -285,17 +409,76 @@ static void put_inputs(struct nlmsghdr *nlh, const struct route_args *r)
 		nl_put_flag(nlh, MFWD_A_PER_IIF);
 }
 
+/*
+ * A route's key as "route del" takes it, "group G [source S]
+ * [per-iif iif IF] [table ID]" (group required), or with @filter "[family
+ * F] [table ID]" of a dump or flush; @own: the words of another object's
+ * command among them, or NULL.
+ */
+int parse_route_key(const char *obj, int argc, char **argv, bool filter,
+		    const struct key_words *own, struct route_key *k)
+{
+	struct route_args r;
+	int ret;
+
+	ret = parse_route_args(obj, argc, argv,
+			       filter ? 1U << K_FAMILY | 1U << K_TABLE :
+					1U << K_GROUP | 1U << K_SOURCE |
+						1U << K_IIF | 1U << K_PER_IIF |
+						1U << K_TABLE,
+			       own, &r);
+	if (ret)
+		return ret;
+	if (!filter && !r.has_group)
+		return usage_err(obj, "missing \"group G\"");
+	ret = one_iif(&r);
+	if (ret)
+		return ret;
+	memset(k, 0, sizeof(*k));
+	k->has_group = r.has_group;
+	k->group = r.group;
+	k->source = r.source;
+	k->group_len = r.group_len;
+	k->source_len = r.source_len;
+	k->has_iif = r.niifs;
+	k->iif = r.niifs ? r.iifs[0] : 0;
+	k->per_iif = r.per_iif;
+	k->family = r.family;
+	k->table = r.table;
+	return 0;
+}
+
+/*
+ * The key into a request: the route's addresses, prefix lengths, IIF and
+ * PER_IIF, TABLE; of a filter, FAMILY and TABLE
+ */
+void nl_put_route_key(struct nlmsghdr *nlh, const struct route_key *k)
+{
+	if (k->has_group) {
+		nl_put_sg(nlh, &k->source, &k->group);
+		nl_put_plen(nlh, k->source_len, k->group_len);
+	} else if (k->family) {
+		nl_put_u8(nlh, MFWD_A_FAMILY, k->family);
+	}
+	if (k->has_iif)
+		nl_put_u32(nlh, MFWD_A_IIF, k->iif);
+	if (k->per_iif)
+		nl_put_flag(nlh, MFWD_A_PER_IIF);
+	nl_put_table(nlh, &k->table);
+}
+
 static int route_add(int argc, char **argv, bool replace)
 {
 	struct route_args r;
 	struct nlmsghdr *nlh;
 	int ret, i;
 
-	ret = parse_route_args(argc, argv,
+	ret = parse_route_args("route", argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
 				       1U << K_OIF | 1U << K_TTL |
-				       1U << K_PER_IIF | 1U << K_TABLE,
-			       &r);
+				       1U << K_PER_IIF | 1U << K_TABLE |
+				       ADD_ONLY,
+			       NULL, &r);
 	if (ret)
 		return ret;
 	if (!r.has_group)
@@ -312,6 +495,14 @@ static int route_add(int argc, char **argv, bool replace)
 	nl_put_plen(nlh, r.source_len, r.group_len);
 	put_inputs(nlh, &r);
 	nl_put_table(nlh, &r.table);
+	if (r.no_wrongvif)
+		nl_put_u32(nlh, MFWD_A_ROUTE_FLAGS, MFWD_ROUTE_F_NO_WRONGVIF);
+	if (r.signal_rate)
+		nl_put_u32(nlh, MFWD_A_SIGNAL_RATE, r.signal_rate);
+	if (r.idle_timeout)
+		nl_put_u32(nlh, MFWD_A_IDLE_TIMEOUT_MS, r.idle_timeout);
+	if (r.expire)
+		nl_put_flag(nlh, MFWD_A_EXPIRE);
 	for (i = 0; i < r.noifs; i++) {
 		struct nlattr *nest = nl_nest_start(nlh, MFWD_A_OIF);
 
@@ -325,29 +516,18 @@ static int route_add(int argc, char **argv, bool replace)
 
 static int route_del(int argc, char **argv)
 {
-	struct route_args r;
+	struct route_key k;
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv,
-			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_PER_IIF | 1U << K_TABLE,
-			       &r);
-	if (ret)
-		return ret;
-	if (!r.has_group)
-		return usage_err("route", "missing \"group G\"");
-	ret = one_iif(&r);
+	ret = parse_route_key("route", argc, argv, false, NULL, &k);
 	if (ret)
 		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
-	nl_put_sg(nlh, &r.source, &r.group);
-	nl_put_plen(nlh, r.source_len, r.group_len);
-	put_inputs(nlh, &r);
-	nl_put_table(nlh, &r.table);
+	nl_put_route_key(nlh, &k);
 	return nl_request(nlh);
 }
 
@@ -462,24 +642,100 @@ static void json_inputs(const struct nlmsghdr *nlh, const struct nlattr **tb)
 		json_bool("per_iif", true);
 }
 
+/*
+ * " no-wrongvif", " signal-rate N", " idle-timeout D", " expire": as route
+ * add takes them, when set
+ */
+static void print_options(const struct nlattr **tb)
+{
+	char d[DURATION_BUF];
+
+	if (nl_get_uint(tb[MFWD_A_ROUTE_FLAGS]) & MFWD_ROUTE_F_NO_WRONGVIF)
+		fputs(" no-wrongvif", stdout);
+	if (nl_get_uint(tb[MFWD_A_SIGNAL_RATE]))
+		printf(" signal-rate %llu",
+		       (unsigned long long)nl_get_uint(tb[MFWD_A_SIGNAL_RATE]));
+	if (tb[MFWD_A_IDLE_TIMEOUT_MS])
+		printf(" idle-timeout %s",
+		       duration_str(nl_get_uint(tb[MFWD_A_IDLE_TIMEOUT_MS]), d,
+				    sizeof(d)));
+	if (tb[MFWD_A_EXPIRE])
+		fputs(" expire", stdout);
+}
+
+/*
+ * "no_wrongvif": true, "signal_rate": N, "idle_timeout_ms": N,
+ * "expire": true, only when set
+ */
+static void json_options(const struct nlattr **tb)
+{
+	if (nl_get_uint(tb[MFWD_A_ROUTE_FLAGS]) & MFWD_ROUTE_F_NO_WRONGVIF)
+		json_bool("no_wrongvif", true);
+	if (nl_get_uint(tb[MFWD_A_SIGNAL_RATE]))
+		json_u64("signal_rate", nl_get_uint(tb[MFWD_A_SIGNAL_RATE]));
+	if (tb[MFWD_A_IDLE_TIMEOUT_MS])
+		json_u64("idle_timeout_ms",
+			 nl_get_uint(tb[MFWD_A_IDLE_TIMEOUT_MS]));
+	if (tb[MFWD_A_EXPIRE])
+		json_bool("expire", true);
+}
+
+/*
+ * "(S, G)", "(*, G)" with prefixes as "/LEN", and " table N" when not 0:
+ * the key of a route as route show prints it; with @iif, " iif X per-iif"
+ * too for a per-input route (meters and events about a route)
+ */
+void print_route_key(const struct nlattr **tb, bool iif)
+{
+	char src[PREFIX_BUF], grp[PREFIX_BUF], name[IFNAME_BUF];
+	struct inet_addr s, g;
+
+	nl_get_sg(tb, &s, &g);
+	printf("(%s, %s)", prefix_str(&s, nl_get_plen(tb, false), src),
+	       prefix_str(&g, nl_get_plen(tb, true), grp));
+	/* the table is part of the key, as the (S, G) */
+	if (nl_get_table(tb))
+		printf(" table %u", nl_get_table(tb));
+	if (iif && tb[MFWD_A_PER_IIF])
+		printf(" iif %s per-iif",
+		       ifindex_name(nl_get_uint(tb[MFWD_A_IIF]), name,
+				    sizeof(name)));
+}
+
+/*
+ * "family", "source", "group" (as in route JSON: "*" for any source,
+ * "ADDRESS/LEN" for a prefix) and for a per-input route "iif" and
+ * "per_iif": the key of a route in meters and events about it ("table"
+ * is for the caller to put last)
+ */
+void json_route_key(const struct nlattr **tb)
+{
+	char src[PREFIX_BUF], grp[PREFIX_BUF], name[IFNAME_BUF];
+	struct inet_addr s, g;
+
+	json_str("family", family_name(nl_get_sg(tb, &s, &g)));
+	json_str("source", prefix_str(&s, nl_get_plen(tb, false), src));
+	json_str("group", prefix_str(&g, nl_get_plen(tb, true), grp));
+	if (tb[MFWD_A_PER_IIF]) {
+		json_str("iif", ifindex_name(nl_get_uint(tb[MFWD_A_IIF]), name,
+					     sizeof(name)));
+		json_bool("per_iif", true);
+	}
+}
+
 void print_route(const struct nlmsghdr *nlh, const struct nlattr **tb,
 		 const char *prefix)
 {
-	char src[PREFIX_BUF], grp[PREFIX_BUF], name[IFNAME_BUF], idle[32];
-	struct inet_addr s, g;
+	char name[IFNAME_BUF], idle[32];
 	const struct nlattr *o = NULL;
 	uint32_t ifindex;
 	uint64_t c[4];
 	int ttl;
 
-	nl_get_sg(tb, &s, &g);
-	printf("%s(%s, %s)", prefix,
-	       prefix_str(&s, nl_get_plen(tb, false), src),
-	       prefix_str(&g, nl_get_plen(tb, true), grp));
-	/* the table is part of the key, as the (S, G) */
-	if (nl_get_table(tb))
-		printf(" table %u", nl_get_table(tb));
+	fputs(prefix, stdout);
+	print_route_key(tb, false);
 	print_inputs(nlh, tb);
+	print_options(tb);
 	fputs("  oifs", stdout);
 	while ((o = next_oif(nlh, o, &ifindex, &ttl))) {
 		printf(" %s", ifindex_name(ifindex, name, sizeof(name)));
@@ -526,6 +782,8 @@ void json_route_fields(const struct nlmsghdr *nlh, const struct nlattr **tb)
 		json_u64("wrong_if", c[2]);
 		json_u64("idle_ms", c[3]);
 	}
+	/* only when set: the objects of other routes keep their members */
+	json_options(tb);
 	/* last: scripts match the members before it as one string */
 	json_u64("table", nl_get_table(tb));
 }
@@ -597,11 +855,11 @@ static int route_show(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv,
+	ret = parse_route_args("route", argc, argv,
 			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
 				       1U << K_DEV | 1U << K_FAMILY |
 				       1U << K_PER_IIF | 1U << K_TABLE,
-			       &f);
+			       NULL, &f);
 	if (ret)
 		return ret;
 	ret = one_iif(&f);
@@ -631,29 +889,18 @@ static int route_show(int argc, char **argv)
 
 static int route_get(int argc, char **argv)
 {
-	struct route_args r;
+	struct route_key k;
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv,
-			       1U << K_GROUP | 1U << K_SOURCE | 1U << K_IIF |
-				       1U << K_PER_IIF | 1U << K_TABLE,
-			       &r);
-	if (ret)
-		return ret;
-	if (!r.has_group)
-		return usage_err("route", "missing \"group G\"");
-	ret = one_iif(&r);
+	ret = parse_route_key("route", argc, argv, false, NULL, &k);
 	if (ret)
 		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_ROUTE_GET, 0);
-	nl_put_sg(nlh, &r.source, &r.group);
-	nl_put_plen(nlh, r.source_len, r.group_len);
-	put_inputs(nlh, &r);
-	nl_put_table(nlh, &r.table);
+	nl_put_route_key(nlh, &k);
 	ret = nl_query(nlh, route_show_cb, NULL);
 	if (opts.json && !ret)
 		json_end();
@@ -663,20 +910,18 @@ static int route_get(int argc, char **argv)
 /* the routes of one family, or all; of one table, or all */
 static int route_flush(int argc, char **argv)
 {
-	struct route_args f;
+	struct route_key f;
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ret = parse_route_args(argc, argv, 1U << K_FAMILY | 1U << K_TABLE, &f);
+	ret = parse_route_key("route", argc, argv, true, NULL, &f);
 	if (ret)
 		return ret;
 	ret = nl_open();
 	if (ret)
 		return ret;
 	nlh = nl_msg(MFWD_CMD_FLUSH, 0);
-	if (f.family)
-		nl_put_u8(nlh, MFWD_A_FAMILY, f.family);
-	nl_put_table(nlh, &f.table);
+	nl_put_route_key(nlh, &f);
 	return nl_request(nlh);
 }
 

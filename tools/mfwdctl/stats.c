@@ -100,6 +100,7 @@ static const char *const stats_names[] = {
 	[MFWD_STATS_A_DROP_NOMEM] = "drop_nomem",
 	[MFWD_STATS_A_EVENTS_SENT] = "events_sent",
 	[MFWD_STATS_A_EVENTS_DROPPED] = "events_dropped",
+	[MFWD_STATS_A_DROP_DUPLICATE] = "drop_duplicate",
 };
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -175,22 +176,26 @@ struct config_item {
 	const char *json;
 	int attr;
 	bool settable;
+	uint32_t max; /* of a settable one */
 };
 
 static const struct config_item config_items[] = {
-	{ "unres-max", "unres_max", MFWD_A_UNRES_MAX, true },
-	{ "unres-qlen", "unres_qlen", MFWD_A_UNRES_QLEN, true },
-	{ "unres-timeout", "unres_timeout_ms", MFWD_A_UNRES_TIMEOUT_MS, true },
+	{ "unres-max", "unres_max", MFWD_A_UNRES_MAX, true, UINT32_MAX },
+	{ "unres-qlen", "unres_qlen", MFWD_A_UNRES_QLEN, true, UINT32_MAX },
+	{ "unres-timeout", "unres_timeout_ms", MFWD_A_UNRES_TIMEOUT_MS, true,
+	  UINT32_MAX },
 	{ "wrongvif-interval", "wrongvif_interval_ms",
-	  MFWD_A_WRONGVIF_INTERVAL_MS, true },
-	{ "max-routes", "max_routes", MFWD_A_MAX_ROUTES, true },
-	{ "vif-count", "vif_count", MFWD_A_VIF_COUNT, false },
-	{ "route-count", "route_count", MFWD_A_ROUTE_COUNT, false },
+	  MFWD_A_WRONGVIF_INTERVAL_MS, true, UINT32_MAX },
+	{ "max-routes", "max_routes", MFWD_A_MAX_ROUTES, true, UINT32_MAX },
+	/* NOCACHE events per second of one unresolved (S,G); 0: no limit */
+	{ "signal-rate", "signal_rate", MFWD_A_SIGNAL_RATE, true, 1000000 },
+	{ "vif-count", "vif_count", MFWD_A_VIF_COUNT, false, 0 },
+	{ "route-count", "route_count", MFWD_A_ROUTE_COUNT, false, 0 },
 };
 
 static const struct keyword config_set_args[] = {
 	{ "unres-max", 0 },	    { "unres-qlen", 1 }, { "unres-timeout", 2 },
-	{ "wrongvif-interval", 3 }, { "max-routes", 4 },
+	{ "wrongvif-interval", 3 }, { "max-routes", 4 }, { "signal-rate", 5 },
 };
 
 static int config_cb(const struct nlmsghdr *nlh, void *data)
@@ -243,10 +248,12 @@ static int config_set(int argc, char **argv)
 		if (++i >= argc)
 			return usage_err("config", "missing value after \"%s\"",
 					 argv[i - 1]);
-		if (parse_u32(argv[i], UINT32_MAX, &val[k]))
-			return usage_err("config",
-					 "invalid value \"%s\" for \"%s\"",
-					 argv[i], config_items[k].word);
+		if (parse_u32(argv[i], config_items[k].max, &val[k]))
+			return usage_err(
+				"config",
+				"invalid value \"%s\" for \"%s\" (0-%u)",
+				argv[i], config_items[k].word,
+				config_items[k].max);
 		given[k] = true;
 	}
 	ret = nl_open();

@@ -228,6 +228,142 @@ t 1 'cannot find device "no-such-dev0"' \
 	"$M" route add group 239.1.1.1 iif $dev oif no-such-dev0/3
 t 1 'cannot find device "no-such-dev0"' "$M" route show dev no-such-dev0
 
+# route add: no-wrongvif, signal-rate N (1-1000000), add and replace only
+t_out 0 '\[no-wrongvif\] \[signal-rate N\]' "$M" route help
+t 2 'invalid signal-rate "0" \(1-1000000\)' \
+	"$M" route add group 239.1.1.1 iif $dev signal-rate 0
+t 2 'invalid signal-rate "1000001" \(1-1000000\)' \
+	"$M" route add group 239.1.1.1 iif $dev signal-rate 1000001
+t 2 'invalid signal-rate "x" \(1-1000000\)' \
+	"$M" route replace group 239.1.1.1 signal-rate x iif $dev
+t 2 'invalid signal-rate "-1"' "$M" route add group 239.1.1.1 iif $dev signal-rate -1
+t 2 'missing value after "signal-rate"' "$M" route add group 239.1.1.1 iif $dev signal-rate
+t 2 'no-wrongvif given twice' \
+	"$M" route add group 239.1.1.1 no-wrongvif iif $dev no-wrongvif
+t 2 'signal-rate given twice' \
+	"$M" route add group 239.1.1.1 iif $dev signal-rate 5 oif $dev signal-rate 5
+t 2 'no-wrongvif is for add and replace only' \
+	"$M" route del group 239.1.1.1 no-wrongvif
+t 2 'signal-rate is for add and replace only' \
+	"$M" route del group 239.1.1.1 signal-rate 5
+t 2 'no-wrongvif is for add and replace only' \
+	"$M" route get group 239.1.1.1 no-wrongvif
+t 2 'signal-rate is for add and replace only' "$M" route show signal-rate 5
+t 2 'no-wrongvif is for add and replace only' "$M" route flush no-wrongvif
+t 2 'ambiguous argument "s" \(source, signal-rate\)' \
+	"$M" route add group 239.1.1.1 iif $dev s 10.0.0.1
+t 2 'missing "iif IF"' "$M" route add group 239.1.1.1 no-wrongvif signal-rate 10
+printf '%s\n' '# rates' 'route add group 239.1.1.2 iif lo signal-rate 0' >"$tmp/badrate"
+t 2 '^Error in line 2: invalid signal-rate "0" \(1-1000000\)' "$M" -b "$tmp/badrate"
+
+# DURATION (parse_duration_ms()): NUMBER with ms, s, m or h, no unit:
+# seconds; fractions with s, m, h only, of whole milliseconds
+t_out 0 'DURATION := NUMBER\{ms\|s\|m\|h\}' "$M" help
+for d in 0.0001s x 5q '' 1.5ms .5s 5. -1s +1s ' 5s' '5 s' 5S 1e3 0x10 1.0001s \
+	0.00001m 1.2.3s 99ms 0.09s 0 86400001ms 24.001h 25h 4294967296s \
+	99999999999999999999h 1.0000000001s; do
+	# the word as a regex: a backslash before each special character
+	# shellcheck disable=SC2001  # a bracket expression, not a substring
+	re=$(sed 's/[].*^$+?(){}|\\[]/\\&/g' <<<"$d")
+	t 2 "invalid idle-timeout \"$re\" \\(100ms-24h\\)" \
+		"$M" route add group 239.1.1.1 iif $dev idle-timeout "$d"
+done
+
+# route add: idle-timeout DURATION [expire], add and replace only
+t_out 0 '\[idle-timeout DURATION \[expire\]\]' "$M" route help
+t 2 'expire needs idle-timeout' "$M" route add group 239.1.1.1 iif $dev expire
+t 2 'expire needs idle-timeout' "$M" route replace expire group 239.1.1.1 iif any
+t 2 'expire given twice' \
+	"$M" route add group 239.1.1.1 expire iif $dev idle-timeout 5s expire
+t 2 'idle-timeout given twice' \
+	"$M" route add group 239.1.1.1 iif $dev idle-timeout 5s idle-timeout 5s
+t 2 'missing value after "idle-timeout"' "$M" route add group 239.1.1.1 iif $dev idle-timeout
+t 2 'idle-timeout is for add and replace only' \
+	"$M" route del group 239.1.1.1 idle-timeout 5s
+t 2 'expire is for add and replace only' "$M" route del group 239.1.1.1 expire
+t 2 'expire is for add and replace only' "$M" route get group 239.1.1.1 expire
+t 2 'idle-timeout is for add and replace only' "$M" route show idle-timeout 5s
+t 2 'idle-timeout is for add and replace only' "$M" route flush idle-timeout 5s
+t 2 'ambiguous argument "i" \(iif, idle-timeout\)' "$M" route add group 239.1.1.1 i $dev
+t 2 'missing "iif IF"' "$M" route add group 239.1.1.1 idle-timeout 1m expire
+printf '%s\n' '# idle' 'route add group 239.1.1.2 iif lo idle-timeout 50ms' >"$tmp/badidle"
+t 2 '^Error in line 2: invalid idle-timeout "50ms" \(100ms-24h\)' "$M" -b "$tmp/badidle"
+
+# meter: ROUTE as for route del, then the meter's words in any order
+t_out 0 'meter add ROUTE \{ packets \| bytes \} \{ ge \| le \} N' "$M" meter help
+t_out 0 'meter del ROUTE \[packets \| bytes\] \[\{ ge \| le \} \[N\]\]' "$M" help meter
+t_out 0 'meter show \[family \{ inet \| inet6 \}\] \[table ID\]' "$M" me h
+t_out 0 'OBJECT := \{ vif \| route \| meter' "$M" -h
+t 2 'ambiguous object "m" \(meter, monitor\)' "$M" m
+t 2 'unknown command "frob"' "$M" meter frob
+t 2 'missing "group G"' "$M" meter add packets ge 1 interval 1s
+t 2 'missing "group G"' "$M" meter del source 10.0.0.1
+t 2 'missing "packets" or "bytes"' "$M" meter add group 239.1.1.1 ge 1 interval 1s
+t 2 'missing "ge N" or "le N"' "$M" meter add group 239.1.1.1 packets interval 1s
+t 2 'missing "interval DURATION"' "$M" meter add group 239.1.1.1 bytes le 10
+t 2 'missing value after "ge"' "$M" meter add group 239.1.1.1 packets ge interval 1s
+t 2 'missing value after "le"' "$M" meter add group 239.1.1.1 packets interval 1s le
+t 2 'missing value after "ge"' "$M" meter add group 239.1.1.1 packets ge x interval 1s
+t 2 'missing value after "interval"' "$M" meter add group 239.1.1.1 packets ge 1 interval
+t 2 'invalid value "18446744073709551616" \(0-18446744073709551615\)' \
+	"$M" meter add group 239.1.1.1 packets ge 18446744073709551616 interval 1s
+t 2 'invalid value "1x"' "$M" meter add group 239.1.1.1 packets ge 1x interval 1s
+t 2 'invalid interval "99ms" \(100ms-24h\)' \
+	"$M" meter add group 239.1.1.1 packets ge 1 interval 99ms
+t 2 'invalid interval "0.0001s" \(100ms-24h\)' \
+	"$M" meter add group 239.1.1.1 packets ge 1 interval 0.0001s
+t 2 'invalid interval "5q" \(100ms-24h\)' "$M" meter add group 239.1.1.1 packets ge 1 interval 5q
+t 2 'invalid interval "" \(100ms-24h\)' "$M" meter add group 239.1.1.1 packets ge 1 interval ''
+t 2 'invalid interval "25h"' "$M" meter del group 239.1.1.1 interval 25h
+t 2 'packets given twice' "$M" meter add group 239.1.1.1 packets ge 1 packets interval 1s
+t 2 'packets and bytes exclude each other' "$M" meter add group 239.1.1.1 packets bytes
+t 2 'le given twice' "$M" meter del group 239.1.1.1 le le
+t 2 'ge and le exclude each other' "$M" meter del group 239.1.1.1 ge 100 le
+t 2 'interval given twice' "$M" meter del group 239.1.1.1 interval 1s interval 2s
+t 2 'value "100" must follow ge or le' "$M" meter del group 239.1.1.1 100
+t 2 'value "100" must follow ge or le' "$M" meter add group 239.1.1.1 packets 100 ge 5 interval 1s
+t 2 'unknown argument "oif"' "$M" meter add group 239.1.1.1 oif $dev packets ge 1 interval 1s
+t 2 'unknown argument "no-wrongvif"' "$M" meter add group 239.1.1.1 no-wrongvif
+t 2 'unknown argument "idle-timeout"' "$M" meter del group 239.1.1.1 idle-timeout 5s
+t 2 'unknown argument "family"' "$M" meter add group 239.1.1.1 family inet
+t 2 'unknown argument "bogus"' "$M" meter del group 239.1.1.1 bogus
+t 2 'iif any is for route add and replace only' "$M" meter del group 239.1.1.1 iif any
+t 2 'iif given twice' "$M" meter del group 239.1.1.1 per-iif iif $dev iif $dev
+t 2 'ambiguous argument "g" \(group, ge\)' "$M" meter add g 239.1.1.1
+t 2 'ambiguous argument "p" \(per-iif, packets\)' "$M" meter add group 239.1.1.1 p
+t 2 'group ff0e::3 is not an address of family inet' \
+	"$M" -4 meter add group ff0e::3 packets ge 1 interval 1s
+t 2 'link-local' "$M" meter add group 224.0.0.5 packets ge 1 interval 1s
+t 2 'table given twice' "$M" meter del group 239.1.1.1 table 1 table 2
+t 2 'invalid table "x"' "$M" meter show table x
+t 2 'unknown argument "group"' "$M" meter show group 239.1.1.1
+t 2 'unknown argument "packets"' "$M" meter show packets
+t 2 'family inet6 contradicts -4' "$M" -4 meter show family inet6
+t 2 'missing value after "family"' "$M" meter show family
+t 1 'cannot find device "no-such-dev0"' "$M" meter del group 239.1.1.1 per-iif iif no-such-dev0
+printf '%s\n' '# meters' 'meter add group 239.1.1.2 packets ge 5' >"$tmp/badmeter"
+t 2 '^Error in line 2: missing "interval DURATION"' "$M" -b "$tmp/badmeter"
+
+# vif add: single-interface [dup-window DURATION] (10ms-10s)
+t_out 0 '\[single-interface \[dup-window DURATION\]\]' "$M" vif help
+t 2 'dup-window needs single-interface' "$M" vif add dev $dev dup-window 2s
+t 2 'dup-window needs single-interface' "$M" vif add dup-window 100ms dev $dev register
+t 2 'invalid dup-window "9ms" \(10ms-10s\)' "$M" vif add dev $dev single-interface dup-window 9ms
+t 2 'invalid dup-window "10001ms" \(10ms-10s\)' \
+	"$M" vif add dev $dev single-interface dup-window 10001ms
+t 2 'invalid dup-window "x" \(10ms-10s\)' "$M" vif add dev $dev dup-window x single-interface
+t 2 'invalid dup-window "0.0001s"' "$M" vif add dev $dev single-interface dup-window 0.0001s
+t 2 'dup-window given twice' \
+	"$M" vif add dev $dev single-interface dup-window 1s dup-window 1s
+t 2 'missing value after "dup-window"' "$M" vif add dev $dev single-interface dup-window
+t 2 'unknown argument "single-interface"' "$M" vif del dev $dev single-interface
+t 2 'unknown argument "dup-window"' "$M" vif show dup-window 1s
+
+# monitor: threshold and idle events
+t_out 0 'threshold \| idle \]\.\.\.' "$M" monitor help
+t 2 'ambiguous event kind "t" \(threshold, table\)' "$M" monitor t
+t 2 'unknown event kind "meter"' "$M" monitor meter
+
 # vif
 t 2 'missing "dev IF"' "$M" vif add
 t 2 'missing "dev IF"' "$M" vif del
@@ -245,6 +381,12 @@ t 2 'invalid value "-1" for "unres-max"' "$M" config set unres-max -1
 t 2 'invalid value "4294967296"' "$M" config set max-routes 4294967296
 t 2 'missing value after "unres-qlen"' "$M" config set unres-qlen
 t 2 '"unres-max" given twice' "$M" config set unres-max 1 unres-max 2
+t_out 0 '\[signal-rate N\]' "$M" config help
+t 2 'invalid value "1000001" for "signal-rate" \(0-1000000\)' \
+	"$M" config set signal-rate 1000001
+t 2 'invalid value "x" for "signal-rate"' "$M" config set signal-rate x
+t 2 '"signal-rate" given twice' "$M" config set signal-rate 1 max-routes 5 signal-rate 1
+t 2 'missing value after "signal-rate"' "$M" config set signal-rate
 t 2 'unexpected argument "x"' "$M" config show x
 t 2 'unexpected argument' "$M" stats x
 t 2 'missing value after "table"' "$M" stats table
@@ -398,6 +540,49 @@ if [[ ! -d /sys/module/mfwd ]]; then
 	t 1 'family "mfwd" not found' "$M" route del group 239.1.1.1 iif $dev
 	t 1 'family "mfwd" not found' "$M" route get group 239.1.1.1 per-iif iif $dev
 	t 1 'family "mfwd" not found' "$M" route show iif $dev per-iif
+	# no-wrongvif, signal-rate: anywhere among the route keywords
+	t 1 'family "mfwd" not found' \
+		"$M" route add group 239.1.1.1 iif $dev no-wrongvif signal-rate 100 oif $dev
+	t 1 'family "mfwd" not found' \
+		"$M" route replace signal-rate 1000000 group ff0e::3 no-wrongvif iif any
+	t 1 'family "mfwd" not found' "$M" route add group 239.1.1.1 iif $dev signal-rate 1
+	t 1 'family "mfwd" not found' "$M" route add group 239.1.1.1 iif $dev per-iif no-wrongvif
+	# config set signal-rate: 0 (no limit) to 1000000
+	t 1 'family "mfwd" not found' "$M" config set signal-rate 0
+	t 1 'family "mfwd" not found' "$M" config set signal-rate 1000000
+	t 1 'family "mfwd" not found' "$M" config set max-routes 10 signal-rate 50
+	# DURATION: these parse and get as far as the kernel
+	for d in 5 1.5s 1.5 100ms 0.1s 2m 0.5m 1h 24h 86400000ms 1.25s 0.001h \
+		0.1000000000s 010s; do
+		t 1 'family "mfwd" not found' \
+			"$M" route add group 239.1.1.1 iif $dev idle-timeout "$d"
+	done
+	t 1 'family "mfwd" not found' \
+		"$M" route add group 239.1.1.1 expire iif $dev idle-timeout 5s oif $dev
+	t 1 'family "mfwd" not found' \
+		"$M" route replace idle-timeout 100ms group ff0e::3 iif any no-wrongvif expire
+	# meters: the route's key as route del takes it, the meter's words anywhere
+	t 1 'family "mfwd" not found' \
+		"$M" meter add group 239.1.1.1 source 10.0.0.1 packets ge 100 interval 1s
+	t 1 'family "mfwd" not found' \
+		"$M" meter add interval 1.5s bytes le 0 group ff0e::/16 table 5
+	t 1 'family "mfwd" not found' \
+		"$M" meter add group 239.1.1.1 per-iif iif $dev packets ge 18446744073709551615 interval 24h
+	t 1 'family "mfwd" not found' "$M" meter del group 239.1.1.1
+	t 1 'family "mfwd" not found' "$M" meter del group 239.1.1.1 ge
+	t 1 'family "mfwd" not found' "$M" meter del group 239.1.1.1 le 5 bytes
+	t 1 'family "mfwd" not found' "$M" meter del group 239.1.1.1 interval 100ms packets
+	t 1 'family "mfwd" not found' "$M" meter show
+	t 1 'family "mfwd" not found' "$M" meter
+	t 1 'family "mfwd" not found' "$M" -j meter show
+	t 1 'family "mfwd" not found' "$M" -6 -t 5 meter ls
+	t 1 'family "mfwd" not found' "$M" meter show family inet table 0
+	# single-interface VIFs
+	t 1 'family "mfwd" not found' "$M" vif add dev $dev single-interface
+	t 1 'family "mfwd" not found' "$M" vif add dev $dev dup-window 10ms single-interface
+	t 1 'family "mfwd" not found' "$M" vif add dev $dev single-interface dup-window 10s
+	t 1 'family "mfwd" not found' "$M" monitor threshold idle
+	t 1 'family "mfwd" not found' "$M" monitor idle table 5
 	t 1 'family "mfwd" not found' "$M" route get group ff3e::1:2 source 2001:db8::2
 	t 1 'family "mfwd" not found' "$M" route show family inet6 source '*'
 	t 1 'family "mfwd" not found' "$M" -6 route show group ff0e::3

@@ -221,8 +221,8 @@ int dev_arg(const char *name, uint32_t *ifindex)
 	return 0;
 }
 
-/* decimal (or 0x hex) unsigned number no larger than @max */
-int parse_u32(const char *s, uint32_t max, uint32_t *val)
+/* decimal (or 0x hex) unsigned 64-bit number */
+int parse_u64(const char *s, uint64_t *val)
 {
 	unsigned long long v;
 	char *end;
@@ -231,10 +231,92 @@ int parse_u32(const char *s, uint32_t max, uint32_t *val)
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || *end || v > max)
+	if (errno || *end)
 		return -1;
 	*val = v;
 	return 0;
+}
+
+/* decimal (or 0x hex) unsigned number no larger than @max */
+int parse_u32(const char *s, uint32_t max, uint32_t *val)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) || v > max)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+/*
+ * A duration: a decimal number and a unit, "ms", "s", "m" or "h" ("250ms",
+ * "1.5s", "2m", "1h"); without a unit, seconds. Fractions are allowed
+ * with s, m and h (and without a unit) and must come to whole
+ * milliseconds. Returns 0 with the milliseconds in *@ms if they are in
+ * @min..@max, else -1.
+ */
+int parse_duration_ms(const char *s, uint32_t min, uint32_t max, uint32_t *ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {
+		{ "ms", 1 },	{ "s", 1000 },	  { "", 1000 },
+		{ "m", 60000 }, { "h", 3600000 },
+	};
+	uint64_t whole = 0, frac = 0, pow10 = 1, mult = 0, v;
+	const char *p = s;
+	unsigned int i;
+	int nfrac = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > UINT32_MAX) /* far beyond any range; no overflow */
+			return -1;
+		whole = whole * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			/* a finer fraction is not whole milliseconds */
+			if (nfrac == 9 && *p != '0')
+				return -1;
+			if (nfrac < 9) {
+				frac = frac * 10 + (*p - '0');
+				pow10 *= 10;
+				nfrac++;
+			}
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (!strcmp(p, units[i].unit)) {
+			mult = units[i].ms;
+			break;
+		}
+	}
+	/* no fractions of milliseconds */
+	if (!mult || (nfrac && mult == 1) || frac * mult % pow10)
+		return -1;
+	v = whole * mult + frac * mult / pow10;
+	if (v < min || v > max)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+/* a duration as parse_duration_ms() takes it: "5s" for whole seconds, else
+ * "1500ms"
+ */
+const char *duration_str(uint64_t ms, char *buf, size_t len)
+{
+	if (ms % 1000)
+		snprintf(buf, len, "%llums", (unsigned long long)ms);
+	else
+		snprintf(buf, len, "%llus", (unsigned long long)(ms / 1000));
+	return buf;
 }
 
 /* a table id: any u32 */

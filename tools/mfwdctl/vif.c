@@ -16,7 +16,15 @@ static const struct keyword vif_cmds[] = {
 	{ "help", V_HELP },
 };
 
-enum { K_DEV, K_THRESHOLD, K_NOALLMULTI, K_REGISTER, K_TABLE };
+enum {
+	K_DEV,
+	K_THRESHOLD,
+	K_NOALLMULTI,
+	K_REGISTER,
+	K_TABLE,
+	K_SINGLE_IF,
+	K_DUP_WINDOW
+};
 
 static const struct keyword vif_args[] = {
 	{ "dev", K_DEV },
@@ -25,6 +33,8 @@ static const struct keyword vif_args[] = {
 	{ "noallmulti", K_NOALLMULTI },
 	{ "register", K_REGISTER },
 	{ "table", K_TABLE },
+	{ "single-interface", K_SINGLE_IF },
+	{ "dup-window", K_DUP_WINDOW },
 };
 
 struct vif_args {
@@ -33,6 +43,7 @@ struct vif_args {
 	bool has_threshold;
 	uint32_t threshold;
 	uint32_t flags;
+	uint32_t dup_window; /* ms; 0: not given */
 	struct table_arg table;
 };
 
@@ -87,8 +98,29 @@ static int parse_vif_args(int argc, char **argv, unsigned int allowed,
 			if (table_word("vif", argc, argv, &i, &v->table))
 				return EXIT_USAGE;
 			break;
+		case K_SINGLE_IF:
+			v->flags |= MFWD_VIF_F_SINGLE_IF;
+			break;
+		case K_DUP_WINDOW:
+			if (v->dup_window)
+				return usage_err("vif",
+						 "dup-window given twice");
+			if (++i >= argc)
+				return usage_err("vif",
+						 "missing value after \"%s\"",
+						 argv[i - 1]);
+			if (parse_duration_ms(argv[i], DUP_WINDOW_MIN_MS,
+					      DUP_WINDOW_MAX_MS,
+					      &v->dup_window))
+				return usage_err(
+					"vif",
+					"invalid dup-window \"%s\" (10ms-10s)",
+					argv[i]);
+			break;
 		}
 	}
+	if (v->dup_window && !(v->flags & MFWD_VIF_F_SINGLE_IF))
+		return usage_err("vif", "dup-window needs single-interface");
 	if (v->dev_name)
 		return dev_arg(v->dev_name, &v->ifindex);
 	return 0;
@@ -114,6 +146,8 @@ static int vif_add(int argc, char **argv)
 		nl_put_u32(nlh, MFWD_A_VIF_FLAGS, v.flags);
 	if (v.has_threshold)
 		nl_put_u8(nlh, MFWD_A_VIF_THRESHOLD, v.threshold);
+	if (v.dup_window)
+		nl_put_u32(nlh, MFWD_A_DUP_WINDOW_MS, v.dup_window);
 	/* none: the kernel's default, the VRF's table or 0 */
 	nl_put_table(nlh, &v.table);
 	return nl_request(nlh);
@@ -152,7 +186,7 @@ static const char *vif_name(const struct nlattr **tb, char *buf, size_t len)
 void print_vif(const struct nlattr **tb, const char *prefix)
 {
 	uint32_t flags = nl_get_uint(tb[MFWD_A_VIF_FLAGS]);
-	char name[IFNAME_BUF];
+	char name[IFNAME_BUF], d[DURATION_BUF];
 
 	printf("%sdev %s ifindex %u", prefix, vif_name(tb, name, sizeof(name)),
 	       (unsigned int)nl_get_uint(tb[MFWD_A_IFINDEX]));
@@ -165,6 +199,12 @@ void print_vif(const struct nlattr **tb, const char *prefix)
 		fputs(" noallmulti", stdout);
 	if (flags & MFWD_VIF_F_REGISTER)
 		fputs(" register", stdout);
+	if (flags & MFWD_VIF_F_SINGLE_IF)
+		fputs(" single-interface", stdout);
+	if (tb[MFWD_A_DUP_WINDOW_MS])
+		printf(" dup-window %s",
+		       duration_str(nl_get_uint(tb[MFWD_A_DUP_WINDOW_MS]), d,
+				    sizeof(d)));
 	if (flags & ~MFWD_VIF_F_ALL)
 		printf(" flags 0x%x", flags & ~MFWD_VIF_F_ALL);
 	putchar('\n');
@@ -188,6 +228,8 @@ void json_vif_fields(const struct nlattr **tb)
 		json_str(NULL, "noallmulti");
 	if (flags & MFWD_VIF_F_REGISTER)
 		json_str(NULL, "register");
+	if (flags & MFWD_VIF_F_SINGLE_IF)
+		json_str(NULL, "single-interface");
 	if (flags & ~MFWD_VIF_F_ALL) {
 		snprintf(hex, sizeof(hex), "0x%x", flags & ~MFWD_VIF_F_ALL);
 		json_str(NULL, hex);
@@ -201,6 +243,10 @@ void json_vif_fields(const struct nlattr **tb)
 	json_u64("bytes_in", nl_get_uint(tb[MFWD_A_BYTES_IN]));
 	json_u64("pkts_out", nl_get_uint(tb[MFWD_A_PKTS_OUT]));
 	json_u64("bytes_out", nl_get_uint(tb[MFWD_A_BYTES_OUT]));
+	/* only for a single-interface VIF: the others keep their members */
+	if (tb[MFWD_A_DUP_WINDOW_MS])
+		json_u64("dup_window_ms",
+			 nl_get_uint(tb[MFWD_A_DUP_WINDOW_MS]));
 	/* last: scripts match the members before it as one string */
 	json_u64("table", nl_get_table(tb));
 }
