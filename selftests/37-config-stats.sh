@@ -26,7 +26,8 @@
 families 4 6
 ctl_topo 1
 genl() { ip netns exec "$RTR" "$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" "$@"; }
-cfg() { rctl -j config show | jq -c 'del(.vif_count, .route_count)'; }
+# (signal_rate: 94-signals)
+cfg() { rctl -j config show | jq -c 'del(.vif_count, .route_count, .signal_rate)'; }
 
 defaults='{"unres_max":64,"unres_qlen":4,"unres_timeout_ms":10000,"wrongvif_interval_ms":3000,"max_routes":4194304}'
 check_eq "$(cfg)" "$defaults" "defaults"
@@ -67,7 +68,7 @@ if ((FAM == 4)); then
 		[[ -n $msg ]] || fail "CONFIG_SET $req: no extack message"
 		check_eq "$config" "$limits" "config after rejected CONFIG_SET $req"
 	done < <(genl config-set-batch "${bad[@]}" |
-		jq -r '"\(.errno) \(.config | del(.vif_count, .route_count) | tojson) \(.req)|\(.msg)"')
+		jq -r '"\(.errno) \(.config | del(.vif_count, .route_count, .signal_rate) | tojson) \(.req)|\(.msg)"')
 	check_eq "$n" "${#bad[@]}" "rejected requests checked"
 	log "kernel: $(genl config-set unres_timeout_ms=0 | cut -d' ' -f2-)"
 	check_eq "$(genl config-set unres_timeout_ms=100 | cut -d' ' -f1)" 0 "CONFIG_SET unres_timeout_ms=100"
@@ -83,7 +84,7 @@ if ((FAM == 4)); then
 	# ---- permissions ----------------------------------------------------------------
 	if command -v setpriv >/dev/null; then
 		nobody() { ip netns exec "$RTR" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
-		check_eq "$(nobody "$MFWDCTL" -j config show | jq -c 'del(.vif_count, .route_count)')" "$limits" "config show as nobody"
+		check_eq "$(nobody "$MFWDCTL" -j config show | jq -c 'del(.vif_count, .route_count, .signal_rate)')" "$limits" "config show as nobody"
 		nobody "$MFWDCTL" -j stats >/dev/null || fail "stats as nobody failed"
 		out=$(nobody "$CTL_PY" -S "$CTL_HELPERS/ctl_genl.py" config-set unres_max=5)
 		check_eq "${out%% *}" 1 "CONFIG_SET as nobody: errno (EPERM)"
@@ -100,7 +101,7 @@ if ((FAM == 4)); then
 
 	# ---- per netns --------------------------------------------------------------------
 	for ns in - "$RCV1"; do
-		check_eq "$(ns_exec "$ns" "$MFWDCTL" -j config show | jq -c 'del(.vif_count, .route_count)')" \
+		check_eq "$(ns_exec "$ns" "$MFWDCTL" -j config show | jq -c 'del(.vif_count, .route_count, .signal_rate)')" \
 			"$defaults" "config in netns ${ns/#-/init}"
 	done
 	ip netns exec "$RCV1" "$MFWDCTL" config set unres-max 7
@@ -133,7 +134,7 @@ check_eq "$(rctl -j route get group "$G2" | jq -c 'if type == "array" then .[0] 
 	"[\"$FAMNAME\",1]" "the route's family and packets (the queued one)"
 
 # ---- stats: every counter, same over raw genl and mfwdctl, per netns ---------------
-keys='["copies","drop_expired","drop_mtu","drop_no_vif","drop_nomem","drop_queue_full","drop_rpf","drop_ttl","events_dropped","events_sent","forwarded","unres_entries","unres_packets"]'
+keys='["copies","drop_duplicate","drop_expired","drop_mtu","drop_no_vif","drop_nomem","drop_queue_full","drop_rpf","drop_ttl","events_dropped","events_sent","forwarded","unres_entries","unres_packets"]'
 check_eq "$(rctl -j stats | jq -c 'keys')" "$keys" "mfwdctl stats keys"
 check_eq "$(genl stats | jq -cS .)" "$(rctl -j stats | jq -cS .)" "STATS_GET over raw genl vs mfwdctl"
 check_eq "$(ctl_stat forwarded)" 1 "forwarded (the queued packet)"

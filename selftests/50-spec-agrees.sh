@@ -65,7 +65,7 @@ module/netlink.c@s/mfwd_nl_vif_dump,/NULL,/@vif-get: dumpit present as in the sp
 # route-add without IIF_ANY
 module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{/MFWD_A_PER_IIF/d}@policy mfwd_route_policy accepts ['family', 'group', 'group-prefix-len', 'group6', 'iif', 'source',
 module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{s/^\t\[MFWD_A_GROUP\] = { \.type = NLA_BE32 },/&\n\t[MFWD_A_IIF_ANY] = { .type = NLA_FLAG },/}@policy mfwd_route_policy accepts ['family', 'group', 'group-prefix-len', 'group6', 'iif', 'iif-any', 'per-iif',
-module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy\[/,/^};/{/MFWD_A_IIF_ANY/d}@policy mfwd_route_add_policy accepts ['family', 'group', 'group-prefix-len', 'group6', 'iif', 'oif',
+module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy\[/,/^};/{/MFWD_A_IIF_ANY/d}@policy mfwd_route_add_policy accepts ['expire', 'family', 'group', 'group-prefix-len', 'group6', 'idle-timeout-ms', 'iif', 'oif',
 # IPv6: address lengths, the family's range, FLUSH's family, what a reply puts
 module/netlink.c@s/NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))/NLA_POLICY_EXACT_LEN(sizeof(__be32))/@checks {'exact-len': 4} are the spec's {'exact-len': 16}
 module/netlink.c@s/NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)/NLA_POLICY_MAX(NLA_U8, AF_INET6)/@mfwd_flush_policy[MFWD_A_FAMILY]: checks

@@ -262,6 +262,15 @@ ctl_path() {
 	fn_run - -N fresh-table-route-add -f -d 2 -c -s "vif-add ifindex=d0 table=7" \
 		-s "vif-add ifindex=d1 table=7" \
 		"route-add group=239.3.0.1 source=10.3.0.1 iif=d0 oif=d1 table=7"
+	# issue 13: a route with an idle timeout (its extension), a meter, a
+	# single-interface VIF (its duplicate filter), the NOCACHE limit
+	fn_run - -N fresh-idle-route-add -f -d 2 -c -s "vif-add ifindex=d0" -s "vif-add ifindex=d1" \
+		"route-add group=239.3.0.2 source=10.3.0.1 iif=d0 oif=d1 idle-timeout=60000 expire route-flags=1 signal-rate=5"
+	fn_run - -N fresh-meter-add -f -d 2 -c -s "vif-add ifindex=d0" -s "vif-add ifindex=d1" \
+		-s "route-add group=239.3.0.3 source=10.3.0.1 iif=d0 oif=d1" \
+		"meter-add group=239.3.0.3 source=10.3.0.1 unit=0 op=0 value=100 interval=1000"
+	fn_run - -N fresh-vif-add-single-if -f -d 1 -c "vif-add ifindex=d0 flags=4 dup-window=500"
+	fn_run - -N fresh-config-signal-rate -f -c "config-set signal-rate=10"
 	fn_run - -N fresh-config-set -f -c "config-set unres-max=1024"
 	fn_run - -N fresh-route-dump -f "route-dump"
 	t_ctl=$((SECONDS - t_ctl))

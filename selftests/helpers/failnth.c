@@ -23,11 +23,14 @@
  *   -v           print every attempt
  *
  * REQUEST: a command and its attributes, one word each:
- *   vif-add ifindex=DEV [flags=N] [threshold=N] [table=N]
+ *   vif-add ifindex=DEV [flags=N] [threshold=N] [table=N] [dup-window=N]
  *   vif-del ifindex=DEV
  *   vif-get ifindex=DEV     vif-dump [ifindex=DEV]
  *   route-add group=A [source=A] iif=DEV [oif=DEV[/TTL]]... [oifs=PFX:LO-HI]
- *             [replace] [table=N]
+ *             [replace] [table=N] [route-flags=N] [signal-rate=N]
+ *             [idle-timeout=N [expire]]
+ *   meter-add group=A [source=A] unit=N op=N value=N interval=N
+ *   meter-del group=A [source=A] [unit=N] [op=N] [value=N] [interval=N]
  *   route-del group=A [source=A]    route-get group=A [source=A]
  *   route-dump [group=A] [source=A] [iif=DEV]
  *   flush [vifs]    stats-get    config-get
@@ -353,6 +356,8 @@ static const struct { const char *name; int cmd; bool dump; } cmds[] = {
 	{ "stats-get", MFWD_CMD_STATS_GET, false },
 	{ "config-get", MFWD_CMD_CONFIG_GET, false },
 	{ "config-set", MFWD_CMD_CONFIG_SET, false },
+	{ "meter-add", MFWD_CMD_METER_ADD, false },
+	{ "meter-del", MFWD_CMD_METER_DEL, false },
 };
 
 static const struct { const char *name; int attr; } u32s[] = {
@@ -362,6 +367,11 @@ static const struct { const char *name; int attr; } u32s[] = {
 	{ "unres-timeout", MFWD_A_UNRES_TIMEOUT_MS },
 	{ "wrongvif-interval", MFWD_A_WRONGVIF_INTERVAL_MS },
 	{ "max-routes", MFWD_A_MAX_ROUTES }, { "table", MFWD_A_TABLE },
+	{ "interval", MFWD_A_INTERVAL_MS },
+	{ "idle-timeout", MFWD_A_IDLE_TIMEOUT_MS },
+	{ "dup-window", MFWD_A_DUP_WINDOW_MS },
+	{ "signal-rate", MFWD_A_SIGNAL_RATE },
+	{ "route-flags", MFWD_A_ROUTE_FLAGS },
 };
 
 static void put_oif(struct msg *m, uint32_t ifindex, int ttl)
@@ -404,6 +414,10 @@ static void req_build(struct req *r)
 			put(&r->m, MFWD_A_FLUSH_VIFS, NULL, 0);
 			continue;
 		}
+		if (!strcmp(w, "expire")) {
+			put(&r->m, MFWD_A_EXPIRE, NULL, 0);
+			continue;
+		}
 		if (!strcmp(w, "iif_any") || !strcmp(w, "per_iif")) {
 			put(&r->m, w[4] == 'a' ? MFWD_A_IIF_ANY : MFWD_A_PER_IIF,
 			    NULL, 0);
@@ -417,6 +431,13 @@ static void req_build(struct req *r)
 			put_u32(&r->m, MFWD_A_GROUP, addr(v));
 		} else if (!strcmp(w, "threshold")) {
 			put_u8(&r->m, MFWD_A_VIF_THRESHOLD, atoi(v));
+		} else if (!strcmp(w, "unit") || !strcmp(w, "op")) {
+			put_u8(&r->m, w[0] == 'u' ? MFWD_A_METER_UNIT :
+				   MFWD_A_METER_OP, atoi(v));
+		} else if (!strcmp(w, "value")) {
+			uint64_t x = strtoull(v, NULL, 0);
+
+			put(&r->m, MFWD_A_METER_VALUE, &x, sizeof(x));
 		} else if (!strcmp(w, "oif")) {
 			char *t = strchr(v, '/');
 
@@ -484,7 +505,8 @@ static void fmt_attrs(struct str *o, const void *start, int len, int depth)
 	for_each_attr(a, start, len) {
 		int t = a->nla_type & NLA_TYPE_MASK;
 
-		if (depth == 0 && (t == MFWD_A_PAD || t == MFWD_A_IDLE_MS))
+		if (depth == 0 && (t == MFWD_A_PAD || t == MFWD_A_IDLE_MS ||
+				   t == MFWD_A_MEASURED))
 			continue;
 		if (depth == 1 && t == MFWD_STATS_A_PAD)
 			continue;
@@ -596,6 +618,8 @@ static void snapshot(struct str *o, int dev)
 	snap_get(fd, o, MFWD_CMD_ROUTE_GET, true, true);
 	sadd(o, "vifs:\n");
 	snap_get(fd, o, MFWD_CMD_VIF_GET, true, false);
+	sadd(o, "meters:\n");
+	snap_get(fd, o, MFWD_CMD_METER_GET, true, true);
 	sadd(o, "config:");
 	snap_get(fd, o, MFWD_CMD_CONFIG_GET, false, false);
 	sadd(o, "stats:");

@@ -24,6 +24,7 @@ Defaults are the repository's files (relative to this script).
 """
 
 import argparse
+import errno
 import os
 import re
 import sys
@@ -54,7 +55,7 @@ TYPES = {
 FAMS = {"ipv4": 4, "ipv6": 6}
 
 # most attributes one request of a command lists (fz_cmd.do_attrs[])
-MAX_REQ_ATTRS = 16
+MAX_REQ_ATTRS = 24
 
 LIMITS = {"u8-max": 0xFF, "u16-max": 0xFFFF, "u32-max": 0xFFFFFFFF,
           "u64-max": 0xFFFFFFFFFFFFFFFF, "s32-max": 0x7FFFFFFF,
@@ -106,8 +107,9 @@ def errnos_rst(path):
             if m and m.group(1) not in table:
                 table.append(m.group(1))
         if in_api:
+            # (attribute names such as ``EXPIRE`` look alike)
             for e in re.findall(r"``(E[A-Z0-9]+)``", line):
-                if e not in prose:
+                if hasattr(errno, e) and e not in prose:
                     prose.append(e)
     if not table:
         sys.exit(f"fuzz_model: no errno table in {path}")

@@ -108,7 +108,7 @@ struct fz_cmd {
 	int admin;
 	int has_do;
 	int n_do;
-	unsigned char do_attrs[16];	/* MAX_REQ_ATTRS of fuzz_model.py */
+	unsigned char do_attrs[24];	/* MAX_REQ_ATTRS of fuzz_model.py */
 	int has_dump;
 	int n_dump;
 	unsigned char dump_attrs[16];
