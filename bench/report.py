@@ -4,9 +4,10 @@
 
 usage: report.py [-o DIR] RAWLOG
 
-Writes DIR/latest.md (tables of medians, targets), DIR/{fwd,fwd6,prefix,
-scale,install,miss}.csv (every measurement), DIR/fwd.png and DIR/fwd6.png
-(figure 1, IPv4 and IPv6, gnuplot) and prints one machine-readable
+Writes DIR/latest.md (tables of medians, targets),
+DIR/{fwd,fwd6,prefix,periif,meters,singleif,scale,install,miss}.csv (every
+measurement), DIR/fwd.png and DIR/fwd6.png (figure 1, IPv4 and IPv6,
+gnuplot) and prints one machine-readable
 "bench ..." line per figure point on stdout. Never judges: targets are
 reported, not enforced.
 """
@@ -304,6 +305,18 @@ def main(argv):
                "another input, so its lookup makes 1 hash probe keyed by "
                "(input, S, G); 'exact': the same flow on an exact (S,G) "
                "route that is not per-input, 1 probe.")
+    fig_lookup(by("meters"), "meters", "meters=%s" % ((by("meters") or [{}])[0].get("meters", "NA")),
+               outdir, md, lines,
+               "## Meters (hot flow to 1 output)\n",
+               "'meters': the same flow with 10,000 meters installed (16 on "
+               "its route, one on each of 9,984 other routes); meters are "
+               "read every 100 ms by a work item, never per packet; "
+               "'exact': no meter.")
+    fig_lookup(by("singleif"), "singleif", "dup_window_ms=2000", outdir, md, lines,
+               "## Single-interface VIF (hot flow to 1 output)\n",
+               "'singleif': the flow arrives on a single-interface VIF, "
+               "whose duplicate filter checksums and hashes every packet; "
+               "'exact': the same flow on an ordinary VIF.")
 
     # ---- figure 2
     sc = by("scale")

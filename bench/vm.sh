@@ -24,8 +24,8 @@
 # Environment (set by bench/run):
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
 #   BENCH_DATA                directory with the route files bench/run made
-#   BENCH_FIGS                figures to run: install fwd fwd6 prefix periif scale
-#                             miss
+#   BENCH_FIGS                figures to run: install fwd fwd6 prefix periif
+#                             meters singleif scale miss
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
 #   BENCH_MISS_ROUNDS         rounds of the miss figure
@@ -34,7 +34,7 @@ set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-install fwd fwd6 prefix periif scale miss}
+FIGS=${BENCH_FIGS:-install fwd fwd6 prefix periif meters singleif scale miss}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
@@ -487,6 +487,45 @@ fig_periif() {
 	fig_lookup periif routes=2
 }
 
+# ------------------------------------------------------------------ meters ---
+# The hot flow on n-rtr with $BENCH_METERS meters installed (default 10,000:
+# 16 on the hot route, one on each of the other routes, which carry no
+# traffic), next to the same flow without any (m-rtr) and on ipmr. Meters
+# cost nothing per packet: their work runs every 100 ms, reading counters.
+fig_meters() {
+	local n=${BENCH_METERS:-10000} i f=/tmp/bench-meters.txt
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	{
+		echo "vif add dev in0"
+		echo "vif add dev o1"
+		echo "route add group $G source $S iif in0 oif o1"
+		for ((i = 0; i < 16; i++)); do
+			echo "meter add group $G source $S packets ge $((1000000000 + i)) interval 1s"
+		done
+		for ((i = 16; i < n; i++)); do
+			echo "route add group 239.7.$((i / 256)).$((i % 256)) source $S iif in0 oif o1"
+			echo "meter add group 239.7.$((i / 256)).$((i % 256)) source $S packets ge 1000 interval 1s"
+		done
+	} >"$f"
+	"$MFWDCTL" -n n-rtr -b "$f" || say "mfwd meters on n-rtr failed"
+	say "meters on n-rtr: $("$MFWDCTL" -n n-rtr -j meter show | jq length)"
+	fig_lookup meters "meters=$n"
+}
+
+# ------------------------------------------------------- single-interface ---
+# The hot flow arriving on a single-interface VIF (in0 on n-rtr: every
+# packet goes through the duplicate filter, a checksum of its payload and a
+# hash), next to the same flow on an ordinary VIF (m-rtr) and on ipmr.
+fig_singleif() {
+	local nctl=("$MFWDCTL" -n n-rtr)
+	pg_setup m hot; pg_setup i hot; pg_setup n hot
+	{ "${nctl[@]}" vif add dev in0 single-interface && "${nctl[@]}" vif add dev o1 &&
+		"${nctl[@]}" route add group "$G" source "$S" iif in0 oif o1; } ||
+		say "mfwd single-interface VIF on n-rtr failed"
+	fig_lookup singleif "dup_window_ms=2000"
+	say "single-interface: drop_duplicate $("$MFWDCTL" -n n-rtr -j stats 2>/dev/null | jq .drop_duplicate)"
+}
+
 # ------------------------------------------------------------- figure 2 ---
 # Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
 # only up to 100,000. The n- topology runs mfwd with the hot route alone
@@ -660,6 +699,8 @@ for f in $FIGS; do
 	fwd6) fig_fwd6 ;;
 	prefix) fig_prefix ;;
 	periif) fig_periif ;;
+	meters) fig_meters ;;
+	singleif) fig_singleif ;;
 	scale) fig_scale ;;
 	install) fig_install ;;
 	miss) fig_miss ;;
