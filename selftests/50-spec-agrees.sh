@@ -85,7 +85,7 @@ module/netlink.c@s/nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||/&\n\
 module/netlink.c@s/nla_put_u32(msg, MFWD_A_EXPECTED_IIF,/nla_put_u32(msg, MFWD_A_IIF,/@mfwd_nl_event() puts
 module/fwd.c@s/MFWD_CMD_WRONGVIF/MFWD_CMD_FLUSH/@MFWD_CMD_FLUSH is multicast by mfwd_nl_event()
 # header: values, names, masks, docs
-uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 38
+uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 48
 uapi/linux/mfwd.h@s/MFWD_VIF_F_REGISTER\t= 1U << 1/MFWD_VIF_F_REGISTER\t= 1U << 2/@enum mfwd_vif_flags is
 uapi/linux/mfwd.h@s/#define MFWD_GENL_VERSION\t1/#define MFWD_GENL_VERSION\t2/@MFWD_GENL_VERSION is 1
 uapi/linux/mfwd.h@s/^ \* .MFWD_A_GROUP:/ * GROUP:/@MFWD_A_GROUP has kernel-doc

@@ -22,7 +22,8 @@
 # dup-window 50ms, 300 ms apart); a route with radio0 as input and output
 # is refused on a VIF without single-interface (EINVAL "input VIF listed
 # as output"); dup-window without single-interface (EINVAL); VIF dumps
-# show the flag and the window.
+# show the flag and the window; 5 packets failing RPF on N2's radio0
+# are counted and raise no WRONGVIF event (interval 0).
 # IPv4, then IPv6.
 # shellcheck disable=SC2317  # functions run through wait_for, ctl_bg, ...
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -125,6 +126,20 @@ sleep 0.3	# past the 50 ms window: nothing to poll for
 raw
 cwait ctl_rx_count_is h2 $((n0 + 3)) || fail "an identical packet after the 50 ms window was dropped"
 check_eq "$(stat "$N2" drop_duplicate)" $((d0 + 1)) "N2 drop_duplicate after the window"
+
+# ---- RPF failures on a single-interface VIF raise no WRONGVIF ---------------------
+nctl "$N2" config set wrongvif-interval 0
+nctl "$N2" route add group "$G" source "$S" iif lan0 oif radio0
+ctl_send "$N1" --raw --ifaddr "$(ip6 9.0.1 9 1)" --src "$S" --group "$G" --count 5 --start 100 --ttl 8 >/dev/null
+wrong_if() { nctl "$N2" -j route get group "$G" source "$S" | jq -c 'if type == "array" then .[0] else . end | .wrong_if'; }
+cwait ctl_out_eq 5 wrong_if || fail "N2's (S,G) route counted $(wrong_if) wrong_if, expected 5"
+M=$(fam 239.9.9.10 ff0e::9:9:10)
+nctl "$N2" route add group "$M" iif lan0
+nctl "$N2" route del group "$M"
+cwait grep -q "\"event\":\"route_del\",\"family\":\"$FAMNAME\",\"group\":\"$M\"" "$CTL_TMP/$N2.mon" ||
+	fail "N2's monitor did not show the marker"
+check_eq "$(jq -c 'select(.event == "wrongvif")' "$CTL_TMP/$N2.mon" | wc -l)" 0 \
+	"WRONGVIF events for 5 packets failing RPF on a single-interface VIF (interval 0)"
 
 # ---- the API -------------------------------------------------------------------------------
 check_eq "$(nctl "$N2" route add group "$G" source "$S" iif lan0 oif lan0 2>&1 || true)" \
