@@ -52,6 +52,18 @@ wait_event() {
 		fail "no $2 event for $3${4:+ ($4)} within $t s; monitor:"$'\n'"$(cat "$mon")"
 }
 route() { rctl route add group "$1" source "$S" iif r0 oif r1 "${@:2}"; }
+# A marker route add and del: once the monitor shows it, every event sent
+# before it is in the file.
+nmark=0
+mark() {
+	nmark=$((nmark + 1))
+	local m
+	m=$(fam "239.255.0.$nmark" "ff0e::ff:$nmark")
+	rctl route add group "$m" iif r0
+	rctl route del group "$m"
+	cwait grep -q "\"event\":\"route_del\",\"family\":\"$FAMNAME\",\"group\":\"$m\"" "$mon" ||
+		fail "marker event $nmark not seen"
+}
 HDR=$(fam 28 48)	# IP + UDP header bytes of a datagram
 
 # ---- ge, packets and bytes ------------------------------------------------------
@@ -83,15 +95,18 @@ check_eq "$(jq -cs "map(select(.event == \"threshold\" and .group == \"$G\")) | 
 	'["packets","le",10,1000,0]' "THRESHOLD event, le on a silent route"
 N_WANT=3 wait_event 5 threshold "$G" || true
 ctl_bg stream ip netns exec "$SRC" "$CTL_PY" -S "$CTL_HELPERS/ctl_mcast.py" send \
-	--group "$G" --src "$S" --ifaddr "$SRC_IP" --duration 8 --interval 0.001
-# Once it flows (an interval and a tick later), no interval ends with 10
-# or fewer packets for the next 1.2 s: the stream sends hundreds a second
-# (the debug kernel's slow sender included).
+	--group "$G" --src "$S" --ifaddr "$SRC_IP" --duration 10 --interval 0.001
+# Two intervals into the stream (the one it began in may end with few
+# packets, and signal), then for 1.2 s more no interval ends with 10 or
+# fewer: the stream sends hundreds a second (the debug kernel's slow
+# sender included). Markers make sure every event sent is in the file.
 past() { (($(date +%s%N) >= $1)); }
 cwait ctl_out_ge 50 ctl_route_field "$G" "$S" packets || fail "the stream did not start"
-wait_for -t 10 past $(($(date +%s%N) + 1200000000))
+wait_for -t 10 past $(($(date +%s%N) + 2200000000))
+mark
 a=$(ev threshold "$G") p0=$(ctl_route_field "$G" "$S" packets)
 wait_for -t 10 past $(($(date +%s%N) + 1200000000))
+mark
 b=$(ev threshold "$G") p1=$(ctl_route_field "$G" "$S" packets)
 log "le: $((p1 - p0)) packets in 1.2 s of stream, $((b - a)) events"
 ((p1 - p0 > 24)) || fail "the stream sent only $((p1 - p0)) packets in 1.2 s: the le check below would mean nothing"
