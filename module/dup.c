@@ -9,9 +9,10 @@
  * what it saw within the window.
  *
  * The digest is a keyed SipHash of the IP header without TTL, hop limit and
- * checksum, and the payload's Internet checksum (which skb_checksum() takes
- * over paged data at memory speed); with the header's length, addresses
- * and, in IPv4, the ID, two different packets rarely share it.
+ * checksum, and of an xxh64 (seeded per VIF) of the whole payload, read
+ * through the skb's pages. Not the payload's Internet checksum: with a
+ * valid UDP checksum inside, that sum is the same for every packet of a
+ * flow.
  *
  * Memory is fixed: MFWD_DUP_SLOTS words, each the digest's upper bits and
  * the low bits of the jiffies it was seen at, in the slot its lower bits
@@ -25,6 +26,7 @@
 #include <linux/ipv6.h>
 #include <linux/siphash.h>
 #include <linux/slab.h>
+#include <linux/xxhash.h>
 #include <net/ip.h>
 
 #include "mfwd.h"
@@ -36,11 +38,13 @@
 /**
  * struct mfwd_dup - the duplicate filter of a VIF
  * @key: of the digest
+ * @seed: of the payload's hash
  * @window: how long a packet is remembered, in jiffies
  * @slot: digest and time, or 0 for empty
  */
 struct mfwd_dup {
 	siphash_key_t key;
+	u64 seed;
 	unsigned long window;
 	u64 slot[MFWD_DUP_SLOTS];
 };
@@ -53,6 +57,7 @@ int mfwd_dup_init(struct mfwd_vif *vif, u32 window_ms)
 	if (!d)
 		return -ENOMEM;
 	get_random_bytes(&d->key, sizeof(d->key));
+	d->seed = get_random_u64();
 	d->window = clamp(msecs_to_jiffies(window_ms), 1UL,
 			  (unsigned long)MFWD_DUP_STAMP / 2);
 	vif->dup = d;
@@ -65,6 +70,24 @@ void mfwd_dup_free(struct mfwd_vif *vif)
 	kvfree(vif->dup);
 }
 
+/* xxh64 of @skb's bytes from @off on, paged data included. */
+static u64 mfwd_dup_payload(const struct mfwd_dup *d,
+			    const struct sk_buff *skb, unsigned int off)
+{
+	struct skb_seq_state seq;
+	struct xxh64_state st;
+	unsigned int n, done = 0;
+	const u8 *data;
+
+	xxh64_reset(&st, d->seed);
+	skb_prepare_seq_read((struct sk_buff *)skb, off, skb->len, &seq);
+	while ((n = skb_seq_read(done, &data, &seq))) {
+		xxh64_update(&st, data, n);
+		done += n;
+	}
+	return xxh64_digest(&st);
+}
+
 static u64 mfwd_dup_digest(const struct mfwd_dup *d,
 			   const struct sk_buff *skb, u8 family)
 {
@@ -73,7 +96,7 @@ static u64 mfwd_dup_digest(const struct mfwd_dup *d,
 			struct iphdr v4;
 			struct ipv6hdr v6;
 		};
-		__wsum payload;
+		u64 payload;
 	} __aligned(SIPHASH_ALIGNMENT) buf;
 	unsigned int hlen;
 
@@ -88,9 +111,7 @@ static u64 mfwd_dup_digest(const struct mfwd_dup *d,
 		buf.v4.ttl = 0;
 		buf.v4.check = 0;
 	}
-	buf.payload = skb_checksum(skb, skb_network_offset(skb) + hlen,
-				   skb->len - skb_network_offset(skb) - hlen,
-				   0);
+	buf.payload = mfwd_dup_payload(d, skb, skb_network_offset(skb) + hlen);
 	return siphash(&buf, sizeof(buf), &d->key);
 }
 

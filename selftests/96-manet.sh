@@ -18,7 +18,8 @@
 #    sends back, N2 the 200 N3 sends back (drop_duplicate), N3 none;
 #  - no WRONGVIF event and no wrong_if count anywhere, no NOCACHE.
 # Then, on N2: the window (a raw packet sent twice, identical, is dropped
-# the second time within dup-window 10s, and forwarded twice with
+# the second time within dup-window 10s, 20 different raw packets of the
+# same flow all pass, and an identical one is forwarded twice with
 # dup-window 50ms, 300 ms apart); a route with radio0 as input and output
 # is refused on a VIF without single-interface (EINVAL "input VIF listed
 # as output"); dup-window without single-interface (EINVAL); VIF dumps
@@ -118,13 +119,20 @@ cwait ctl_rx_count_is h2 $((n0 + 1)) || fail "the first raw packet did not arriv
 raw
 cwait ctl_out_eq $((d0 + 1)) stat "$N2" drop_duplicate || fail "the identical packet was not dropped within the window"
 check_eq "$(ctl_rx_count h2)" $((n0 + 1)) "h2 after an identical packet within the window"
+# 20 different packets of one flow, with valid UDP checksums (raw: no
+# offload), within the window: none is a duplicate.  (A digest of the
+# payload's Internet checksum took them all for one: a valid UDP checksum
+# makes that sum the same for every packet of a flow.)
+ctl_send "$N1" --raw --ifaddr "$(ip6 9.0.1 9 1)" --src "$S" --group "$G" --count 20 --start 20 --ttl 8 >/dev/null
+cwait ctl_rx_count_is h2 $((n0 + 21)) || fail "h2 got $(($(ctl_rx_count h2) - n0 - 1)) of 20 different packets"
+check_eq "$(stat "$N2" drop_duplicate)" $((d0 + 1)) "N2 drop_duplicate after 20 different packets"
 readd 50ms
 check_eq "$(nctl "$N2" -j vif show | jq -c '.[] | select(.dev == "radio0") | .dup_window_ms')" 50 "JSON dup_window_ms"
 raw
-cwait ctl_rx_count_is h2 $((n0 + 2)) || fail "the raw packet did not arrive after the VIF was re-added"
+cwait ctl_rx_count_is h2 $((n0 + 22)) || fail "the raw packet did not arrive after the VIF was re-added"
 sleep 0.3	# past the 50 ms window: nothing to poll for
 raw
-cwait ctl_rx_count_is h2 $((n0 + 3)) || fail "an identical packet after the 50 ms window was dropped"
+cwait ctl_rx_count_is h2 $((n0 + 23)) || fail "an identical packet after the 50 ms window was dropped"
 check_eq "$(stat "$N2" drop_duplicate)" $((d0 + 1)) "N2 drop_duplicate after the window"
 
 # ---- RPF failures on a single-interface VIF raise no WRONGVIF ---------------------
