@@ -315,7 +315,7 @@ def main(argv):
     fig_lookup(by("singleif"), "singleif", "dup_window_ms=2000", outdir, md, lines,
                "## Single-interface VIF (hot flow to 1 output)\n",
                "'singleif': the flow arrives on a single-interface VIF, "
-               "whose duplicate filter checksums and hashes every packet; "
+               "whose duplicate filter hashes every packet (payload and header); "
                "'exact': the same flow on an ordinary VIF.")
 
     # ---- figure 2

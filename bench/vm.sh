@@ -514,8 +514,8 @@ fig_meters() {
 
 # ------------------------------------------------------- single-interface ---
 # The hot flow arriving on a single-interface VIF (in0 on n-rtr: every
-# packet goes through the duplicate filter, a checksum of its payload and a
-# hash), next to the same flow on an ordinary VIF (m-rtr) and on ipmr.
+# packet goes through the duplicate filter, a hash of its payload and of
+# its header), next to the same flow on an ordinary VIF (m-rtr) and on ipmr.
 fig_singleif() {
 	local nctl=("$MFWDCTL" -n n-rtr)
 	pg_setup m hot; pg_setup i hot; pg_setup n hot
