@@ -120,9 +120,9 @@ raw
 cwait ctl_out_eq $((d0 + 1)) stat "$N2" drop_duplicate || fail "the identical packet was not dropped within the window"
 check_eq "$(ctl_rx_count h2)" $((n0 + 1)) "h2 after an identical packet within the window"
 # 20 different packets of one flow, with valid UDP checksums (raw: no
-# offload), within the window: none is a duplicate.  (A digest of the
-# payload's Internet checksum took them all for one: a valid UDP checksum
-# makes that sum the same for every packet of a flow.)
+# offload), within the window: none is a duplicate.  (The filter hashes
+# the payload itself; with a valid UDP checksum inside, the payload's
+# Internet checksum folds to the same value for every packet of a flow.)
 ctl_send "$N1" --raw --ifaddr "$(ip6 9.0.1 9 1)" --src "$S" --group "$G" --count 20 --start 20 --ttl 8 >/dev/null
 cwait ctl_rx_count_is h2 $((n0 + 21)) || fail "h2 got $(($(ctl_rx_count h2) - n0 - 1)) of 20 different packets"
 check_eq "$(stat "$N2" drop_duplicate)" $((d0 + 1)) "N2 drop_duplicate after 20 different packets"
