@@ -11,8 +11,8 @@
  * The digest is a keyed SipHash of the IP header without TTL, hop limit and
  * checksum, and of an xxh64 (seeded per VIF) of the whole payload, read
  * through the skb's pages. Not the payload's Internet checksum: with a
- * valid UDP checksum inside, that sum is the same for every packet of a
- * flow.
+ * valid UDP checksum inside, that sum folds to the same value for every
+ * packet of a flow.
  *
  * Memory is fixed: MFWD_DUP_SLOTS words, each the digest's upper bits and
  * the low bits of the jiffies it was seen at, in the slot its lower bits
