@@ -26,14 +26,7 @@ wrong_if_is() { [[ $(wrong_if "$1" "$2") == "$3" ]]; }
 
 # A marker route add/del: once the monitor shows it, every event caused
 # before it has been read.
-nmark=0
-mark() {
-	nmark=$((nmark + 1))
-	rctl route add group "239.255.0.$nmark" iif r0
-	rctl route del group "239.255.0.$nmark"
-	cwait grep -q "\"event\":\"route_del\",\"family\":\"inet\",\"group\":\"239.255.0.$nmark\"" "$mon" ||
-		fail "marker event $nmark not seen"
-}
+mark() { ctl_mark "$mon"; }
 
 # ---- interval 1 h: one event for 500 packets --------------------------------
 rctl route add group "$GRP" source "$S" iif r0 oif r1

@@ -41,16 +41,7 @@ wsend() { ctl_send "$RCV2" --ifaddr "$RCV2_IP" --src "$WS" "$@"; }
 ev() { ctl_count "$mon" ".event == \"$1\" and .group == \"$2\""; }
 field_is() { [[ $(ctl_route_field "$1" "$2" "$3") == "$4" ]]; }
 
-nmark=0
-mark() {
-	nmark=$((nmark + 1))
-	local g
-	g=$(fam "239.255.0.$nmark" "ff0e::ff:$nmark")
-	rctl route add group "$g" iif r0
-	rctl route del group "$g"
-	cwait grep -q "\"event\":\"route_del\",\"family\":\"$FAMNAME\",\"group\":\"$g\"" "$mon" ||
-		fail "marker event $nmark not seen"
-}
+mark() { ctl_mark "$mon"; }
 
 # ---- stop filter ------------------------------------------------------------
 ctl_recv rx1 "$RCV1" "$RCV1_IP" "$G1"

@@ -54,6 +54,10 @@
 #   ctl_sync FILE PATTERN      add and delete a VIF on a dummy device until
 #                              PATTERN shows in FILE (written by an event
 #                              listener), then empty FILE
+#   ctl_mark FILE              add and delete a marker route in $RTR
+#                              (239.255.0.N or ff0e::ff:N, iif r0) and wait
+#                              until the monitor writing FILE shows its
+#                              route_del: every event sent before is in FILE
 #   ctl_listen NAME [NS]       ctl_genl.py listen in NS (default $RTR) into
 #                              $CTL_TMP/NAME.ev, returns once subscribed
 #   ctl_count FILE JQ-FILTER   number of JSON lines in FILE matching a jq
@@ -200,6 +204,17 @@ ctl_sync() {
 		fi
 	done
 	fail "event listener writing $file did not see the sync events"
+}
+
+CTL_NMARK=0
+ctl_mark() {
+	local m
+	CTL_NMARK=$((CTL_NMARK + 1))
+	m=$(fam "239.255.0.$CTL_NMARK" "ff0e::ff:$CTL_NMARK")
+	rctl route add group "$m" iif r0
+	rctl route del group "$m"
+	cwait grep -q "\"event\":\"route_del\",\"family\":\"$FAMNAME\",\"group\":\"$m\"" "$1" ||
+		fail "marker event $CTL_NMARK not seen"
 }
 
 ctl_monitor() {
