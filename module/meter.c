@@ -310,16 +310,19 @@ static bool mfwd_idle_tick(struct mfwd_net *mn, struct mfwd_route_ext *ext,
 {
 	struct mfwd_route *r = ext->r;
 	unsigned long last = READ_ONCE(r->lastuse);
-	unsigned long idle = now - last;
 
 	if (ext->idle_sent && ext->idle_last != last)
 		ext->idle_sent = false;		/* it forwarded again */
-	if (ext->idle_sent || idle < msecs_to_jiffies(ext->idle_ms))
+	/* The fast path may have used it since @now was read: then @last is
+	 * after @now, and it is not idle.
+	 */
+	if (ext->idle_sent ||
+	    time_before(now, last + msecs_to_jiffies(ext->idle_ms)))
 		return false;
 	ext->idle_sent = true;
 	ext->idle_last = last;
 	mfwd_nl_idle_event(mn, MFWD_CMD_IDLE, r, ext->idle_ms, ext->expire,
-			   jiffies_to_msecs(idle));
+			   jiffies_to_msecs(now - last));
 	if (!ext->expire)
 		return false;
 	mfwd_route_del(mn, r);

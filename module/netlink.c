@@ -199,7 +199,9 @@ static int mfwd_fill_route(struct sk_buff *skb, struct mfwd_net *mn,
 			   const struct mfwd_fwd *fwd, u32 portid, u32 seq,
 			   int flags, u8 cmd)
 {
-	unsigned long idle = jiffies - READ_ONCE(r->lastuse);
+	unsigned long now = jiffies, last = READ_ONCE(r->lastuse);
+	/* The fast path may have used it since @now was read. */
+	unsigned long idle = time_after(now, last) ? now - last : 0;
 	const struct mfwd_route_ext *ext;
 	struct mfwd_route_stats st;
 	void *hdr;
