@@ -5,11 +5,16 @@
 usage: report.py [-o DIR] RAWLOG
 
 Writes DIR/latest.md (tables of medians, targets),
-DIR/{fwd,fwd6,prefix,periif,meters,singleif,scale,install,miss}.csv (every
-measurement), DIR/fwd.png and DIR/fwd6.png (figure 1, IPv4 and IPv6,
-gnuplot) and prints one machine-readable
+DIR/{fwd,fwd6,prefix,periif,meters,singleif,scale,iptv,install,mem64,miss}.csv
+(every measurement), DIR/fwd.png and DIR/fwd6.png (figure 1, IPv4 with both
+packet sizes and IPv6, gnuplot) and prints one machine-readable
 "bench ..." line per figure point on stdout. Never judges: targets are
 reported, not enforced.
+
+Every line with a ratio= has min= and max=: the ratio is the median over
+rounds of the per-round ratio (the engines take turns within a round, so a
+round's rates saw the same host), min and max the lowest and highest
+per-round ratio.
 """
 import csv
 import os
@@ -78,17 +83,22 @@ def all_keys(rows, first):
     return keys
 
 
-def plot(outdir, fwd_tab, noroute, name="fwd", other="ipmr", what=""):
-    """fwd_tab: [(oifs, mfwd_copies, other_copies)]"""
+def plot(outdir, series, noroute, name="fwd", other="ipmr", what=""):
+    """series: [(label, [(oifs, mfwd_copies, other_copies)])], one data
+    block (gnuplot index) and two curves per label."""
     gp = shutil.which("gnuplot")
-    if not gp or not fwd_tab:
+    series = [(lab, tab) for lab, tab in series if tab]
+    if not gp or not series:
         return None
     dat = os.path.join(outdir, "%s-plot.dat" % name)
     with open(dat, "w") as f:
-        f.write("# oifs mfwd_copies_per_s %s_copies_per_s\n" % other)
-        for k, m, i in fwd_tab:
-            f.write("%d %s %s\n" % (k, fmt(m) if m is not None else "NaN",
-                                    fmt(i) if i is not None else "NaN"))
+        for i, (lab, tab) in enumerate(series):
+            if i:
+                f.write("\n\n")
+            f.write("# %s\n# oifs mfwd_copies_per_s %s_copies_per_s\n" % (lab, other))
+            for k, m, o in tab:
+                f.write("%d %s %s\n" % (k, fmt(m) if m is not None else "NaN",
+                                        fmt(o) if o is not None else "NaN"))
     png = os.path.join(outdir, "%s.png" % name)
     limit = "MAXMIFS" if other == "ip6mr" else "MAXVIFS"
     term = "pngcairo size 900,560 font ',11'"
@@ -96,15 +106,25 @@ def plot(outdir, fwd_tab, noroute, name="fwd", other="ipmr", what=""):
                            capture_output=True, text=True)
     if probe.returncode != 0 or probe.stderr.strip():
         term = "png size 900,560"
-    ref = ""
+    curves = []
+    for i, (lab, _) in enumerate(series):
+        # mfwd blue circles, the other engine red squares; the first size
+        # solid with filled points, the next ones dashed, open points
+        suffix = ", %s" % lab if len(series) > 1 else ""
+        dt, pm, po = 1 + i, (7, 6, 9, 8)[i % 4], (5, 4, 13, 12)[i % 4]
+        curves.append("'%s' index %d using 1:2 with linespoints lw 2 dt %d pt %d "
+                      "lc rgb '#1f5fbf' title 'mfwd%s'" % (dat, i, dt, pm, suffix))
+        curves.append("'%s' index %d using 1:3 with linespoints lw 2 dt %d pt %d "
+                      "lc rgb '#c0392b' title '%s%s'" % (dat, i, dt, po, other, suffix))
     if noroute:
-        ref = (", %s with lines dt 2 lc rgb '#777777' "
-               "title 'no route: packets received and dropped/s'" % fmt(noroute))
+        curves.append("%s with lines dt 3 lc rgb '#777777' "
+                      "title 'no route: packets received and dropped/s%s'"
+                      % (fmt(noroute), ", " + series[0][0] if len(series) > 1 else ""))
     script = f"""
 set terminal {term}
 set output '{png}'
 set title '{what}Multicast forwarding: copies delivered per second (median)'
-set xlabel 'outputs per packet'
+set xlabel 'outputs per packet ({other}: 31 outputs at 32, {limit})'
 set ylabel 'copies/s delivered to receivers'
 set logscale x 2
 set xtics (1, 2, 4, 8, 16, 32)
@@ -113,8 +133,7 @@ set yrange [0:*]
 set grid
 set key below
 set format y '%.0s%c'
-plot '{dat}' using 1:2 with linespoints lw 2 pt 7 title 'mfwd', \\
-     '{dat}' using 1:3 with linespoints lw 2 pt 5 title '{other} (31 outputs at 32: {limit})'{ref}
+plot {", ".join(curves)}
 """
     r = subprocess.run([gp], input=script, capture_output=True, text=True)
     if r.returncode != 0:
@@ -124,14 +143,38 @@ plot '{dat}' using 1:2 with linespoints lw 2 pt 7 title 'mfwd', \\
 
 
 def round_ratios(m, ip, key="copies_pps"):
-    """mfwd / other of each round: both engines measured in the same turns"""
-    other = {r.get("round"): num(r.get(key)) for r in ip}
+    """mfwd / other of each round: both engines measured in the same turns.
+    key: a field name or a function of a row."""
+    get = key if callable(key) else (lambda r: num(r.get(key)))
+    other = {r.get("round"): get(r) for r in ip}
     out = []
     for r in m:
-        a, b = num(r.get(key)), other.get(r.get("round"))
+        a, b = get(r), other.get(r.get("round"))
         if a is not None and b:
             out.append(a / b)
     return out
+
+
+def rstats(v):
+    """(median, min, max) of per-round ratios, None when there are none"""
+    if not v:
+        return None, None, None
+    return statistics.median(v), min(v), max(v)
+
+
+def rkeys(v, pre=""):
+    """'ratio=.. min=.. max=..' (pre 'del_': del_ratio, del_min, del_max)"""
+    md_, lo, hi = rstats(v)
+    return "%sratio=%s %smin=%s %smax=%s" % (pre, fmt(md_, 2), pre, fmt(lo, 2),
+                                            pre, fmt(hi, 2))
+
+
+def rcell(v):
+    """table cell: median (min-max)"""
+    md_, lo, hi = rstats(v)
+    if md_ is None:
+        return "NA"
+    return "%s (%s-%s)" % (fmt(md_, 2), fmt(lo, 2), fmt(hi, 2))
 
 
 def fig_lookup(rows, fig, params, outdir, md, lines, title, what):
@@ -167,21 +210,32 @@ def fig_lookup(rows, fig, params, outdir, md, lines, title, what):
                     mm(vs_ip, statistics.median), mm(vs_ip, min), mm(vs_ip, max)))
 
 
+def size_name(sz, short=False):
+    """fwd sizes: 64 is the 64-byte frame, any other size a UDP payload"""
+    if sz == 64:
+        return "64-byte frames" if short else "64-byte frames (22-byte UDP payload)"
+    if short:
+        return "%d-byte UDP payload" % sz
+    return "%d-byte UDP payload (%d-byte IP packets, %d-byte frames)" % (sz, sz + 28, sz + 42)
+
+
 def fig_fwd(fwd, fig, other, outdir, md, lines, targets, info=None):
-    """Figure 1: fig "fwd" (IPv4, mfwd against ipmr) or "fwd6" (IPv6,
-    against ip6mr). The ratio is that of the medians over rounds, as for
-    every figure; its spread is the lowest and highest ratio of one round
-    (the engines take turns within a round, so a round's two rates saw the
-    same host)."""
+    """Figure 1: fig "fwd" (IPv4, mfwd against ipmr, one table per packet
+    size) or "fwd6" (IPv6, against ip6mr). ratio: median over rounds of the
+    per-round ratio; min, max: the lowest and highest per-round ratio (the
+    engines take turns within a round, so a round's two rates saw the same
+    host)."""
     if not fwd:
         return
     v6 = fig == "fwd6"
-    keys = all_keys(fwd, ["fig", "engine", "oifs", "real_oifs", "round"])
+    keys = all_keys(fwd, ["fig", "engine", "oifs", "real_oifs", "size", "round"])
     write_csv(os.path.join(outdir, "%s.csv" % fig), fwd, keys)
     noroute = med([r for r in fwd if r.get("engine") == "none"], "in_pps")
-    oifs = sorted({int(r["oifs"]) for r in fwd if r.get("engine") != "none"})
+    # rows from before the sizes (no size=) are 64-byte frames
+    size_of = (lambda r: None) if v6 else (lambda r: int(num(r.get("size")) or 64))
+    sizes = sorted({size_of(r) for r in fwd if r.get("engine") != "none"},
+                   key=lambda z: (z != 64, z or 0))
     nrounds = len({r.get("round") for r in fwd})
-    tab = []
     if v6:
         md.append("## 1b. IPv6 forwarding rate (one (S,G), UDP, mfwd against ip6mr)\n")
         md.append("The same turns, rounds and counters as figure 1, with the "
@@ -192,39 +246,51 @@ def fig_fwd(fwd, fig, other, outdir, md, lines, targets, info=None):
                   % (info.get("source", "?"), info.get("group", "?"),
                      info.get("pkt_size", "?"), info.get("mfwd_route_tool", "?")))
     else:
-        md.append("## 1. Forwarding rate (one (S,G), 64-byte UDP)\n")
-    md.append("No route at all (router receives and drops): **%s packets/s**.\n"
-              % fmt(noroute))
-    md.append("| outputs | mfwd offered pps | mfwd copies/s | %s offered pps | %s copies/s "
-              "| ratio (copies) | ratio of one round, min-max (%d round%s) |"
-              % (other, other, nrounds, "" if nrounds == 1 else "s"))
-    md.append("|---:|---:|---:|---:|---:|---:|---:|")
-    for k in oifs:
-        m = [r for r in fwd if r.get("engine") == "mfwd" and int(r["oifs"]) == k]
-        ip = [r for r in fwd if r.get("engine") == other and int(r["oifs"]) == k]
-        mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
-        real_i = max((int(r.get("real_oifs", k)) for r in ip), default=k)
-        rt = ratio(mc, ic)
-        rr = round_ratios(m, ip)
-        spread = "%s-%s" % (fmt(min(rr), 2), fmt(max(rr), 2)) if rr else "NA"
-        tab.append((k, mc, ic))
-        note = "" if real_i == k else " (%s: %d)" % (other, real_i)
-        md.append("| %d%s | %s | %s | %s | %s | %s | %s |" % (
-            k, note, fmt(med(m, "offered_pps")), fmt(mc),
-            fmt(med(ip, "offered_pps")), fmt(ic), fmt(rt, 2), spread))
-        extra = "" if real_i == k else " %s_oifs=%d" % (other, real_i)
-        lines.append("bench %s oifs=%d mfwd_pps=%s %s_pps=%s ratio=%s spread=%s rounds=%d%s"
-                     % (fig, k, fmt(mc), other, fmt(ic), fmt(rt, 2), spread, len(rr), extra))
-        if targets is None:
-            continue
-        if k == 1:
-            targets.append(("fwd: mfwd not below ipmr at 1 output", rt, rt is not None and rt >= 1.0))
-        if k in (16, 32):
-            targets.append(("fwd: mfwd >= 1.5x ipmr at %d outputs" % k, rt,
-                            rt is not None and rt >= 1.5))
-    md.append("\nratio: of the medians over rounds; min-max: the lowest "
-              "and highest ratio of a single round (both engines take turns "
-              "within a round).")
+        md.append("## 1. Forwarding rate (one (S,G), UDP: %s)\n"
+                  % " and ".join(size_name(z, True) for z in sizes))
+    md.append("No route at all (router receives and drops%s): **%s packets/s**.\n"
+              % ("" if v6 else ", 64-byte frames", fmt(noroute)))
+    series = []
+    for sz in sizes:
+        at = [r for r in fwd if r.get("engine") != "none" and size_of(r) == sz]
+        oifs = sorted({int(r["oifs"]) for r in at})
+        if sz is not None:
+            md.append("### %s\n" % size_name(sz))
+        md.append("| outputs | mfwd offered pps | mfwd copies/s | %s offered pps | %s copies/s "
+                  "| ratio (copies), min-max (%d round%s) |"
+                  % (other, other, nrounds, "" if nrounds == 1 else "s"))
+        md.append("|---:|---:|---:|---:|---:|---:|")
+        tab = []
+        for k in oifs:
+            m = [r for r in at if r.get("engine") == "mfwd" and int(r["oifs"]) == k]
+            ip = [r for r in at if r.get("engine") == other and int(r["oifs"]) == k]
+            mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
+            real_i = max((int(r.get("real_oifs", k)) for r in ip), default=k)
+            rr = round_ratios(m, ip)
+            rt, lo, hi = rstats(rr)
+            spread = "%s-%s" % (fmt(lo, 2), fmt(hi, 2)) if rr else "NA"
+            tab.append((k, mc, ic))
+            note = "" if real_i == k else " (%s: %d)" % (other, real_i)
+            md.append("| %d%s | %s | %s | %s | %s | %s |" % (
+                k, note, fmt(med(m, "offered_pps")), fmt(mc),
+                fmt(med(ip, "offered_pps")), fmt(ic), rcell(rr)))
+            extra = "" if real_i == k else " %s_oifs=%d" % (other, real_i)
+            szk = "" if sz is None else " size=%d" % sz
+            lines.append("bench %s oifs=%d%s mfwd_pps=%s %s_pps=%s %s spread=%s rounds=%d%s"
+                         % (fig, k, szk, fmt(mc), other, fmt(ic), rkeys(rr), spread,
+                            len(rr), extra))
+            if targets is None or sz != 64:
+                continue
+            if k == 1:
+                targets.append(("fwd: mfwd not below ipmr at 1 output", rt, rt is not None and rt >= 1.0))
+            if k in (16, 32):
+                targets.append(("fwd: mfwd >= 1.5x ipmr at %d outputs" % k, rt,
+                                rt is not None and rt >= 1.5))
+        md.append("")
+        series.append((size_name(sz, True) if sz is not None else "", tab))
+    md.append("ratio: median over rounds of the ratio of one round (both "
+              "engines take turns within a round), with the lowest and "
+              "highest such ratio; the rates are medians over rounds.")
     if v6:
         md.append("ip6mr has MAXMIFS = 32 MIFs including the input, so it "
                   "cannot forward to 32 outputs: its figure at 32 is for 31. "
@@ -232,10 +298,56 @@ def fig_fwd(fwd, fig, other, outdir, md, lines, targets, info=None):
                   % info.get("ip6mr_upcalls", "?").replace("ok,", "").replace(",", " "))
     else:
         md.append("ipmr has MAXVIFS = 32 VIFs including the input, so it "
-                  "cannot forward to 32 outputs: its figure at 32 is for 31.\n")
-    png = plot(outdir, tab, noroute, fig, other, "IPv6 " if v6 else "")
+                  "cannot forward to 32 outputs: its figure at 32 is for 31. "
+                  "A size of 64 is pktgen's 64-byte frame (14 Ethernet + 20 IP "
+                  "+ 8 UDP + 22 payload bytes); the other sizes are UDP "
+                  "payloads (1316: 7 MPEG-TS cells of 188 bytes + a 12-byte "
+                  "RTP header).\n")
+    png = plot(outdir, series, noroute, fig, other, "IPv6 " if v6 else "")
     if png:
         md.append("![copies/s against outputs](%s)\n" % os.path.basename(png))
+
+
+def fig_iptv(rows, outdir, md, lines):
+    """IPTV: N channels round-robin, each to 4 of 8 outputs; copies/s and
+    Gbit/s of IP packets delivered."""
+    if not rows:
+        return
+    write_csv(os.path.join(outdir, "iptv.csv"), rows,
+              all_keys(rows, ["fig", "engine", "channels", "oifs", "size", "round"]))
+    r0 = rows[0]
+    ch, oifs, outs = r0.get("channels", "NA"), r0.get("oifs", "NA"), r0.get("outputs", "NA")
+    size = int(num(r0.get("size")) or 1316)
+    ipb = int(num(r0.get("ip_bytes")) or size + 28)
+    m = [r for r in rows if r.get("engine") == "mfwd"]
+    ip = [r for r in rows if r.get("engine") == "ipmr"]
+    mc, ic = med(m, "copies_pps"), med(ip, "copies_pps")
+    gbps = lambda c: None if c is None else c * ipb * 8 / 1e9
+    rr = round_ratios(m, ip)
+    md.append("## IPTV (%s channels, %d-byte UDP payload, %s of %s outputs each)\n"
+              % (ch, size, oifs, outs))
+    md.append("%s (S,G) routes, one source, groups 232.10.0.1 and up; channel "
+              "c goes to outputs o(c mod 8 + 1) and the 3 next ones (mod 8), so every "
+              "output carries about half the channels. pktgen sends %d-byte UDP "
+              "payloads (%d-byte IP packets) to the channels in turn (one "
+              "packet per channel, round-robin); mfwd's routes come from "
+              "`mfwdctl -b`, ipmr's from `ipmr-ctl load` (the same file). "
+              "copies/s: packets the receivers got (%s per packet forwarded); "
+              "Gbit/s: copies/s x %d-byte IP packets x 8 (IP header and "
+              "payload; no Ethernet header, preamble or FCS). Same turns and "
+              "rounds as figure 1.\n" % (ch, size, ipb, oifs, ipb))
+    md.append("| engine | offered pps | packets in/s | copies/s | Gbit/s |")
+    md.append("|---|---:|---:|---:|---:|")
+    for name, sel, c in (("mfwd", m, mc), ("ipmr", ip, ic)):
+        md.append("| %s | %s | %s | %s | %s |" % (name, fmt(med(sel, "offered_pps")),
+                                                 fmt(med(sel, "in_pps")), fmt(c), fmt(gbps(c), 3)))
+    md.append("\nmfwd / ipmr (copies), median of the per-round ratios (min-max): "
+              "**%s**.\n" % rcell(rr))
+    md_, lo, hi = rstats(rr)
+    lines.append("bench iptv channels=%s oifs=%s size=%d mfwd_pps=%s ipmr_pps=%s ratio=%s "
+                 "mfwd_gbps=%s ipmr_gbps=%s min=%s max=%s"
+                 % (ch, oifs, size, fmt(mc), fmt(ic), fmt(md_, 2), fmt(gbps(mc), 3),
+                    fmt(gbps(ic), 3), fmt(lo, 2), fmt(hi, 2)))
 
 
 def main(argv):
@@ -255,7 +367,10 @@ def main(argv):
     rows = parse(args[0])
     os.makedirs(outdir, exist_ok=True)
     by = lambda fig: [r for r in rows if r.get("fig") == fig]
-    env = (by("env") or [{}])[0]
+    envs = by("env")
+    # the first VM's; the 64-vCPU VM of mem64 tags its own vm=mem64
+    env = ([e for e in envs if e.get("vm", "main") != "mem64"] or envs or [{}])[0]
+    env64 = ([e for e in envs if e.get("vm") == "mem64"] or [{}])[0]
     host = (by("host") or [{}])[0]
     lines = []          # stdout lines
     md = []
@@ -279,8 +394,19 @@ def main(argv):
                  host.get("wall_s", "?"), host.get("tcg", "?"),
                  {"HEAD": "last commit (the working tree did not build)"}.get(
                      host.get("mfwdctl_from", ""), "working tree")))
+    if env64:
+        md.append("Memory at %s possible CPUs: a second VM booted with %s vCPUs "
+                  "(%s online, %s kB), running only that install; %s s for that VM.\n"
+                  % (env64.get("possible_cpus", "?"), env64.get("cpus", "?"),
+                     env64.get("online_cpus", "?"), env64.get("mem_kb", "?"),
+                     host.get("mem64_vm_s", "?")))
+    times = [r for r in by("time") if r.get("figure") != "all"]
+    if times:
+        md.append("Time per figure (s, inside the VMs): %s.\n" % ", ".join(
+            "%s %s" % (r.get("figure"), r.get("secs")) for r in times))
     md.append("Topology: source netns -> veth -> router netns -> veth -> one "
-              "netns per receiver; pktgen (kpktgend_0, CPU 0) sends 64-byte UDP; "
+              "netns per receiver; pktgen (kpktgend_0, CPU 0) sends UDP "
+              "(64-byte frames, or the sizes a figure names); "
               "router and receivers run in softirq on CPU 0, control on CPU 1. "
               "Copies are counted as the receivers' veth rx packets (dropped "
               "there by a tc matchall rule).\n")
@@ -331,32 +457,52 @@ def main(argv):
                   "route, which should be 1.00: what it is instead is the "
                   "measurement's own bias between the two routers (and its "
                   "noise). `bench/run -p scale` profiles the fast path at 1 "
-                  "and at 100,000 routes for the CPU-cost view.\n")
+                  "and at 100,000 routes for the CPU-cost view. Ratios are "
+                  "medians of per-round ratios (min-max).\n")
         md.append("| other routes | mfwd pps | mfwd, 1 route, pps | mfwd N / 1 | ipmr pps | mfwd / ipmr |")
         md.append("|---:|---:|---:|---:|---:|---:|")
         for n in sorted({int(r["routes"]) for r in sc}):
             at = [r for r in sc if int(r["routes"]) == n]
-            mc = med([r for r in at if r["engine"] == "mfwd"], "copies_pps")
-            bc = med([r for r in at if r["engine"] == "mfwd1"], "copies_pps")
-            ic = med([r for r in at if r["engine"] == "ipmr"], "copies_pps")
-            rels = []
-            for rd in {r["round"] for r in at}:
-                a = [num(r["copies_pps"]) for r in at if r["engine"] == "mfwd" and r["round"] == rd]
-                b = [num(r["copies_pps"]) for r in at if r["engine"] == "mfwd1" and r["round"] == rd]
-                if a and b and b[0]:
-                    rels.append(a[0] / b[0])
-            rel = statistics.median(rels) if rels else None
-            rt = ratio(mc, ic)
-            md.append("| %d | %s | %s | %s | %s | %s |" % (n, fmt(mc), fmt(bc), fmt(rel, 2), fmt(ic), fmt(rt, 2)))
-            lines.append("bench scale routes=%d mfwd_pps=%s ipmr_pps=%s ratio=%s mfwd_vs_1route=%s"
-                         % (n, fmt(mc), fmt(ic), fmt(rt, 2), fmt(rel, 2)))
+            m = [r for r in at if r["engine"] == "mfwd"]
+            b = [r for r in at if r["engine"] == "mfwd1"]
+            ip = [r for r in at if r["engine"] == "ipmr"]
+            mc, bc, ic = med(m, "copies_pps"), med(b, "copies_pps"), med(ip, "copies_pps")
+            rels = round_ratios(m, b)
+            rr = round_ratios(m, ip)
+            rel, rlo, rhi = rstats(rels)
+            md.append("| %d | %s | %s | %s | %s | %s |" % (n, fmt(mc), fmt(bc), rcell(rels),
+                                                          fmt(ic), rcell(rr)))
+            lines.append("bench scale routes=%d mfwd_pps=%s ipmr_pps=%s %s mfwd_vs_1route=%s "
+                         "mfwd_vs_1route_min=%s mfwd_vs_1route_max=%s"
+                         % (n, fmt(mc), fmt(ic), rkeys(rr), fmt(rel, 2), fmt(rlo, 2), fmt(rhi, 2)))
             if n == 100000:
                 targets.append(("scale: mfwd at 100k routes within 10% of 1 route", rel,
                                 rel is not None and rel >= 0.9))
         md.append("\nipmr is not run with 1,000,000 routes.\n")
 
+    # ---- IPTV
+    fig_iptv(by("iptv"), outdir, md, lines)
+
     # ---- figures 3 and 4
     ins = by("install")
+    m64 = by("mem64")
+    if m64:
+        write_csv(os.path.join(outdir, "mem64.csv"), m64,
+                  all_keys(m64, ["fig", "engine", "routes", "round", "possible_cpus"]))
+
+    def per_route(r, parts, n):
+        """bytes per route of the parts (slab, percpu, vmallocused) of one row"""
+        try:
+            d = sum(float(r["after_%s_kb" % p]) - float(r["before_%s_kb" % p]) for p in parts)
+        except (KeyError, ValueError):
+            return None
+        return d * 1024 / n if n else None
+
+    def per_route_med(rows, parts, n):
+        vals = [per_route(r, parts, n) for r in rows]
+        vals = [v for v in vals if v is not None]
+        return statistics.median(vals) if vals else None
+
     if ins:
         keys = all_keys(ins, ["fig", "engine", "routes", "round"])
         write_csv(os.path.join(outdir, "install.csv"), ins, keys)
@@ -365,37 +511,52 @@ def main(argv):
         n = int(ins[0].get("routes", 0))
         ma, ia = med(m, "add_rps"), med(ip, "add_rps")
         mdl, idl = med(m, "del_rps"), med(ip, "del_rps")
-        def per_route(rows, parts):
-            vals = []
-            for r in rows:
-                try:
-                    d = sum(float(r["after_%s_kb" % p]) - float(r["before_%s_kb" % p]) for p in parts)
-                except (KeyError, ValueError):
-                    continue
-                vals.append(d * 1024 / n)
-            return statistics.median(vals) if vals else None
-        # objects: Slab + Percpu. Both engines keep routes in an rhashtable
-        # (8 B per bucket, same growth), whose bucket array kvmalloc() puts
-        # in vmalloc or, when a large kmalloc succeeds, in pages counted
-        # nowhere: so it is left out of the comparison and shown apart.
-        mb, ib = per_route(m, ("slab", "percpu")), per_route(ip, ("slab", "percpu"))
-        msb, isb = med(m, "bytes_per_route"), med(ip, "bytes_per_route")
-        mvb, ivb = per_route(m, ("vmallocused",)), per_route(ip, ("vmallocused",))
-        mtb, itb = med(m, "total_bytes_per_route"), med(ip, "total_bytes_per_route")
+        ra, rd = round_ratios(m, ip, "add_rps"), round_ratios(m, ip, "del_rps")
         md.append("## 3. Route install (%d (S,G) routes, 1 output each)\n" % n)
         md.append("mfwd: `mfwdctl -b FILE` (generic netlink, batched); ipmr: "
                   "`ipmr-ctl load FILE`, one setsockopt(MRT_ADD_MFC / MRT_DEL_MFC) "
                   "per route. Both read and parse the same text file; wall "
-                  "time of the whole command.\n")
-        md.append("| | mfwd routes/s | ipmr routes/s | ratio |")
+                  "time of the whole command. The engines alternate within a "
+                  "round; ratio: median of the per-round ratios (min-max).\n")
+        md.append("| | mfwd routes/s | ipmr routes/s | ratio (min-max) |")
         md.append("|---|---:|---:|---:|")
-        md.append("| add | %s | %s | %s |" % (fmt(ma), fmt(ia), fmt(ratio(ma, ia), 2)))
-        md.append("| delete | %s | %s | %s |" % (fmt(mdl), fmt(idl), fmt(ratio(mdl, idl), 2)))
-        lines.append("bench install routes=%d mfwd_rps=%s ipmr_rps=%s ratio=%s mfwd_del_rps=%s ipmr_del_rps=%s del_ratio=%s"
-                     % (n, fmt(ma), fmt(ia), fmt(ratio(ma, ia), 2), fmt(mdl), fmt(idl),
-                        fmt(ratio(mdl, idl), 2)))
-        rt = ratio(ma, ia)
+        md.append("| add | %s | %s | %s |" % (fmt(ma), fmt(ia), rcell(ra)))
+        md.append("| delete | %s | %s | %s |" % (fmt(mdl), fmt(idl), rcell(rd)))
+        lines.append("bench install routes=%d mfwd_rps=%s ipmr_rps=%s %s "
+                     "mfwd_del_rps=%s ipmr_del_rps=%s %s"
+                     % (n, fmt(ma), fmt(ia), rkeys(ra), fmt(mdl), fmt(idl), rkeys(rd, "del_")))
+        rt = rstats(ra)[0]
         targets.append(("install: mfwd >= 5x ipmr (add)", rt, rt is not None and rt >= 5))
+
+    if ins or m64:
+        # objects: Slab + Percpu. Both engines keep routes in an rhashtable
+        # (8 B per bucket, same growth), whose bucket array kvmalloc() puts
+        # in vmalloc or, when a large kmalloc succeeds, in pages counted
+        # nowhere: so it is left out of the comparison and shown apart.
+        obj = ("slab", "percpu")
+        groups = []     # (possible CPUs, rows): the first VM's, then mem64's
+        for rows_ in (ins, m64):
+            envx = env64 if rows_ is m64 else env
+            byc = {}
+            for r in rows_:
+                c = r.get("possible_cpus") or envx.get("possible_cpus") or envx.get("cpus", "NA")
+                byc.setdefault(c, []).append(r)
+            groups.extend(sorted(byc.items(), key=lambda kv: num(kv[0]) or 0))
+        n = int((ins or m64)[0].get("routes", 0))
+        where = []
+        if ins:
+            where.append("in the benchmark VM (%s possible CPUs)"
+                         % env.get("possible_cpus", env.get("cpus", "?")))
+        if m64:
+            r64 = len({r.get("round") for r in m64})
+            where.append("in a VM of its own booted with %s vCPUs (figure mem64: %s "
+                         "possible CPUs), which does nothing but this install "
+                         "(%d round%s, the engines alternating; the routes of the "
+                         "last round stay, so no frees run while the second "
+                         "engine is measured)"
+                         % (env64.get("cpus", "?"), env64.get("possible_cpus", "?"),
+                            r64, "" if r64 == 1 else "s"))
+        where = (", so it is measured " + " and ".join(where) + ".") if where else "."
         md.append("\n## 4. Memory per route (%d routes)\n" % n)
         md.append("Kernel memory for the routes from /proc/meminfo before and "
                   "2 s after the install, divided by the number of routes. "
@@ -407,26 +568,48 @@ def main(argv):
                   "kernel memory' is the drop of MemFree not explained by page "
                   "cache or user memory: it sees everything, but also frees "
                   "still running from earlier steps, so it is noisy. Per-CPU "
-                  "counters scale with the number of possible CPUs (%s "
-                  "here).\n" % env.get("cpus", "?"))
-        md.append("| bytes per route | mfwd | ipmr | ratio |")
-        md.append("|---|---:|---:|---:|")
-        md.append("| **route objects (Slab + Percpu)** | %s | %s | %s |" % (fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2)))
-        md.append("| hash buckets seen in VmallocUsed | %s | %s | |" % (fmt(mvb), fmt(ivb)))
-        md.append("| Slab + Percpu + VmallocUsed | %s | %s | %s |" % (fmt(msb), fmt(isb), fmt(ratio(msb, isb), 2)))
-        md.append("| all kernel memory (MemFree, noisy) | %s | %s | %s |" % (fmt(mtb), fmt(itb), fmt(ratio(mtb, itb), 2)))
-        for part in ("slab", "percpu"):
-            pm = med(m, "after_%s_kb" % part)
-            pm0 = med(m, "before_%s_kb" % part)
-            pi = med(ip, "after_%s_kb" % part)
-            pi0 = med(ip, "before_%s_kb" % part)
-            dm = (pm - pm0) * 1024 / n if pm is not None and pm0 is not None and n else None
-            di = (pi - pi0) * 1024 / n if pi is not None and pi0 is not None and n else None
-            md.append("| of which %s | %s | %s | |" % (part, fmt(dm), fmt(di)))
-        lines.append("bench memory routes=%d mfwd_bytes=%s ipmr_bytes=%s ratio=%s mfwd_vmalloc_bytes=%s ipmr_vmalloc_bytes=%s"
-                     % (n, fmt(mb), fmt(ib), fmt(ratio(mb, ib), 2), fmt(mvb), fmt(ivb)))
-        rt = ratio(mb, ib)
-        targets.append(("memory: mfwd below ipmr per route", rt, rt is not None and rt < 1))
+                  "memory is allocated for every possible CPU%s "
+                  "ratio: median of the per-round ratios (min-max; one round: "
+                  "all three equal).\n" % where)
+        if ins:
+            m = [r for r in ins if r["engine"] == "mfwd"]
+            ip = [r for r in ins if r["engine"] == "ipmr"]
+            mb, ib = per_route_med(m, obj, n), per_route_med(ip, obj, n)
+            msb, isb = med(m, "bytes_per_route"), med(ip, "bytes_per_route")
+            mvb, ivb = per_route_med(m, ("vmallocused",), n), per_route_med(ip, ("vmallocused",), n)
+            mtb, itb = med(m, "total_bytes_per_route"), med(ip, "total_bytes_per_route")
+            md.append("In the benchmark VM:\n")
+            md.append("| bytes per route | mfwd | ipmr | ratio |")
+            md.append("|---|---:|---:|---:|")
+            md.append("| **route objects (Slab + Percpu)** | %s | %s | %s |" % (
+                fmt(mb), fmt(ib), rcell(round_ratios(m, ip, lambda r: per_route(r, obj, n)))))
+            md.append("| hash buckets seen in VmallocUsed | %s | %s | |" % (fmt(mvb), fmt(ivb)))
+            md.append("| Slab + Percpu + VmallocUsed | %s | %s | %s |" % (fmt(msb), fmt(isb), fmt(ratio(msb, isb), 2)))
+            md.append("| all kernel memory (MemFree, noisy) | %s | %s | %s |" % (fmt(mtb), fmt(itb), fmt(ratio(mtb, itb), 2)))
+            for part in ("slab", "percpu"):
+                md.append("| of which %s | %s | %s | |" % (part, fmt(per_route_med(m, (part,), n)),
+                                                        fmt(per_route_med(ip, (part,), n))))
+            md.append("")
+        md.append("By possible CPUs (route objects, Slab + Percpu, bytes per route):\n")
+        md.append("| possible CPUs | mfwd | of which percpu | ipmr | of which percpu | mfwd / ipmr (min-max) |")
+        md.append("|---:|---:|---:|---:|---:|---:|")
+        for c, rows_ in groups:
+            m = [r for r in rows_ if r["engine"] == "mfwd"]
+            ip = [r for r in rows_ if r["engine"] == "ipmr"]
+            nn = int(rows_[0].get("routes", n) or n)
+            mb, ib = per_route_med(m, obj, nn), per_route_med(ip, obj, nn)
+            rr = round_ratios(m, ip, lambda r, nn=nn: per_route(r, obj, nn))
+            md.append("| %s | %s | %s | %s | %s | %s |" % (
+                c, fmt(mb), fmt(per_route_med(m, ("percpu",), nn)), fmt(ib),
+                fmt(per_route_med(ip, ("percpu",), nn)), rcell(rr)))
+            mvb = per_route_med(m, ("vmallocused",), nn)
+            ivb = per_route_med(ip, ("vmallocused",), nn)
+            lines.append("bench memory routes=%d possible_cpus=%s mfwd_bytes=%s ipmr_bytes=%s "
+                         "%s mfwd_vmalloc_bytes=%s ipmr_vmalloc_bytes=%s rounds=%d"
+                         % (nn, c, fmt(mb), fmt(ib), rkeys(rr), fmt(mvb), fmt(ivb), len(rr)))
+            rt = rstats(rr)[0]
+            targets.append(("memory: mfwd below ipmr per route (%s possible CPUs)" % c, rt,
+                            rt is not None and rt < 1))
         md.append("")
 
     # ---- figure 5

@@ -25,24 +25,42 @@
 #   MFWD_KO MFWDCTL IPMRCTL   the module and the two control programs
 #   BENCH_DATA                directory with the route files bench/run made
 #   BENCH_FIGS                figures to run: install fwd fwd6 prefix periif
-#                             meters singleif scale miss
+#                             meters singleif scale iptv miss mem64
 #   BENCH_ROUNDS BENCH_DUR    rounds per figure, seconds per measurement
 #   BENCH_OIFS BENCH_SCALE    output counts (fig. 1), route counts (fig. 2)
+#   BENCH_SIZES               packet sizes of fig. 1: 64 (64-byte frames, the
+#                             classic pktgen packet) and UDP payload sizes
+#                             (1316: 7 MPEG-TS cells + RTP); default "64 1316"
+#   BENCH_BIG_OIFS            output counts for the sizes other than 64
+#                             (default BENCH_OIFS)
+#   BENCH_IPTV_CHANNELS       channels of the iptv figure (default 500; the
+#                             route files bench/run wrote must match)
 #   BENCH_MISS_ROUNDS         rounds of the miss figure
+#   BENCH_VM                  "main", or "mem64" for the 64-vCPU VM (tags the
+#                             env line)
 
 set -uo pipefail
 
 : "${MFWD_KO:?}" "${MFWDCTL:?}" "${IPMRCTL:?}" "${BENCH_DATA:?}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-FIGS=${BENCH_FIGS:-install fwd fwd6 prefix periif meters singleif scale miss}
-ROUNDS=${BENCH_ROUNDS:-3}
+FIGS=${BENCH_FIGS:-install fwd fwd6 prefix periif meters singleif scale iptv miss}
+ROUNDS=${BENCH_ROUNDS:-5}
 DUR=${BENCH_DUR:-3}
 WARM=${BENCH_WARM:-1}
 OIFS=${BENCH_OIFS:-1 4 16 32}
+SIZES=${BENCH_SIZES:-64 1316}
+BIG_OIFS=${BENCH_BIG_OIFS:-$OIFS}
 SCALE=${BENCH_SCALE:-1 1000 100000 1000000}
 MISS_ROUNDS=${BENCH_MISS_ROUNDS:-$ROUNDS}
+IPTV_CH=${BENCH_IPTV_CHANNELS:-500}
+IPTV_OUTS=8				# channel i goes to outputs i..i+3 mod 8
+want() { [[ " $FIGS " == *" $1 "* ]]; }
 NRCV=0
 for k in $OIFS; do ((k > NRCV)) && NRCV=$k; done
+if want fwd && [[ $SIZES != 64 ]]; then
+	for k in $BIG_OIFS; do ((k > NRCV)) && NRCV=$k; done
+fi
+want iptv && ((NRCV < IPTV_OUTS)) && NRCV=$IPTV_OUTS
 ((NRCV >= 2)) || NRCV=2			# scale/install routes use o2
 
 S=10.1.0.1				# the hot (S,G)
@@ -58,6 +76,16 @@ G6MAC=33:33:00:00:00:03
 PKT6=${BENCH_PKT6:-84}
 IP6MR_SOCK=/run/mfwd-bench-ip6mr.sock
 IP6MR_MAXOIF=31				# MAXMIFS (32) includes the input MIF
+# pktgen's pkt_size (the frame without FCS) for a size of BENCH_SIZES: 64 is
+# the 64-byte frame (22-byte UDP payload) the figure always used; any other
+# size is a UDP payload, 42 bytes of Ethernet, IPv4 and UDP headers added
+# (1316 -> 1344-byte IP packets, 1358-byte frames)
+frame_len() { if (($1 == 64)); then echo 64; else echo $(($1 + 42)); fi; }
+ip_len() { echo $(($(frame_len "$1") - 14)); }
+# channel c (0-based) of the iptv figure: group 232.10.0.1 + c (pktgen
+# walks dst_min..dst_max one address per packet: round-robin); bench/run
+# writes the routes with the same rule
+iptv_group() { echo "232.10.$((($1 + 1) / 256)).$((($1 + 1) % 256))"; }
 
 say() { echo "# $*" >&2; }
 raw() { echo "RAW $*"; }
@@ -137,7 +165,7 @@ pg() {	# pg NS FILE CMD
 
 declare -A PG6				# netns -> 1 while s0 is in IPv6 mode
 
-pg_setup() {	# pg_setup PREFIX hot|flood|hot6
+pg_setup() {	# pg_setup PREFIX hot|flood|hot6|iptv [PKT_SIZE]
 	local ns=$1-src i
 	# Add s0 once and reconfigure it after that: rem_device_all is carried
 	# out later by the pktgen thread and could remove a fresh add_device.
@@ -164,11 +192,17 @@ pg_setup() {	# pg_setup PREFIX hot|flood|hot6
 	fi
 	# back from IPv6 mode ("!IPV6" is the one way to leave it)
 	[[ -n ${PG6[$ns]:-} ]] && { pg "$ns" s0 "flag !IPV6"; unset "PG6[$ns]"; }
-	pg "$ns" s0 "pkt_size 64"
+	pg "$ns" s0 "pkt_size ${3:-64}"
 	pg "$ns" s0 "dst_mac $GMAC"
 	if [[ $2 == hot ]]; then
 		pg "$ns" s0 "src_min $S"; pg "$ns" s0 "src_max $S"
 		pg "$ns" s0 "dst_min $G"; pg "$ns" s0 "dst_max $G"
+	elif [[ $2 == iptv ]]; then
+		# one source, the channels' groups in turn (no IPDST_RND:
+		# pktgen's random mode skips multicast addresses)
+		pg "$ns" s0 "src_min $S"; pg "$ns" s0 "src_max $S"
+		pg "$ns" s0 "dst_min $(iptv_group 0)"
+		pg "$ns" s0 "dst_max $(iptv_group $((IPTV_CH - 1)))"
 	else
 		# a distinct (S,G) per packet: groups 235.0.0.0/8 in order,
 		# 254 sources
@@ -389,25 +423,33 @@ hot_del6() {
 order() { if (($1 % 2)); then echo "m i"; else echo "i m"; fi; }
 
 # ------------------------------------------------------------- figure 1 ---
+# For each size of $SIZES (64: 64-byte frames; else a UDP payload), the hot
+# (S,G) to each output count: $OIFS at 64, $BIG_OIFS at the other sizes.
 fig_fwd() {
-	local k l r rest eff first=1 specs
-	pg_setup m hot; pg_setup i hot; pg_setup n hot
-	for k in $OIFS; do
-		hot_route m "$k" || say "mfwd route to $k outputs failed"
-		hot_route i "$k" || say "ipmr route to $k outputs failed"
-		eff=$k
-		((eff > IPMR_MAXOIF)) && eff=$IPMR_MAXOIF
-		specs=(mfwd:m ipmr:i)
-		((first)) && specs+=(none:n)	# the reference, once
-		first=0
-		while read -r l r rest; do
-			case $l in
-			none) raw "fig=fwd engine=none oifs=0 round=$r $rest" ;;
-			mfwd) raw "fig=fwd engine=mfwd oifs=$k real_oifs=$k round=$r $rest" ;;
-			ipmr) raw "fig=fwd engine=ipmr oifs=$k real_oifs=$eff round=$r $rest" ;;
-			esac
-			say "fwd oifs=$k round $r $l: $rest"
-		done < <(measure_alt "$ROUNDS" "${specs[@]}")
+	local k l r rest eff first=1 specs sz pkt oifs tag
+	for sz in $SIZES; do
+		pkt=$(frame_len "$sz")
+		pg_setup m hot "$pkt"; pg_setup i hot "$pkt"; pg_setup n hot "$pkt"
+		oifs=$OIFS
+		((sz == 64)) || oifs=$BIG_OIFS
+		tag="size=$sz pkt_size=$pkt ip_bytes=$(ip_len "$sz")"
+		for k in $oifs; do
+			hot_route m "$k" || say "mfwd route to $k outputs failed"
+			hot_route i "$k" || say "ipmr route to $k outputs failed"
+			eff=$k
+			((eff > IPMR_MAXOIF)) && eff=$IPMR_MAXOIF
+			specs=(mfwd:m ipmr:i)
+			((first)) && specs+=(none:n)	# the reference, once
+			first=0
+			while read -r l r rest; do
+				case $l in
+				none) raw "fig=fwd engine=none oifs=0 $tag round=$r $rest" ;;
+				mfwd) raw "fig=fwd engine=mfwd oifs=$k real_oifs=$k $tag round=$r $rest" ;;
+				ipmr) raw "fig=fwd engine=ipmr oifs=$k real_oifs=$eff $tag round=$r $rest" ;;
+				esac
+				say "fwd size=$sz oifs=$k round $r $l: $rest"
+			done < <(measure_alt "$ROUNDS" "${specs[@]}")
+		done
 	done
 	hot_del m; hot_del i
 }
@@ -563,6 +605,31 @@ fig_scale() {
 	ipmr_restart
 }
 
+# ------------------------------------------------------------------ IPTV ---
+# $IPTV_CH channels: (S, 232.10.0.1 + c) to 4 of 8 outputs (channel c to
+# o(c mod 8 + 1) and the 3 next ones, mod 8), routes from
+# $BENCH_DATA/iptv-N-add.txt (bench/run). pktgen sends 1316-byte UDP
+# payloads to the channels in turn; both engines in the same turns. copies
+# = packets the 8 receivers got (4 per packet forwarded).
+fig_iptv() {
+	local add=$BENCH_DATA/iptv-$IPTV_CH-add.txt del=$BENCH_DATA/iptv-$IPTV_CH-del.txt
+	local pkt l r rest t0
+	[[ -f $add && -f $del ]] || { say "missing $add or $del: no iptv figure"; return 1; }
+	pkt=$(frame_len 1316)
+	t0=$(now_us)
+	mctl -b "$add" || say "mfwd: loading $add failed"
+	ictl load "$add" >/dev/null || say "ipmr: loading $add failed"
+	say "iptv: $IPTV_CH routes each in $(( ($(now_us) - t0) / 1000 )) ms"
+	pg_setup m iptv "$pkt"; pg_setup i iptv "$pkt"
+	while read -r l r rest; do
+		raw "fig=iptv engine=$l channels=$IPTV_CH oifs=4 outputs=$IPTV_OUTS size=1316" \
+		    "pkt_size=$pkt ip_bytes=$(ip_len 1316) round=$r $rest"
+		say "iptv round $r $l: $rest"
+	done < <(measure_alt "$ROUNDS" mfwd:m ipmr:i)
+	mctl -b "$del" || say "mfwd: loading $del failed"
+	ictl load "$del" >/dev/null || say "ipmr: loading $del failed"
+}
+
 # ------------------------------------------------------------ figure 3+4 ---
 # kB of kernel memory that routes can take: slab, per-CPU, vmalloc (large
 # hash tables are vmalloc'ed).
@@ -578,35 +645,65 @@ mem_detail() {	# mem_detail PREFIX
 	awk -v p="$1" '/^(Slab|Percpu|VmallocUsed):/ { k = tolower($1); sub(/:/, "", k); printf " %s%s_kb=%s", p, k, $2 }' /proc/meminfo
 }
 
-fig_install() {
-	local r e add=$BENCH_DATA/install-add.txt del=$BENCH_DATA/install-del.txt
-	local n m0 m1 d0 d1 k0 k1 t0 t1 t2 rc1 rc2 name
+# CPUs the kernel allocates per-CPU memory for (a count, from "0-63")
+possible_cpus() {
+	awk -F, '{ for (i = 1; i <= NF; i++) { n = split($i, a, "-"); c += n == 2 ? a[2] - a[1] + 1 : 1 } }
+		END { print c + 0 }' /sys/devices/system/cpu/possible
+}
+
+# install_one FIG ENGINE ROUND DELETE SETTLE: after SETTLE seconds, the
+# 100,000 routes of install-add.txt into ENGINE (m or i), memory around it;
+# then, if DELETE is 1, deleted again (install-del.txt). One RAW line.
+install_one() {
+	local fig=$1 e=$2 r=$3 del=$4 settle=$5
+	local add=$BENCH_DATA/install-add.txt delf=$BENCH_DATA/install-del.txt
+	local n m0 m1 d0 d1 k0 k1 t0 t1 t2 t3 rc1 rc2=NA name dels=
 	n=$(grep -c . "$add")
+	name=$([[ $e == m ]] && echo mfwd || echo ipmr)
+	sleep "$settle"		# RCU frees of the previous round
+	m0=$(mem_kb); d0=$(mem_detail before_); k0=$(mem_total_kb)
+	t0=$(now_us)
+	if [[ $e == m ]]; then mctl -b "$add"; else ictl load "$add" >/dev/null; fi
+	rc1=$?
+	t1=$(now_us)
+	sleep 2
+	m1=$(mem_kb); d1=$(mem_detail after_); k1=$(mem_total_kb)
+	if ((del)); then
+		t2=$(now_us)
+		if [[ $e == m ]]; then mctl -b "$delf"; else ictl load "$delf" >/dev/null; fi
+		rc2=$?
+		t3=$(now_us)
+		dels="del_rps=$(awk -v n="$n" -v d=$((t3 - t2)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')"
+		dels+=" del_s=$(awk -v d=$((t3 - t2)) 'BEGIN{printf "%.3f", d / 1e6}')"
+	fi
+	raw "fig=$fig engine=$name routes=$n round=$r possible_cpus=${POSSIBLE:-NA} add_rc=$rc1 del_rc=$rc2" \
+	    "add_rps=$(awk -v n="$n" -v d=$((t1 - t0)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')" \
+	    "add_s=$(awk -v d=$((t1 - t0)) 'BEGIN{printf "%.3f", d / 1e6}')${dels:+ $dels}" \
+	    "mem_kb=$((m1 - m0))" \
+	    "bytes_per_route=$(( (m1 - m0) * 1024 / n ))" \
+	    "total_kb=$((k1 - k0)) total_bytes_per_route=$(( (k1 - k0) * 1024 / n ))" \
+	    "$d0$d1"
+	say "$fig round $r $name: add $(( (t1 - t0) / 1000 )) ms${t3:+ del $(( (t3 - t2) / 1000 )) ms} mem $((m1 - m0)) kB"
+}
+
+fig_install() {
+	local r e
+	for ((r = 1; r <= ROUNDS; r++)); do
+		for e in $(order "$r"); do install_one install "$e" "$r" 1 3; done
+	done
+}
+
+# Memory per route with many possible CPUs: bench/run runs this figure
+# alone, in a second VM booted with 64 vCPUs. The install as above; the
+# routes of the last round stay (the VM is thrown away), so no frees run
+# while the other engine is measured; only an install after a delete waits
+# 3 s for its frees.
+fig_mem64() {
+	local r e settle=1
 	for ((r = 1; r <= ROUNDS; r++)); do
 		for e in $(order "$r"); do
-			name=$([[ $e == m ]] && echo mfwd || echo ipmr)
-			sleep 3			# RCU frees of the previous round
-			m0=$(mem_kb); d0=$(mem_detail before_); k0=$(mem_total_kb)
-			t0=$(now_us)
-			if [[ $e == m ]]; then mctl -b "$add"; else ictl load "$add" >/dev/null; fi
-			rc1=$?
-			t1=$(now_us)
-			sleep 2
-			m1=$(mem_kb); d1=$(mem_detail after_); k1=$(mem_total_kb)
-			t2=$(now_us)
-			if [[ $e == m ]]; then mctl -b "$del"; else ictl load "$del" >/dev/null; fi
-			rc2=$?
-			local t3; t3=$(now_us)
-			raw "fig=install engine=$name routes=$n round=$r add_rc=$rc1 del_rc=$rc2" \
-			    "add_rps=$(awk -v n="$n" -v d=$((t1 - t0)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')" \
-			    "del_rps=$(awk -v n="$n" -v d=$((t3 - t2)) 'BEGIN{printf "%.0f", n / (d / 1e6)}')" \
-			    "add_s=$(awk -v d=$((t1 - t0)) 'BEGIN{printf "%.3f", d / 1e6}')" \
-			    "del_s=$(awk -v d=$((t3 - t2)) 'BEGIN{printf "%.3f", d / 1e6}')" \
-			    "mem_kb=$((m1 - m0))" \
-			    "bytes_per_route=$(( (m1 - m0) * 1024 / n ))" \
-			    "total_kb=$((k1 - k0)) total_bytes_per_route=$(( (k1 - k0) * 1024 / n ))" \
-			    "$d0$d1"
-			say "install round $r $name: add $(( (t1 - t0) / 1000 )) ms del $(( (t3 - t2) / 1000 )) ms mem $((m1 - m0)) kB"
+			install_one mem64 "$e" "$r" $((r < ROUNDS)) "$settle"
+			((r < ROUNDS)) && settle=3
 		done
 	done
 }
@@ -679,18 +776,33 @@ fig_miss() {
 [[ ${BENCH_LIB:-0} == 1 ]] && return 0
 
 t_start=$(now_us)
-modprobe pktgen || { say "no pktgen"; exit 1; }
+POSSIBLE=$(possible_cpus)
+# pktgen and the n- topology only for figures that send (the 64-vCPU VM
+# runs mem64 alone: the least work there)
+traffic=0 nref=0
+for f in fwd fwd6 prefix periif meters singleif scale iptv miss; do want "$f" && traffic=1; done
+for f in fwd fwd6 prefix periif meters singleif scale; do want "$f" && nref=1; done
+if ((traffic)); then
+	modprobe pktgen || { say "no pktgen"; exit 1; }
+fi
 modprobe -q sch_ingress; modprobe -q cls_matchall; modprobe -q act_gact
 sysctl -qw net.core.netdev_max_backlog=10000
 setup_topo m "$NRCV" || { say "topology m failed"; exit 1; }
 setup_topo i "$NRCV" || { say "topology i failed"; exit 1; }
-setup_topo n 1 || { say "topology n failed"; exit 1; }
+if ((nref)); then
+	setup_topo n 1 || { say "topology n failed"; exit 1; }
+fi
 engines_up || exit 1
-# nothing may arrive at a receiver before the figures send (IPv6 routers)
-sleep 1
-say "receivers' rx packets before any traffic: m $(snap m | cut -d' ' -f5)," \
-    "i $(snap i | cut -d' ' -f5), n $(snap n | cut -d' ' -f5)"
-raw "fig=env kernel=$(uname -r) cpus=$(nproc --all) rounds=$ROUNDS dur=$DUR nrcv=$NRCV mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)"
+if ((traffic)); then
+	# nothing may arrive at a receiver before the figures send (IPv6 routers)
+	sleep 1
+	say "receivers' rx packets before any traffic: m $(snap m | cut -d' ' -f5)," \
+	    "i $(snap i | cut -d' ' -f5)${HOLDER[n-src]:+, n $(snap n | cut -d' ' -f5)}"
+fi
+raw "fig=env vm=${BENCH_VM:-main} kernel=$(uname -r) cpus=$(nproc --all) possible_cpus=$POSSIBLE" \
+    "online_cpus=$(getconf _NPROCESSORS_ONLN) rounds=$ROUNDS dur=$DUR nrcv=$NRCV" \
+    "sizes=${SIZES// /,} mem_kb=$(awk '/MemTotal/{print $2}' /proc/meminfo)" \
+    "setup_s=$(( ($(now_us) - t_start) / 1000000 ))"
 
 for f in $FIGS; do
 	t0=$(now_us)
@@ -702,12 +814,16 @@ for f in $FIGS; do
 	meters) fig_meters ;;
 	singleif) fig_singleif ;;
 	scale) fig_scale ;;
+	iptv) fig_iptv ;;
 	install) fig_install ;;
+	mem64) fig_mem64 ;;
 	miss) fig_miss ;;
 	*) say "unknown figure $f" ;;
 	esac
 	say "figure $f took $(( ($(now_us) - t0) / 1000000 )) s"
+	raw "fig=time vm=${BENCH_VM:-main} figure=$f secs=$(( ($(now_us) - t0) / 1000000 ))"
 done
 ictl quit >/dev/null 2>&1
 say "bench body took $(( ($(now_us) - t_start) / 1000000 )) s"
+raw "fig=time vm=${BENCH_VM:-main} figure=all secs=$(( ($(now_us) - t_start) / 1000000 ))"
 exit 0
