@@ -37,14 +37,10 @@ void mfwd_vif_count(struct mfwd_vif *vif, unsigned int len, bool out)
 	u64_stats_update_end(&s->syncp);
 }
 
-static void mfwd_route_count(struct mfwd_route *r, unsigned int len)
+static void mfwd_route_count(struct mfwd_net *mn, struct mfwd_route *r,
+			     unsigned int len)
 {
-	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->pkts);
-	u64_stats_add(&s->bytes, len);
-	u64_stats_update_end(&s->syncp);
+	mfwd_ctr_count(mn, r, len);
 	/* Write only when it changes: the line stays shared across CPUs. */
 	if (time_after(jiffies, READ_ONCE(r->lastuse)))
 		WRITE_ONCE(r->lastuse, jiffies);
@@ -105,12 +101,9 @@ static void mfwd_wrong_if(struct mfwd_net *mn, struct mfwd_route *r,
 			  const struct mfwd_fwd *fwd,
 			  const struct mfwd_vif *in, const struct sk_buff *skb)
 {
-	struct mfwd_route_stats *s = this_cpu_ptr(r->stats);
 	struct mfwd_key key;
 
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->wrong_if);
-	u64_stats_update_end(&s->syncp);
+	mfwd_ctr_wrong_if(r);
 	mfwd_count(in->table, MFWD_C_DROP_RPF);
 
 	if ((fwd->flags & MFWD_ROUTE_F_NO_WRONGVIF) ||
@@ -337,7 +330,7 @@ void mfwd_forward(struct mfwd_net *mn, struct mfwd_route *r,
 	}
 	if (skb->pkt_type == PACKET_LOOPBACK)
 		mfwd_vif_count(in, skb->len, false);
-	mfwd_route_count(r, skb->len);
+	mfwd_route_count(mn, r, skb->len);
 	mfwd_count(in->table, MFWD_C_FORWARDED);
 
 	for (i = 0; i < fwd->n_oif; i++) {

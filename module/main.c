@@ -21,6 +21,7 @@ static int __net_init mfwd_net_init(struct net *net)
 	INIT_LIST_HEAD(&mn->dead_vifs);
 	INIT_WORK(&mn->gc_work, mfwd_vif_gc_work);
 	mfwd_meters_init(mn);
+	mfwd_ctrs_init(mn);
 	mn->cfg = (struct mfwd_config) {
 		.unres_max = MFWD_UNRES_MAX_DEFAULT,
 		.unres_qlen = MFWD_UNRES_QLEN_DEFAULT,
@@ -91,6 +92,7 @@ static void __net_exit mfwd_net_exit_batch(struct list_head *net_list)
 		xa_destroy(&mn->vifs);
 		xa_destroy(&mn->route_ids);
 		mfwd_routes_destroy(mn);
+		mfwd_ctrs_destroy(mn);
 		mfwd_tables_destroy(mn);
 		kvfree(mn->scratch);
 	}

@@ -242,6 +242,10 @@ struct mfwd_route_stats {
 };
 
 #define MFWD_CTR_SLOTS	64
+/* A route that forwards this many packets within a second is hot (ctr.c). */
+#define MFWD_HOT_PKTS	1024
+/* Hot routes waiting for their per-CPU counters, by route id. */
+#define MFWD_HOT_SLOTS	16
 
 struct mfwd_ctr_pool {
 	spinlock_t lock;	/* slots are freed from RCU callbacks */
@@ -270,14 +274,17 @@ struct mfwd_ctr_block {
  * @node: in mfwd_net.routes
  * @fwd: forwarding set; first the one allocated with the route, after a
  *	replace one of its own
- * @stats: per-CPU counters, a slot of @ctr_block
+ * @ctr_block: per-CPU counters, once the route is hot (ctr.c); NULL before
  * @lastuse: jiffies of the last forwarded packet
  * @signal: rate limit of WRONGVIF events, see mfwd_signal_allow()
- * @ctr_block: where @stats lives
  * @ext: its meters and idle timeout, if it has any (meter.c)
  * @rcu: frees the route after readers are done
+ * @c_pkts: packets counted before it had per-CPU counters
+ * @c_bytes: their bytes
+ * @c_wrong_if: packets from a wrong VIF, likewise
  * @id: index in mfwd_net.route_ids, which orders dumps and walks
- * @ctr_slot: slot of @stats in @ctr_block
+ * @heat: jiffies (low 32 bits) when its last MFWD_HOT_PKTS packets began
+ * @ctr_slot: its slot in @ctr_block
  * @family: AF_INET or AF_INET6
  * @resolving: the packets queued for it are being released: packets of a
  *	queued (S,G) go behind them (mfwd_unres_queue())
@@ -286,17 +293,23 @@ struct mfwd_ctr_block {
  * @key: source (0 or :: for (*,G)) and group; last, and allocated only as
  *	long as its family's key (mfwd_route_size()): an IPv4 route does not
  *	pay for IPv6 addresses
+ *
+ * An IPv4 route with its first forwarding set of two outputs fills a
+ * 192-byte slab object.
  */
 struct mfwd_route {
 	struct rhash_head node;
 	struct mfwd_fwd __rcu *fwd;
-	struct mfwd_route_stats __percpu *stats;
+	struct mfwd_ctr_block *ctr_block;
 	unsigned long lastuse;
 	u64 signal;
-	struct mfwd_ctr_block *ctr_block;
 	struct mfwd_route_ext __rcu *ext;
 	struct rcu_head rcu;
+	atomic64_t c_pkts;
+	atomic64_t c_bytes;
+	atomic64_t c_wrong_if;
 	u32 id;
+	u32 heat;
 	u8 ctr_slot;
 	u8 family;
 	bool resolving;
@@ -488,7 +501,10 @@ struct mfwd_rtable {
  * @cfg: settings
  * @table0: table 0, which always exists
  * @retired: counters of the tables that are gone
- * @ctrs: per-CPU counters of routes
+ * @ctrs: per-CPU counters of hot routes
+ * @hot: ids (+ 1) of routes found hot, for @hot_work; 0 if free
+ * @hot_work: gives the routes in @hot per-CPU counters
+ * @ctr_memcg: memory cgroup those are charged to (mfwd_ctr_owner())
  * @scratch: where a request's forwarding set is built (under @lock)
  * @unres: unresolved queue
  * @dead_vifs: removed VIFs that routes may still point to
@@ -520,6 +536,9 @@ struct mfwd_net {
 	struct mfwd_table *table0;
 	u64 retired[MFWD_C_MAX];
 	struct mfwd_ctr_pool ctrs;
+	atomic64_t hot[MFWD_HOT_SLOTS];
+	struct work_struct hot_work;
+	struct mem_cgroup *ctr_memcg;
 	struct mfwd_fwd *scratch;
 	struct mfwd_unres unres;
 	struct list_head dead_vifs;
@@ -552,6 +571,17 @@ static inline void mfwd_count(struct mfwd_table *t, enum mfwd_counter c)
 	u64_stats_inc(&s->c[c]);
 	u64_stats_update_end(&s->syncp);
 }
+
+/* ctr.c */
+void mfwd_ctrs_init(struct mfwd_net *mn);
+void mfwd_ctrs_destroy(struct mfwd_net *mn);
+void mfwd_ctr_owner(struct mfwd_net *mn);
+void mfwd_ctr_put(struct mfwd_route *r);
+void mfwd_ctr_count(struct mfwd_net *mn, struct mfwd_route *r,
+		    unsigned int len);
+void mfwd_ctr_wrong_if(struct mfwd_route *r);
+void mfwd_route_stats_read(const struct mfwd_route *r,
+			   struct mfwd_route_stats *sum);
 
 /* table.c */
 int mfwd_tables_init(struct mfwd_net *mn);
@@ -606,8 +636,6 @@ void mfwd_routes_flush(struct mfwd_net *mn, u8 family,
 		       const struct mfwd_table *t);
 void mfwd_routes_drop_dead(struct mfwd_net *mn);
 size_t mfwd_fwd_size(unsigned int n_vifs);
-void mfwd_route_stats_read(const struct mfwd_route *r,
-			   struct mfwd_route_stats *sum);
 
 /* fwd.c */
 unsigned int mfwd_hook(void *priv, struct sk_buff *skb,

@@ -572,6 +572,39 @@ static int mfwd_nl_plen(struct genl_info *info, u8 family, bool src_set,
 	return 0;
 }
 
+/*
+ * The attributes of a route request: its message's, or, for a route of a
+ * batch, its ROUTE nest's, which mfwd_nl_batch() leaves in user_ptr[0].
+ */
+static const struct nlattr *mfwd_nl_nest(const struct genl_info *info)
+{
+	return info->user_ptr[0];
+}
+
+static struct nlattr *mfwd_nl_head(const struct genl_info *info)
+{
+	const struct nlattr *nest = mfwd_nl_nest(info);
+
+	return nest ? nla_data(nest) : nlmsg_attrdata(info->nlhdr, GENL_HDRLEN);
+}
+
+static int mfwd_nl_len(const struct genl_info *info)
+{
+	const struct nlattr *nest = mfwd_nl_nest(info);
+
+	return nest ? nla_len(nest) : nlmsg_attrlen(info->nlhdr, GENL_HDRLEN);
+}
+
+#define mfwd_nl_for_each_attr(pos, info, rem) \
+	nla_for_each_attr(pos, mfwd_nl_head(info), mfwd_nl_len(info), rem)
+
+/* GENL_REQ_ATTR_CHECK() that names a batch route's nest as the missing
+ * attribute's.
+ */
+#define MFWD_REQ_ATTR_CHECK(info, attr)					\
+	NL_REQ_ATTR_CHECK((info)->extack, mfwd_nl_nest(info),		\
+			  (info)->attrs, (attr))
+
 static int mfwd_nl_key6(struct genl_info *info, struct mfwd_key *key)
 {
 	struct nlattr *src = info->attrs[MFWD_A_SOURCE6];
@@ -579,7 +612,7 @@ static int mfwd_nl_key6(struct genl_info *info, struct mfwd_key *key)
 	struct in6_addr a;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP6))
+	if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_GROUP6))
 		return -EINVAL;
 	key->v6.grp = nla_get_in6_addr(grp);
 	key->v6.src = src ? nla_get_in6_addr(src) : in6addr_any;
@@ -621,7 +654,7 @@ static int mfwd_nl_key4(struct genl_info *info, struct mfwd_key *key)
 	struct nlattr *grp = info->attrs[MFWD_A_GROUP];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
+	if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
 		return -EINVAL;
 	key->v4.grp = nla_get_in_addr(grp);
 	key->v4.src = src ? nla_get_in_addr(src) : 0;
@@ -798,9 +831,9 @@ static int mfwd_nl_iifs(struct mfwd_net *mn, const struct mfwd_table *t,
 	}
 	if (fwd->any_iif)
 		return 0;
-	if (!n_iif && GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+	if (!n_iif && MFWD_REQ_ATTR_CHECK(info, MFWD_A_IIF))
 		return -EINVAL;
-	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+	mfwd_nl_for_each_attr(nla, info, rem) {
 		if (nla_type(nla) != MFWD_A_IIF)
 			continue;
 		vif = mfwd_nl_table_vif(mn, nla, t, extack);
@@ -828,13 +861,12 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 				    const struct mfwd_table *t,
 				    struct genl_info *info)
 {
-	const struct nlmsghdr *nlh = info->nlhdr;
 	unsigned int n = 0, n_iif = 0;
 	struct mfwd_fwd *fwd;
 	struct nlattr *nla;
 	int rem, err;
 
-	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+	mfwd_nl_for_each_attr(nla, info, rem) {
 		n += nla_type(nla) == MFWD_A_OIF;
 		n_iif += nla_type(nla) == MFWD_A_IIF;
 	}
@@ -865,7 +897,7 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 	if (err)
 		return ERR_PTR(err);
 	n = 0;
-	nlmsg_for_each_attr(nla, nlh, GENL_HDRLEN, rem) {
+	mfwd_nl_for_each_attr(nla, info, rem) {
 		if (nla_type(nla) != MFWD_A_OIF)
 			continue;
 		err = mfwd_nl_oif(mn, t, nla, fwd, &fwd->oif[n++],
@@ -1170,9 +1202,9 @@ static int mfwd_nl_idle(struct genl_info *info, struct mfwd_route_idle *idle)
 	return idle->spare ? 0 : -ENOMEM;
 }
 
-static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
+/* One route of a ROUTE_ADD. Context: mn->lock held. */
+static int mfwd_nl_route_add_one(struct mfwd_net *mn, struct genl_info *info)
 {
-	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
 	bool replace = nla_get_flag(info->attrs[MFWD_A_REPLACE]);
 	struct mfwd_route_idle idle;
 	struct mfwd_table *t;
@@ -1184,21 +1216,85 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	err = mfwd_nl_key(info, &family, &key) ?: mfwd_nl_idle(info, &idle);
 	if (err)
 		return err;
-	mutex_lock(&mn->lock);
 	t = mfwd_nl_table(mn, info->attrs[MFWD_A_TABLE], info->extack);
 	if (IS_ERR(t)) {
 		err = PTR_ERR(t);
-		goto unlock;
+		goto out;
 	}
 	key.table = t->idx;
+	mfwd_ctr_owner(mn);
 	fwd = mfwd_nl_fwd(mn, t, info);
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
 	      mfwd_route_add(mn, family,
 			     info->attrs[MFWD_A_PER_IIF] ? fwd->iif->ifindex : 0,
 			     &key, fwd, replace, &idle, info->extack);
-unlock:
-	mutex_unlock(&mn->lock);
+out:
 	kfree(idle.spare);
+	return err;
+}
+
+typedef int (*mfwd_nl_route_fn)(struct mfwd_net *mn, struct genl_info *info);
+
+/*
+ * A batch: every ROUTE nest as a request of its own, in order, under one
+ * lock, until one fails (MFWD_A_ROUTE). The policy has checked them all.
+ */
+static int mfwd_nl_batch(struct mfwd_net *mn, struct genl_info *info,
+			 mfwd_nl_route_fn one)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct genl_info ri = *info;
+	struct nlattr *nla, **tb;
+	int rem, err = 0;
+	u32 i = 0;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != MFWD_A_ROUTE) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "a batch carries only ROUTE nests");
+			return -EINVAL;
+		}
+	}
+	tb = kmalloc_array(MFWD_A_MAX + 1, sizeof(*tb), GFP_KERNEL_ACCOUNT);
+	if (!tb)
+		return -ENOMEM;
+	ri.attrs = tb;
+	mutex_lock(&mn->lock);
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		nla_parse_nested_deprecated(tb, MFWD_A_MAX, nla, NULL, NULL);
+		ri.user_ptr[0] = nla;
+		if (tb[MFWD_A_ROUTE]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[MFWD_A_ROUTE],
+					    "the routes of a batch do not nest");
+			err = -EINVAL;
+		} else {
+			err = one(mn, &ri);
+		}
+		if (err) {
+			if (!extack->bad_attr)
+				extack->bad_attr = nla;
+			memcpy(extack->cookie, &i, sizeof(i));
+			extack->cookie_len = sizeof(i);
+			break;
+		}
+		i++;
+		cond_resched();
+	}
+	mutex_unlock(&mn->lock);
+	kfree(tb);
+	return err;
+}
+
+static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
+	int err;
+
+	if (info->attrs[MFWD_A_ROUTE])
+		return mfwd_nl_batch(mn, info, mfwd_nl_route_add_one);
+	mutex_lock(&mn->lock);
+	err = mfwd_nl_route_add_one(mn, info);
+	mutex_unlock(&mn->lock);
 	return err;
 }
 
@@ -1222,7 +1318,7 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 	key.table = t->idx;
 	if (tb[MFWD_A_PER_IIF]) {
 		/* A per-input route's input is part of its key. */
-		if (GENL_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+		if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_IIF))
 			return ERR_PTR(-EINVAL);
 		iif = nla_get_u32(tb[MFWD_A_IIF]);
 	} else if (tb[MFWD_A_IIF]) {
@@ -1238,17 +1334,28 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 	return r;
 }
 
+/* One route of a ROUTE_DEL. Context: mn->lock held. */
+static int mfwd_nl_route_del_one(struct mfwd_net *mn, struct genl_info *info)
+{
+	struct mfwd_route *r = mfwd_nl_route(mn, info);
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	mfwd_route_del(mn, r);
+	return 0;
+}
+
 static int mfwd_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mfwd_net *mn = mfwd_pernet(genl_info_net(info));
-	struct mfwd_route *r;
+	int err;
 
+	if (info->attrs[MFWD_A_ROUTE])
+		return mfwd_nl_batch(mn, info, mfwd_nl_route_del_one);
 	mutex_lock(&mn->lock);
-	r = mfwd_nl_route(mn, info);
-	if (!IS_ERR(r))
-		mfwd_route_del(mn, r);
+	err = mfwd_nl_route_del_one(mn, info);
 	mutex_unlock(&mn->lock);
-	return PTR_ERR_OR_ZERO(r);
+	return err;
 }
 
 static int mfwd_nl_route_get(struct sk_buff *skb, struct genl_info *info)
@@ -1744,10 +1851,26 @@ static const struct nla_policy mfwd_route_add_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_IDLE_TIMEOUT_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &mfwd_period_range),
 	[MFWD_A_EXPIRE] = { .type = NLA_FLAG },
+	[MFWD_A_ROUTE] = NLA_POLICY_NESTED(mfwd_route_add_policy),
 };
 
-/* ROUTE_DEL and ROUTE_GET: IIF only with PER_IIF, as part of a per-input
- * route's key, but a dump takes both as filters.
+/* ROUTE_DEL: a route named as in ROUTE_GET, or a batch of them. */
+static const struct nla_policy mfwd_route_del_policy[MFWD_A_MAX + 1] = {
+	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
+	[MFWD_A_SOURCE] = { .type = NLA_BE32 },
+	[MFWD_A_GROUP] = { .type = NLA_BE32 },
+	[MFWD_A_SOURCE6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP6] = MFWD_POLICY_IN6,
+	[MFWD_A_GROUP_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_SOURCE_PREFIX_LEN] = MFWD_POLICY_PLEN,
+	[MFWD_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MFWD_A_PER_IIF] = { .type = NLA_FLAG },
+	[MFWD_A_TABLE] = { .type = NLA_U32 },
+	[MFWD_A_ROUTE] = NLA_POLICY_NESTED(mfwd_route_del_policy),
+};
+
+/* ROUTE_GET: IIF only with PER_IIF, as part of a per-input route's key,
+ * but a dump takes both as filters.
  */
 static const struct nla_policy mfwd_route_policy[MFWD_A_MAX + 1] = {
 	[MFWD_A_FAMILY] = MFWD_POLICY_FAMILY,
@@ -1841,7 +1964,7 @@ static const struct genl_ops mfwd_genl_ops[] = {
 	MFWD_OP(MFWD_CMD_ROUTE_ADD, mfwd_nl_route_add, NULL,
 		mfwd_route_add_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_OP(MFWD_CMD_ROUTE_DEL, mfwd_nl_route_del, NULL,
-		mfwd_route_policy, GENL_UNS_ADMIN_PERM),
+		mfwd_route_del_policy, GENL_UNS_ADMIN_PERM),
 	MFWD_DUMP_OP(MFWD_CMD_ROUTE_GET, mfwd_nl_route_get, mfwd_nl_route_dump,
 		     mfwd_route_policy),
 	MFWD_OP(MFWD_CMD_FLUSH, mfwd_nl_flush, NULL, mfwd_flush_policy,

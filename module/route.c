@@ -60,8 +60,6 @@ int mfwd_routes_init(struct mfwd_net *mn)
 	BUILD_BUG_ON(offsetof(struct mfwd_route, key) -
 		     offsetof(struct mfwd_route, iif) !=
 		     offsetof(struct mfwd_ikey, key));
-	spin_lock_init(&mn->ctrs.lock);
-	INIT_LIST_HEAD(&mn->ctrs.partial);
 	xa_init(&mn->routes[MFWD_V4].plen_refs);
 	xa_init(&mn->routes[MFWD_V6].plen_refs);
 	xa_init(&mn->iif_routes[MFWD_V4].plen_refs);
@@ -104,7 +102,6 @@ void mfwd_routes_destroy(struct mfwd_net *mn)
 		mfwd_rtable_destroy(&mn->routes[fam]);
 		mfwd_rtable_destroy(&mn->iif_routes[fam]);
 	}
-	WARN_ON(!list_empty(&mn->ctrs.partial));
 }
 
 /* A forwarding set of @n_vifs outputs and further inputs. */
@@ -172,105 +169,6 @@ static size_t mfwd_route_size(u8 family)
 static struct mfwd_fwd *mfwd_route_fwd0(struct mfwd_route *r)
 {
 	return (struct mfwd_fwd *)((char *)r + mfwd_route_size(r->family));
-}
-
-/* Take a zeroed counter slot for @r. Context: process, mn->lock held. */
-static int mfwd_ctr_get(struct mfwd_net *mn, struct mfwd_route *r)
-{
-	struct mfwd_ctr_pool *p = &mn->ctrs;
-	struct mfwd_ctr_block *b, *nb = NULL;
-	int cpu;
-
-	for (;;) {
-		spin_lock_bh(&p->lock);
-		b = list_first_entry_or_null(&p->partial,
-					     struct mfwd_ctr_block, partial);
-		if (!b && nb) {
-			b = nb;
-			list_add(&b->partial, &p->partial);
-			nb = NULL;
-		}
-		if (b) {
-			r->ctr_slot = ffz(b->used);
-			b->used |= BIT_ULL(r->ctr_slot);
-			if (b->used == U64_MAX)
-				list_del_init(&b->partial);
-		}
-		spin_unlock_bh(&p->lock);
-		if (b)
-			break;
-		nb = kzalloc(sizeof(*nb), GFP_KERNEL_ACCOUNT);
-		if (!nb)
-			return -ENOMEM;
-		nb->pool = p;
-		nb->pcpu = __alloc_percpu_gfp(sizeof(*nb->pcpu) * MFWD_CTR_SLOTS,
-					      __alignof__(*nb->pcpu),
-					      GFP_KERNEL_ACCOUNT);
-		if (!nb->pcpu) {
-			kfree(nb);
-			return -ENOMEM;
-		}
-	}
-	if (nb) {		/* lost a race for a fresh block: not used */
-		free_percpu(nb->pcpu);
-		kfree(nb);
-	}
-	r->ctr_block = b;
-	r->stats = b->pcpu + r->ctr_slot;
-	for_each_possible_cpu(cpu) {
-		struct mfwd_route_stats *s = per_cpu_ptr(r->stats, cpu);
-
-		memset(s, 0, sizeof(*s));
-		u64_stats_init(&s->syncp);
-	}
-	return 0;
-}
-
-/* Context: any; after readers of @r are done. */
-static void mfwd_ctr_put(struct mfwd_route *r)
-{
-	struct mfwd_ctr_block *b = r->ctr_block;
-	struct mfwd_ctr_pool *p = b->pool;
-	bool empty;
-
-	spin_lock_bh(&p->lock);
-	if (b->used == U64_MAX)
-		list_add(&b->partial, &p->partial);
-	b->used &= ~BIT_ULL(r->ctr_slot);
-	empty = !b->used;
-	if (empty)
-		list_del(&b->partial);
-	spin_unlock_bh(&p->lock);
-	if (empty) {
-		free_percpu(b->pcpu);
-		kfree(b);
-	}
-}
-
-void mfwd_route_stats_read(const struct mfwd_route *r,
-			   struct mfwd_route_stats *sum)
-{
-	u64 p = 0, b = 0, w = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		const struct mfwd_route_stats *s = per_cpu_ptr(r->stats, cpu);
-		u64 sp, sb, sw;
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			sp = u64_stats_read(&s->pkts);
-			sb = u64_stats_read(&s->bytes);
-			sw = u64_stats_read(&s->wrong_if);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-		p += sp;
-		b += sb;
-		w += sw;
-	}
-	u64_stats_set(&sum->pkts, p);
-	u64_stats_set(&sum->bytes, b);
-	u64_stats_set(&sum->wrong_if, w);
 }
 
 /* Exact match, for the control plane: @iif is a per-input route's input,
@@ -585,16 +483,14 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 	r->iif = iif;
 	memcpy(&r->key, key, mfwd_key_len(family));
 	memcpy(mfwd_route_fwd0(r), fwd, fwd_size);
-	err = mfwd_ctr_get(mn, r);
-	if (err)
-		goto err_free;
 	r->lastuse = jiffies;
+	r->heat = r->lastuse;
 	r->resolving = true;		/* until its queued packets are out */
 	RCU_INIT_POINTER(r->fwd, mfwd_route_fwd0(r));
 	err = xa_alloc_cyclic(&mn->route_ids, &r->id, r, xa_limit_32b,
 			      &mn->next_id, GFP_KERNEL_ACCOUNT);
 	if (err < 0)
-		goto err_ctr;
+		goto err_free;
 	err = mfwd_plen_get(mn, r);
 	if (err)
 		goto err_id;
@@ -616,8 +512,6 @@ err_id:
 	xa_erase(&mn->route_ids, r->id);
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 	return err;
-err_ctr:
-	mfwd_ctr_put(r);
 err_free:
 	kfree(r);
 	return err;

@@ -79,10 +79,13 @@
  *	filter, whose packets are counted, not forwarded, and raise no
  *	NOCACHE); every VIF it names must be in its table (EINVAL). EEXIST
  *	if it exists, unless the request carries REPLACE, which replaces
- *	its VIFs and settings and keeps its counters and meters.
+ *	its VIFs and settings and keeps its counters and meters. Or a
+ *	batch: a request whose only attributes are ROUTE nests, each
+ *	holding the attributes of one ROUTE_ADD.
  * @MFWD_CMD_ROUTE_DEL: delete a route (GROUP, optional SOURCE and prefix
  *	lengths; or GROUP6, optional SOURCE6 and prefix lengths; with
- *	PER_IIF, its IIF; TABLE): the route with exactly that key.
+ *	PER_IIF, its IIF; TABLE): the route with exactly that key. Or a
+ *	batch of ROUTE nests, each naming one route.
  * @MFWD_CMD_ROUTE_GET: get one route (as ROUTE_DEL), or dump all; a dump
  *	is filtered by any of FAMILY, GROUP, SOURCE (0.0.0.0: (*,G) routes
  *	only), GROUP6, SOURCE6 (:: likewise), GROUP_PREFIX_LEN,
@@ -306,6 +309,15 @@ enum mfwd_route_flags {
  * @MFWD_A_DUP_WINDOW_MS: u32, VIF_ADD with MFWD_VIF_F_SINGLE_IF: how long
  *	a packet's content is remembered, 10 to 10000 (2000 when absent);
  *	replies carry it for such VIFs.
+ * @MFWD_A_ROUTE: nest, any number: a batch ROUTE_ADD or ROUTE_DEL, one
+ *	route in each, with the attributes of a ROUTE_ADD (ROUTE_DEL) of one
+ *	route. The routes are applied in order under one lock; the first that
+ *	fails ends the batch: the routes before it stay applied (and
+ *	notified), it and the ones after it are not. The error's extack
+ *	offset points into the failing route's nest (at the nest itself
+ *	when no attribute of it is to blame). Policy errors are found before
+ *	any route is applied; any other error's extack carries a cookie,
+ *	the failing route's index in the batch (a u32 from 0).
  */
 enum mfwd_attr {
 	/* private: */
@@ -359,6 +371,7 @@ enum mfwd_attr {
 	MFWD_A_IDLE_TIMEOUT_MS,
 	MFWD_A_EXPIRE,
 	MFWD_A_DUP_WINDOW_MS,
+	MFWD_A_ROUTE,
 
 	/* private: */
 	__MFWD_A_MAX,
