@@ -8,6 +8,7 @@ line:
 
     ok
     error ERRNAME (strerror) msg="extack message" [miss_type=N] [offs=N]
+          [cookie=HEX]
 
 A dump (--dump) first prints one line per message it returned:
 
@@ -40,6 +41,8 @@ Usage: mfwdnl.py [OPTION...] CMD [ATTR...]
         family=inet|inet6|N        u8 (AF_INET 2, AF_INET6 10)
         oif=IF[/TTL]               an OIF nest; "oif=" an empty nest,
                                    "oif=/TTL" a nest without ifindex
+        route=ATTR;ATTR...         a ROUTE nest (a batch's route) of
+                                   these attributes
         threshold=N                u8 VIF_THRESHOLD
         group_prefix_len=N source_prefix_len=N   u8
         flags=N                    u32 VIF_FLAGS
@@ -81,6 +84,7 @@ CTRL_ATTR_MCAST_GROUPS = 7
 CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
 NLA_F_NESTED = 0x8000
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS, NLMSGERR_ATTR_MISS_TYPE = 1, 2, 5
+NLMSGERR_ATTR_COOKIE = 3
 
 UAPI = os.environ.get("MFWD_UAPI", os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "uapi", "linux", "mfwd.h"))
@@ -167,6 +171,10 @@ def attr(spec):
         return nla(A[k], struct.pack("=B", int(v)))
     if k in ("flush_vifs", "replace", "wildcard", "iif_any", "per_iif"):
         return nla(A[k], b"")
+    if k == "route":
+        # a batch's route: its attributes separated by ";"
+        inner = b"".join(attr(a) for a in v.split(";") if a)
+        return nla(A[k] | NLA_F_NESTED, inner)
     if k == "oif":
         dev, _, ttl = v.partition("/")
         inner = b""
@@ -305,6 +313,8 @@ def answer(err, tlv):
         out += " miss_type=%d" % struct.unpack("=I", tlv[NLMSGERR_ATTR_MISS_TYPE][:4])[0]
     if NLMSGERR_ATTR_OFFS in tlv:
         out += " offs=%d" % struct.unpack("=I", tlv[NLMSGERR_ATTR_OFFS][:4])[0]
+    if NLMSGERR_ATTR_COOKIE in tlv:
+        out += " cookie=%s" % tlv[NLMSGERR_ATTR_COOKIE].hex()
     return out
 
 
