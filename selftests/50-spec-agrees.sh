@@ -61,11 +61,14 @@ module/netlink.c@s/\[MFWD_A_SOURCE\] = { \.type = NLA_BE32 }/[MFWD_A_SOURCE] = {
 # handlers and permissions
 module/netlink.c@s/mfwd_stats_policy, 0),/mfwd_stats_policy, GENL_UNS_ADMIN_PERM),/@stats-get: admin-perm
 module/netlink.c@s/mfwd_nl_vif_dump,/NULL,/@vif-get: dumpit present as in the spec
-# route-del and route-get (one policy): without PER_IIF, with IIF_ANY;
+# route-get (route-del has its own policy): without PER_IIF, with IIF_ANY;
 # route-add without IIF_ANY
 module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{/MFWD_A_PER_IIF/d}@policy mfwd_route_policy accepts ['family', 'group', 'group-prefix-len', 'group6', 'iif', 'source',
 module/netlink.c@/^static const struct nla_policy mfwd_route_policy\[/,/^};/{s/^\t\[MFWD_A_GROUP\] = { \.type = NLA_BE32 },/&\n\t[MFWD_A_IIF_ANY] = { .type = NLA_FLAG },/}@policy mfwd_route_policy accepts ['family', 'group', 'group-prefix-len', 'group6', 'iif', 'iif-any', 'per-iif',
 module/netlink.c@/^static const struct nla_policy mfwd_route_add_policy\[/,/^};/{/MFWD_A_IIF_ANY/d}@policy mfwd_route_add_policy accepts ['expire', 'family', 'group', 'group-prefix-len', 'group6', 'idle-timeout-ms', 'iif', 'oif',
+# a batch: route-del without its route nests; a route nest of another set
+module/netlink.c@/\[MFWD_A_ROUTE\] = NLA_POLICY_NESTED(mfwd_route_del_policy),/d@route-del: do request
+Documentation/netlink/specs/mfwd.yaml@/^        name: route$/{n;n;s/nested-attributes: mfwd/nested-attributes: oif/}@a nest of its own policy is a multi-attr nest of set 'mfwd'
 # IPv6: address lengths, the family's range, FLUSH's family, what a reply puts
 module/netlink.c@s/NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr))/NLA_POLICY_EXACT_LEN(sizeof(__be32))/@checks {'exact-len': 4} are the spec's {'exact-len': 16}
 module/netlink.c@s/NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6)/NLA_POLICY_MAX(NLA_U8, AF_INET6)/@mfwd_flush_policy[MFWD_A_FAMILY]: checks
@@ -85,7 +88,7 @@ module/netlink.c@s/nla_put_u8(skb, MFWD_A_VIF_THRESHOLD, vif->threshold) ||/&\n\
 module/netlink.c@s/nla_put_u32(msg, MFWD_A_EXPECTED_IIF,/nla_put_u32(msg, MFWD_A_IIF,/@mfwd_nl_event() puts
 module/fwd.c@s/MFWD_CMD_WRONGVIF/MFWD_CMD_FLUSH/@MFWD_CMD_FLUSH is multicast by mfwd_nl_event()
 # header: values, names, masks, docs
-uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 48
+uapi/linux/mfwd.h@s/^\tMFWD_A_WILDCARD,/\tMFWD_A_WILDCARD,\n\tMFWD_A_NEW,/@MFWD_A_MAX is 49
 uapi/linux/mfwd.h@s/MFWD_VIF_F_REGISTER\t= 1U << 1/MFWD_VIF_F_REGISTER\t= 1U << 2/@enum mfwd_vif_flags is
 uapi/linux/mfwd.h@s/#define MFWD_GENL_VERSION\t1/#define MFWD_GENL_VERSION\t2/@MFWD_GENL_VERSION is 1
 uapi/linux/mfwd.h@s/^ \* .MFWD_A_GROUP:/ * GROUP:/@MFWD_A_GROUP has kernel-doc

@@ -970,7 +970,13 @@ def check_kernel(spec, hdr, k):
             if pname in validating:
                 check(want == have, k.c.where(eoff),
                       f"{pname}[{const}]: checks {have or 'none'} are the spec's {want or 'none'} ({sname}.{ca[1]})")
-            if nested:
+            if nested == pname:
+                # a batch's nest (route): the attributes of the request
+                # that holds it, which the op's checks compare already
+                check(a.get("nested-attributes") == sname and a.get("multi-attr"),
+                      k.c.where(eoff), f"{pname}[{const}]: a nest of its own policy is a "
+                      f"multi-attr nest of set '{sname}'")
+            elif nested:
                 nested_set = a.get("nested-attributes")
                 pol_info.setdefault(nested, set()).add(nested_set)
                 check(nested in k.policies, k.c.where(eoff), f"{pname}[{const}]: nested policy {nested} exists")
