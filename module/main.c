@@ -109,9 +109,12 @@ static int __init mfwd_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&mfwd_net_ops);
+	err = mfwd_route_caches_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&mfwd_net_ops);
+	if (err)
+		goto err_caches;
 	err = mfwd_vif_notifier_init();
 	if (err)
 		goto err_pernet;
@@ -124,6 +127,9 @@ err_notifier:
 	mfwd_vif_notifier_exit();
 err_pernet:
 	unregister_pernet_subsys(&mfwd_net_ops);
+err_caches:
+	rcu_barrier();
+	mfwd_route_caches_exit();
 	return err;
 }
 
@@ -136,6 +142,7 @@ static void __exit mfwd_exit(void)
 	mfwd_genl_exit();
 	unregister_pernet_subsys(&mfwd_net_ops);
 	rcu_barrier();
+	mfwd_route_caches_exit();
 }
 
 module_init(mfwd_init);

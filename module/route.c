@@ -117,6 +117,27 @@ static size_t mfwd_fwd_bytes(const struct mfwd_fwd *fwd)
 	return mfwd_fwd_size(fwd->n_oif + fwd->n_in);
 }
 
+/* A forwarding set of its own, after a replace; the first one lives in
+ * the route and needs no RCU head.
+ */
+struct mfwd_fwd_rcu {
+	struct rcu_head rcu;
+	struct mfwd_fwd fwd;
+};
+
+static struct mfwd_fwd *mfwd_fwd_dup(const struct mfwd_fwd *fwd)
+{
+	size_t n = mfwd_fwd_bytes(fwd);
+	struct mfwd_fwd_rcu *f;
+
+	f = kmalloc(offsetof(struct mfwd_fwd_rcu, fwd) + n, GFP_KERNEL_ACCOUNT);
+	if (!f)
+		return NULL;
+	memcpy(&f->fwd, fwd, n);
+	return &f->fwd;
+}
+
+
 /**
  * mfwd_fwd_accepts() - whether a route takes packets from another VIF than
  *	its primary input
@@ -169,6 +190,78 @@ static size_t mfwd_route_size(u8 family)
 static struct mfwd_fwd *mfwd_route_fwd0(struct mfwd_route *r)
 {
 	return (struct mfwd_fwd *)((char *)r + mfwd_route_size(r->family));
+}
+
+/*
+ * Most routes have one or two VIFs besides their input: those come from
+ * caches of exactly their size (per family, for 1 and 2 VIFs), not from
+ * kmalloc, whose next size class would take up to 32 bytes more a route.
+ */
+#define MFWD_ROUTE_CACHES	2
+static struct kmem_cache *mfwd_route_caches[MFWD_NFAM][MFWD_ROUTE_CACHES];
+
+int __init mfwd_route_caches_init(void)
+{
+	static const char *const names[MFWD_NFAM][MFWD_ROUTE_CACHES] = {
+		{ "mfwd_route4_1", "mfwd_route4_2" },
+		{ "mfwd_route6_1", "mfwd_route6_2" },
+	};
+	static const u8 fams[MFWD_NFAM] = {
+		[MFWD_V4] = AF_INET, [MFWD_V6] = AF_INET6,
+	};
+	int f, i;
+
+	for (f = 0; f < MFWD_NFAM; f++) {
+		for (i = 0; i < MFWD_ROUTE_CACHES; i++) {
+			mfwd_route_caches[f][i] =
+				kmem_cache_create(names[f][i],
+						  mfwd_route_size(fams[f]) +
+						  mfwd_fwd_size(i + 1),
+						  __alignof__(struct mfwd_route),
+						  SLAB_ACCOUNT, NULL);
+			if (!mfwd_route_caches[f][i]) {
+				mfwd_route_caches_exit();
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Context: after the last route's RCU callback (rcu_barrier). */
+void mfwd_route_caches_exit(void)
+{
+	int f, i;
+
+	for (f = 0; f < MFWD_NFAM; f++)
+		for (i = 0; i < MFWD_ROUTE_CACHES; i++)
+			kmem_cache_destroy(mfwd_route_caches[f][i]);
+}
+
+/* A route and its first forwarding set of @n_vifs VIFs, @size bytes;
+ * *@cache: what mfwd_route.cache must say.
+ */
+static struct mfwd_route *mfwd_route_alloc(u8 family, unsigned int n_vifs,
+					   size_t size, u8 *cache)
+{
+	unsigned int i = n_vifs ? n_vifs - 1 : 0;
+
+	if (i >= MFWD_ROUTE_CACHES) {
+		*cache = 0;
+		return kmalloc(size, GFP_KERNEL_ACCOUNT);
+	}
+	*cache = i + 1;
+	return kmem_cache_alloc(mfwd_route_caches[mfwd_fam(family)][i],
+				GFP_KERNEL);
+}
+
+static void mfwd_route_kfree(struct mfwd_route *r)
+{
+	if (r->cache)
+		kmem_cache_free(mfwd_route_caches[mfwd_fam(r->family)]
+						  [r->cache - 1], r);
+	else
+		kfree(r);
 }
 
 /* Exact match, for the control plane: @iif is a per-input route's input,
@@ -329,9 +422,9 @@ static void mfwd_route_free_rcu(struct rcu_head *head)
 	struct mfwd_fwd *fwd = rcu_dereference_raw(r->fwd);
 
 	if (fwd != mfwd_route_fwd0(r))
-		kfree(fwd);
+		kfree(container_of(fwd, struct mfwd_fwd_rcu, fwd));
 	mfwd_ctr_put(r);
-	kfree(r);
+	mfwd_route_kfree(r);
 }
 
 static int mfwd_route_hash(struct rhashtable *ht, struct mfwd_route *r)
@@ -468,6 +561,7 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 {
 	size_t fwd_size = mfwd_fwd_bytes(fwd);
 	struct mfwd_route *r;
+	u8 cache;
 	int err;
 
 	if (mn->nr_routes >= mn->cfg.max_routes) {
@@ -475,10 +569,12 @@ static int mfwd_route_create(struct mfwd_net *mn, u8 family, u32 iif,
 		return -ENOSPC;
 	}
 	/* One allocation: the route and its first forwarding set. */
-	r = kmalloc(mfwd_route_size(family) + fwd_size, GFP_KERNEL_ACCOUNT);
+	r = mfwd_route_alloc(family, fwd->n_oif + fwd->n_in,
+			     mfwd_route_size(family) + fwd_size, &cache);
 	if (!r)
 		return -ENOMEM;
 	memset(r, 0, offsetof(struct mfwd_route, key));
+	r->cache = cache;
 	r->family = family;
 	r->iif = iif;
 	memcpy(&r->key, key, mfwd_key_len(family));
@@ -513,7 +609,7 @@ err_id:
 	call_rcu(&r->rcu, mfwd_route_free_rcu);
 	return err;
 err_free:
-	kfree(r);
+	mfwd_route_kfree(r);
 	return err;
 }
 
@@ -553,13 +649,13 @@ int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 		NL_SET_ERR_MSG(extack, "route exists");
 		return -EEXIST;
 	}
-	new = kmemdup(fwd, mfwd_fwd_bytes(fwd), GFP_KERNEL_ACCOUNT);
+	new = mfwd_fwd_dup(fwd);
 	if (!new)
 		return -ENOMEM;
 	old = rcu_replace_pointer(r->fwd, new, lockdep_is_held(&mn->lock));
 	mn->dump_seq++;
 	if (old != mfwd_route_fwd0(r))
-		kfree_rcu(old, rcu);
+		kfree_rcu(container_of(old, struct mfwd_fwd_rcu, fwd), rcu);
 	mfwd_route_idle_set(mn, r, idle);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	return 0;
