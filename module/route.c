@@ -122,7 +122,7 @@ static size_t mfwd_fwd_bytes(const struct mfwd_fwd *fwd)
  */
 struct mfwd_fwd_rcu {
 	struct rcu_head rcu;
-	struct mfwd_fwd fwd;
+	unsigned long fwd[];	/* a struct mfwd_fwd */
 };
 
 static struct mfwd_fwd *mfwd_fwd_dup(const struct mfwd_fwd *fwd)
@@ -130,11 +130,16 @@ static struct mfwd_fwd *mfwd_fwd_dup(const struct mfwd_fwd *fwd)
 	size_t n = mfwd_fwd_bytes(fwd);
 	struct mfwd_fwd_rcu *f;
 
-	f = kmalloc(offsetof(struct mfwd_fwd_rcu, fwd) + n, GFP_KERNEL_ACCOUNT);
+	f = kmalloc(struct_size(f, fwd, 0) + n, GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return NULL;
-	memcpy(&f->fwd, fwd, n);
-	return &f->fwd;
+	memcpy(f->fwd, fwd, n);
+	return (struct mfwd_fwd *)f->fwd;
+}
+
+static struct mfwd_fwd_rcu *mfwd_fwd_rcu(struct mfwd_fwd *fwd)
+{
+	return (void *)((char *)fwd - offsetof(struct mfwd_fwd_rcu, fwd));
 }
 
 
@@ -422,7 +427,7 @@ static void mfwd_route_free_rcu(struct rcu_head *head)
 	struct mfwd_fwd *fwd = rcu_dereference_raw(r->fwd);
 
 	if (fwd != mfwd_route_fwd0(r))
-		kfree(container_of(fwd, struct mfwd_fwd_rcu, fwd));
+		kfree(mfwd_fwd_rcu(fwd));
 	mfwd_ctr_put(r);
 	mfwd_route_kfree(r);
 }
@@ -655,7 +660,7 @@ int mfwd_route_add(struct mfwd_net *mn, u8 family, u32 iif,
 	old = rcu_replace_pointer(r->fwd, new, lockdep_is_held(&mn->lock));
 	mn->dump_seq++;
 	if (old != mfwd_route_fwd0(r))
-		kfree_rcu(container_of(old, struct mfwd_fwd_rcu, fwd), rcu);
+		kfree_rcu(mfwd_fwd_rcu(old), rcu);
 	mfwd_route_idle_set(mn, r, idle);
 	mfwd_nl_notify_route(mn, r, MFWD_CMD_ROUTE_ADD);
 	return 0;
