@@ -177,6 +177,26 @@ def rcell(v):
     return "%s (%s-%s)" % (fmt(md_, 2), fmt(lo, 2), fmt(hi, 2))
 
 
+def busy_note(rows):
+    """How busy the guest's CPU 0 (all the forwarding work) and all its CPUs
+    were during the turns of rows with cpu_ms= (a sentence, or "")."""
+    c0, ca = [], []
+    for r in rows:
+        t, a, z = num(r.get("secs")), num(r.get("cpu_ms")), num(r.get("cpu0_ms"))
+        if t and a is not None and z is not None:
+            c0.append(z / (t * 1000))
+            ca.append(a / (t * 1000))
+    if not c0:
+        return ""
+    return (" During the turns the guest counted CPU 0 (pktgen, router and "
+            "receivers) busy %.0f%% of the wall time and all its CPUs together "
+            "%.0f%% of one CPU (medians). It counts busy time in timer ticks, "
+            "and the ticks that fall while the host has the VM descheduled are "
+            "lost (no steal time under TCG), so ns/pkt moves less with host "
+            "load than pps, though it still moves (bench/README.md)."
+            % (100 * statistics.median(c0), 100 * statistics.median(ca)))
+
+
 def fig_lookup(rows, fig, params, outdir, md, lines, title, what):
     """A flow along routes of a kind ('prefix', 'periif') next to the same
     flow on an exact route and on ipmr, in the same turns."""
@@ -459,22 +479,43 @@ def main(argv):
                   "noise). `bench/run -p scale` profiles the fast path at 1 "
                   "and at 100,000 routes for the CPU-cost view. Ratios are "
                   "medians of per-round ratios (min-max).\n")
-        md.append("| other routes | mfwd pps | mfwd, 1 route, pps | mfwd N / 1 | ipmr pps | mfwd / ipmr |")
-        md.append("|---:|---:|---:|---:|---:|---:|")
+        md.append("ns/pkt is the CPU time of the whole guest (system + softirq "
+                  "+ irq, all CPUs, from /proc/stat) during an engine's turns, "
+                  "divided by the packets it forwarded in them (the copies of "
+                  "the pps column: 1 output). It includes the sender's "
+                  "(pktgen) and the receivers' work and that of bench/vm.sh on CPU "
+                  "1, which are the same for every engine; 'ns N / 1' is mfwd's "
+                  "ns/pkt over that of the 1-route router, 'ipmr / mfwd ns' "
+                  "ipmr's over mfwd's, medians of per-round ratios "
+                  "(min-max).%s\n" % busy_note(sc))
+        md.append("| other routes | mfwd pps | mfwd, 1 route, pps | mfwd N / 1 | ipmr pps "
+                  "| mfwd / ipmr | mfwd ns/pkt | mfwd, 1 route, ns/pkt | mfwd ns N / 1 "
+                  "| ipmr ns/pkt | ipmr / mfwd ns |")
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        ns = "cpu_ns_per_pkt"
         for n in sorted({int(r["routes"]) for r in sc}):
             at = [r for r in sc if int(r["routes"]) == n]
             m = [r for r in at if r["engine"] == "mfwd"]
             b = [r for r in at if r["engine"] == "mfwd1"]
             ip = [r for r in at if r["engine"] == "ipmr"]
             mc, bc, ic = med(m, "copies_pps"), med(b, "copies_pps"), med(ip, "copies_pps")
+            mn, bn, inn = med(m, ns), med(b, ns), med(ip, ns)
             rels = round_ratios(m, b)
             rr = round_ratios(m, ip)
+            nrels = round_ratios(m, b, ns)     # mfwd ns at N / at 1 route
+            nrr = round_ratios(ip, m, ns)      # ipmr ns / mfwd ns
             rel, rlo, rhi = rstats(rels)
-            md.append("| %d | %s | %s | %s | %s | %s |" % (n, fmt(mc), fmt(bc), rcell(rels),
-                                                          fmt(ic), rcell(rr)))
+            nrel, nrlo, nrhi = rstats(nrels)
+            md.append("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+                      % (n, fmt(mc), fmt(bc), rcell(rels), fmt(ic), rcell(rr),
+                         fmt(mn), fmt(bn), rcell(nrels), fmt(inn), rcell(nrr)))
             lines.append("bench scale routes=%d mfwd_pps=%s ipmr_pps=%s %s mfwd_vs_1route=%s "
-                         "mfwd_vs_1route_min=%s mfwd_vs_1route_max=%s"
-                         % (n, fmt(mc), fmt(ic), rkeys(rr), fmt(rel, 2), fmt(rlo, 2), fmt(rhi, 2)))
+                         "mfwd_vs_1route_min=%s mfwd_vs_1route_max=%s "
+                         "mfwd_ns_per_pkt=%s ipmr_ns_per_pkt=%s %s "
+                         "mfwd_ns_vs_1route=%s mfwd_ns_vs_1route_min=%s mfwd_ns_vs_1route_max=%s"
+                         % (n, fmt(mc), fmt(ic), rkeys(rr), fmt(rel, 2), fmt(rlo, 2), fmt(rhi, 2),
+                            fmt(mn), fmt(inn), rkeys(nrr, "ns_"),
+                            fmt(nrel, 2), fmt(nrlo, 2), fmt(nrhi, 2)))
             if n == 100000:
                 targets.append(("scale: mfwd at 100k routes within 10% of 1 route", rel,
                                 rel is not None and rel >= 0.9))

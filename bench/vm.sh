@@ -215,10 +215,13 @@ pg_setup() {	# pg_setup PREFIX hot|flood|hot6|iptv [PKT_SIZE]
 pg_ctl() { ip netns exec "$1-src" sh -c "echo $2 >/proc/net/pktgen/pgctrl"; }
 
 # Counters of one topology in one line:
-#   t_us sent in_rx in_drop copies
+#   t_us sent in_rx in_drop copies cpu_ticks cpu0_ticks
 # sent: pktgen's own count; in_rx: packets the router's input took in;
 # in_drop: packets the input ring/backlog refused; copies: sum of the
-# receivers' rx packets.
+# receivers' rx packets; cpu_ticks: the guest's system + irq + softirq time
+# over all CPUs (/proc/stat, USER_HZ units), cpu0_ticks the same on CPU 0
+# alone (pktgen, router and receivers: all the forwarding work). Read by the
+# same awk as the counters, so both windows are the same.
 snap() {
 	local p=$1 t files=() i
 	for ((i = 1; i <= NRCV; i++)); do
@@ -237,9 +240,16 @@ snap() {
 				if (l ~ /^ *s0:/) indrop = field(l, 12)
 			while ((getline l < rtr) > 0)
 				if (l ~ /^ *in0:/) inrx = field(l, 2)
+			# cpu user nice system idle iowait irq softirq ...
+			while ((getline l < "/proc/stat") > 0) {
+				if (split(l, st, " ") < 8) continue
+				if (st[1] == "cpu") cpu = st[4] + st[7] + st[8]
+				else if (st[1] == "cpu0") cpu0 = st[4] + st[7] + st[8]
+				else if (st[1] !~ /^cpu/) break
+			}
 		}
 		/^ *e0:/ { copies += field($0, 2) }
-		END { printf "%s %d %d %d %d\n", t, sent, inrx, indrop, copies }' "${files[@]}"
+		END { printf "%s %d %d %d %d %d %d\n", t, sent, inrx, indrop, copies, cpu, cpu0 }' "${files[@]}"
 }
 
 # ------------------------------------------------- interleaved measurement ---
@@ -251,11 +261,16 @@ snap() {
 # DUR seconds per engine.
 SLICE_MS=${BENCH_SLICE_MS:-500}
 PAUSE_NS=20000000			# 50 packets/s while waiting for a turn
+USER_HZ=$(getconf CLK_TCK 2>/dev/null) || USER_HZ=100	# /proc/stat's unit
 
 pg_delay() { echo "delay $2" >"/proc/${HOLDER[$1-src]}/net/pktgen/s0"; }
 
 # measure_alt ROUNDS LABEL:PREFIX...: one line per round and label:
 #   LABEL ROUND offered_pps=.. in_pps=.. in_drop_pps=.. copies_pps=.. secs=..
+# With MEASURE_CPU=1 in its environment, also the guest's CPU time over the
+# label's turns (system + irq + softirq of all CPUs, from /proc/stat) and
+# per copy delivered (one copy is one packet forwarded with 1 output):
+#   ... cpu_ms=.. cpu0_ms=.. pkts=.. cpu_ns_per_pkt=..
 measure_alt() {
 	local rounds=$1 s p r j k n slices a b
 	shift
@@ -273,7 +288,7 @@ measure_alt() {
 	slice_s=$(awk -v m="$SLICE_MS" 'BEGIN { printf "%.3f", m / 1000 }')
 	warm_s=0.1
 	for ((r = 1; r <= rounds; r++)); do
-		local -A T=() SENT=() IN=() DROP=() COP=()
+		local -A T=() SENT=() IN=() DROP=() COP=() CPU=() CPU0=()
 		for ((j = 0; j < slices; j++)); do
 			for ((k = 0; k < n; k++)); do
 				# forward and backward passes in turn, so that
@@ -299,14 +314,25 @@ measure_alt() {
 				IN[$s]=$(( ${IN[$s]:-0} + y[2] - x[2] ))
 				DROP[$s]=$(( ${DROP[$s]:-0} + y[3] - x[3] ))
 				COP[$s]=$(( ${COP[$s]:-0} + y[4] - x[4] ))
+				CPU[$s]=$(( ${CPU[$s]:-0} + y[5] - x[5] ))
+				CPU0[$s]=$(( ${CPU0[$s]:-0} + y[6] - x[6] ))
 			done
 		done
 		for s in "${specs[@]}"; do
 			awk -v l="${s%%:*}" -v r="$r" -v t="${T[$s]}" -v se="${SENT[$s]}" \
-				-v i="${IN[$s]}" -v d="${DROP[$s]}" -v c="${COP[$s]}" 'BEGIN {
+				-v i="${IN[$s]}" -v d="${DROP[$s]}" -v c="${COP[$s]}" \
+				-v cpu="${CPU[$s]}" -v cpu0="${CPU0[$s]}" -v hz="$USER_HZ" \
+				-v withcpu="${MEASURE_CPU:-0}" 'BEGIN {
 				dt = t / 1e6; if (dt <= 0) dt = 1
-				printf "%s %d offered_pps=%.0f in_pps=%.0f in_drop_pps=%.0f copies_pps=%.0f secs=%.3f\n",
-					l, r, se / dt, i / dt, d / dt, c / dt, dt }'
+				printf "%s %d offered_pps=%.0f in_pps=%.0f in_drop_pps=%.0f copies_pps=%.0f secs=%.3f",
+					l, r, se / dt, i / dt, d / dt, c / dt, dt
+				if (withcpu == 1) {
+					ms = cpu * 1000 / hz; ns = "NA"
+					if (c > 0) ns = sprintf("%.0f", ms * 1e6 / c)
+					printf " cpu_ms=%.0f cpu0_ms=%.0f pkts=%d cpu_ns_per_pkt=%s",
+						ms, cpu0 * 1000 / hz, c, ns
+				}
+				printf "\n" }'
 		done
 	done
 	for s in "${specs[@]}"; do pg_ctl "${s#*:}" stop; done
@@ -572,12 +598,13 @@ fig_singleif() {
 # Background routes: $BENCH_DATA/bg-FROM-TO.txt, added cumulatively; ipmr
 # only up to 100,000. The n- topology runs mfwd with the hot route alone
 # ("mfwd1"), in the same turns: mfwd's rate at N routes relative to 1 route
-# is then measured under the same host noise.
+# is then measured under the same host noise. Each line also has the guest's
+# CPU time over the engine's turns per packet forwarded (MEASURE_CPU).
 fig_scale() {
 	local have=0 n t0 f max_i=100000 l r rest specs
 	pg_setup m hot; pg_setup i hot; pg_setup n hot
-	"$MFWDCTL" -n n-rtr vif add dev in0 && "$MFWDCTL" -n n-rtr vif add dev o1 &&
-		"$MFWDCTL" -n n-rtr route replace group $G source $S iif in0 oif o1 ||
+	{ "$MFWDCTL" -n n-rtr vif add dev in0 && "$MFWDCTL" -n n-rtr vif add dev o1 &&
+		"$MFWDCTL" -n n-rtr route replace group $G source $S iif in0 oif o1; } ||
 		say "mfwd on n-rtr failed"
 	hot_route m 1; hot_route i 1
 	for n in $SCALE; do
@@ -597,7 +624,7 @@ fig_scale() {
 		while read -r l r rest; do
 			raw "fig=scale engine=$l routes=$n round=$r $rest"
 			say "scale $n round $r $l: $rest"
-		done < <(measure_alt "$ROUNDS" "${specs[@]}")
+		done < <(MEASURE_CPU=1 measure_alt "$ROUNDS" "${specs[@]}")
 	done
 	# drop the background routes again (the hot one too)
 	mctl flush routes
