@@ -147,6 +147,9 @@ void nl_put_flag(struct nlmsghdr *nlh, uint16_t type);
 struct nlattr *nl_nest_start(struct nlmsghdr *nlh, uint16_t type);
 void nl_nest_end(struct nlmsghdr *nlh, struct nlattr *nest);
 int nl_request(struct nlmsghdr *nlh);
+/* a ROUTE_ADD or ROUTE_DEL of one route: in batch mode, one of a batch */
+struct nlmsghdr *nl_route_msg(uint8_t cmd);
+int nl_route_request(struct nlmsghdr *nlh);
 /* an errno that requests queued from now on do not report as an error */
 extern int nl_ignore_errno;
 int nl_query(struct nlmsghdr *nlh, nl_data_cb cb, void *data);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mfwdctl - netlink plumbing: family resolution, requests and acks with
- * extended ack reporting, batches of requests, dumps, event subscription.
+ * extended ack reporting, batches of requests and of routes, dumps, event
+ * subscription.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,13 @@
 /* bytes of requests sent with one write in batch mode */
 #define BATCH_LIMIT 65536
 #define BATCH_BUF (BATCH_LIMIT + MSG_MAX)
+/*
+ * largest request of a batch of routes (ROUTE nests): an error ack that
+ * echoes it (no NETLINK_CAP_ACK) still fits into rx_buf
+ */
+#define ROUTES_MSG_MAX (BATCH_LIMIT - 4096)
+/* routes in one such request: the smallest, a GROUP in its nest, is 12 B */
+#define ROUTES_MAX (ROUTES_MSG_MAX / 12)
 /* what one ack costs in the socket receive buffer, roughly (skb truesize) */
 #define ACK_COST 1280
 #define RCVBUF_WANT (16 << 20)
@@ -58,6 +66,7 @@ struct pending {
 	int line;
 	const char *file;
 	int ignore_errno;
+	bool routes; /* a batch of routes: the lines are in rec[] */
 };
 
 int nl_ignore_errno;
@@ -66,6 +75,52 @@ int nl_last_errno;
 static struct pending *pend;
 static int npend;
 static int max_pend;
+
+/*
+ * In batch mode, consecutive route adds and replaces (deletes) are packed
+ * as ROUTE nests into one ROUTE_ADD (ROUTE_DEL) request, which the kernel
+ * applies in order until one fails. Such a request of several routes is
+ * the last of its write: when one of its routes fails, the kernel has not
+ * applied those after it, and with -force they are sent again before
+ * anything that followed them.
+ */
+struct route_rec {
+	uint32_t off; /* of its nest, from the start of its request */
+	int line;
+	const char *file;
+	int ignore_errno;
+	bool resent; /* it failed to go with a batch before */
+	bool alone; /* to be sent again as a request of its own */
+};
+
+/* a route is built here as a request of its own, then nested */
+static char route_buf[MSG_MAX];
+/* the batch of routes being filled, the current message of the batch */
+static struct nlmsghdr *routes;
+static uint8_t routes_cmd;
+static uint32_t routes_limit;
+/* the routes of the batch being filled, or queued or sent last */
+static struct route_rec rec[ROUTES_MAX];
+static int nrec;
+/* the queue is to be sent before another request joins it */
+static bool send_now;
+/* the kernel took a batch of routes, or refused one as unknown */
+static bool routes_ok, routes_unknown;
+
+/*
+ * The routes of a failed batch to send again, in order: their nests one
+ * after another (offsets into resend_buf). They are a part of that batch
+ * and fit where it did.
+ */
+static char resend_buf[ROUTES_MSG_MAX];
+static struct route_rec resend[ROUTES_MAX];
+static int nresend, resend_pos;
+static uint8_t resend_cmd;
+/* the next such list, built from a batch that failed and the rest */
+static char next_buf[ROUTES_MSG_MAX];
+static struct route_rec next[ROUTES_MAX];
+static uint32_t next_len;
+static int nnext;
 
 size_t nl_hdrlen(void)
 {
@@ -93,17 +148,33 @@ static struct nlmsghdr *msg_start(void *buf, uint16_t type, uint8_t cmd,
 	return nlh;
 }
 
+static void routes_end(void);
+
 /*
  * Start a request of the mfwd family. NLM_F_REQUEST is always set; writes
  * get NLM_F_ACK in nl_request(). In batch mode the message is built at the
- * end of the batch buffer, which always has MSG_MAX bytes free.
+ * end of the batch buffer, which always has MSG_MAX bytes free, after the
+ * batch of routes being filled, if any, which this closes.
  */
 struct nlmsghdr *nl_msg(uint8_t cmd, uint16_t flags)
 {
-	void *buf = mnl_nlmsg_batch_current(batch);
+	if (routes)
+		routes_end();
+	return msg_start(mnl_nlmsg_batch_current(batch), family_id, cmd,
+			 MFWD_GENL_VERSION, NLM_F_REQUEST | flags);
+}
 
-	return msg_start(buf, family_id, cmd, MFWD_GENL_VERSION,
-			 NLM_F_REQUEST | flags);
+/*
+ * Start a ROUTE_ADD or ROUTE_DEL of one route, to be put as for a request
+ * of its own and sent with nl_route_request(). In batch mode it is built
+ * aside, to join a batch of routes.
+ */
+struct nlmsghdr *nl_route_msg(uint8_t cmd)
+{
+	if (!batching || routes_unknown)
+		return nl_msg(cmd, 0);
+	return msg_start(route_buf, family_id, cmd, MFWD_GENL_VERSION,
+			 NLM_F_REQUEST);
 }
 
 static void put(struct nlmsghdr *nlh, uint16_t type, size_t len,
@@ -415,21 +486,41 @@ static void describe_attr(const struct nlattr *a, char *buf, size_t len)
 	}
 }
 
-/* the attribute of request @req at byte offset @off, described */
+/* attribute @a of request @req spans byte offset @off */
+static bool attr_at(const struct nlmsghdr *req, const struct nlattr *a,
+		    uint32_t off)
+{
+	uint32_t start = (const char *)a - (const char *)req;
+
+	return off >= start && off < start + MNL_ALIGN(a->nla_len);
+}
+
+/*
+ * The attribute of request @req at byte offset @off, described; in a
+ * batch of routes, the attribute of a route's nest (nothing for the nest
+ * itself)
+ */
 static bool describe_offset(const struct nlmsghdr *req, uint32_t off, char *buf,
 			    size_t len)
 {
-	const struct nlattr *a;
+	const struct nlattr *a, *n;
 
 	if (!req || off < sizeof(*req) || off >= req->nlmsg_len)
 		return false;
 	mnl_attr_for_each(a, req, GENL_HDRLEN) {
-		uint32_t start = (const char *)a - (const char *)req;
-
-		if (off >= start && off < start + MNL_ALIGN(a->nla_len)) {
+		if (!attr_at(req, a, off))
+			continue;
+		if (mnl_attr_get_type(a) != MFWD_A_ROUTE) {
 			describe_attr(a, buf, len);
 			return true;
 		}
+		mnl_attr_for_each_nested(n, a) {
+			if (attr_at(req, n, off)) {
+				describe_attr(n, buf, len);
+				return true;
+			}
+		}
+		return false;
 	}
 	return false;
 }
@@ -442,6 +533,8 @@ struct ext_ack {
 	uint32_t miss_type;
 	bool has_miss_nest;
 	uint32_t miss_nest;
+	bool has_cookie;
+	uint32_t cookie;
 };
 
 static void parse_extack(const struct nlmsghdr *nlh, size_t tlv_off,
@@ -475,6 +568,13 @@ static void parse_extack(const struct nlmsghdr *nlh, size_t tlv_off,
 			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
 				ea->has_miss_nest = true;
 				ea->miss_nest = mnl_attr_get_u32(a);
+			}
+			break;
+		/* a batch of routes: the index of the route that failed */
+		case NLMSGERR_ATTR_COOKIE:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+				ea->has_cookie = true;
+				ea->cookie = mnl_attr_get_u32(a);
 			}
 			break;
 		}
@@ -528,12 +628,22 @@ static void report_error(int err, const struct ext_ack *ea,
 		fputs("(changing mfwd state needs CAP_NET_ADMIN)\n", stderr);
 }
 
+/* the extended ack of ack @nlh, after the request if it is echoed */
+static void ack_extack(const struct nlmsghdr *nlh, struct ext_ack *ea)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	parse_extack(nlh, off, ea);
+}
+
 static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 		     int line, const char *file)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	struct ext_ack ea;
-	size_t off;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
 		err_msg("truncated netlink error message");
@@ -541,10 +651,7 @@ static int ack_error(const struct nlmsghdr *nlh, const struct nlmsghdr *req,
 	}
 	if (!e->error)
 		return 0;
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	parse_extack(nlh, off, &ea);
+	ack_extack(nlh, &ea);
 	report_error(-e->error, &ea, req, line, file);
 	return -e->error;
 }
@@ -784,22 +891,279 @@ static int find_pending(uint32_t s)
 	return -1;
 }
 
+/* queue request @nlh, the current message of the batch */
+static void queue(struct nlmsghdr *nlh, int line, const char *file,
+		  int ignore_errno, bool is_routes)
+{
+	struct pending *p = &pend[npend++];
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	p->seq = nlh->nlmsg_seq;
+	p->off = (char *)nlh - batch_buf;
+	p->line = line;
+	p->file = file;
+	p->ignore_errno = ignore_errno;
+	p->routes = is_routes;
+	mnl_nlmsg_batch_next(batch);
+}
+
+/* no room for another request in the queue */
+static bool queue_full(void)
+{
+	return npend >= max_pend ||
+	       mnl_nlmsg_batch_size(batch) + MSG_MAX > BATCH_BUF;
+}
+
+/* ---- batches of routes ---- */
+
+/* start a batch of routes of command @cmd at the end of the queue */
+static void routes_start(uint8_t cmd)
+{
+	size_t at = mnl_nlmsg_batch_size(batch);
+
+	routes = msg_start(mnl_nlmsg_batch_current(batch), family_id, cmd,
+			   MFWD_GENL_VERSION, NLM_F_REQUEST);
+	routes_cmd = cmd;
+	/* what follows it in the buffer still has MSG_MAX bytes */
+	routes_limit = at < BATCH_LIMIT ? BATCH_LIMIT - at : 0;
+	if (routes_limit > ROUTES_MSG_MAX)
+		routes_limit = ROUTES_MSG_MAX;
+	nrec = 0;
+}
+
+/* a route of @len bytes of attributes fits into the batch */
+static bool routes_fit(size_t len)
+{
+	return nrec < ROUTES_MAX &&
+	       routes->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) <=
+		       routes_limit;
+}
+
+/*
+ * Add a route, the @len bytes of attributes at @attrs, to the batch; @r
+ * is where it comes from: its line, file, errno to ignore, if sent again.
+ */
+static void routes_put(const void *attrs, size_t len, const struct route_rec *r)
+{
+	struct nlattr *nest = mnl_nlmsg_get_payload_tail(routes);
+
+	nest->nla_type = NLA_F_NESTED | MFWD_A_ROUTE;
+	nest->nla_len = MNL_ATTR_HDRLEN + len;
+	memcpy(mnl_attr_get_payload(nest), attrs, len);
+	routes->nlmsg_len += MNL_ALIGN(nest->nla_len);
+	rec[nrec] = *r;
+	rec[nrec++].off = (char *)nest - (char *)routes;
+}
+
+/*
+ * Queue the batch of routes being filled. A single route goes as the
+ * request of one route, which any kernel takes; several end the write.
+ */
+static void routes_end(void)
+{
+	struct nlmsghdr *nlh = routes;
+	struct nlattr *nest;
+
+	routes = NULL;
+	if (nrec == 1) {
+		nest = (struct nlattr *)((char *)nlh + rec[0].off);
+		memmove(nest, mnl_attr_get_payload(nest),
+			mnl_attr_get_payload_len(nest));
+		nlh->nlmsg_len -= MNL_ATTR_HDRLEN;
+		queue(nlh, rec[0].line, rec[0].file, rec[0].ignore_errno,
+		      false);
+		nrec = 0;
+	} else if (nrec) {
+		queue(nlh, 0, NULL, 0, true);
+		send_now = true;
+	}
+	if (queue_full())
+		send_now = true;
+}
+
+/* the route of batch @req whose nest spans byte offset @off, or -1 */
+static int route_at(const struct nlmsghdr *req, uint32_t off)
+{
+	int i;
+
+	for (i = 0; i < nrec; i++) {
+		if (attr_at(req, (const void *)((const char *)req + rec[i].off),
+			    off))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * A kernel without batches of routes refuses the ROUTE nest as an unknown
+ * attribute or, not validating strictly, misses the route's attributes at
+ * the top level.
+ */
+static bool routes_refused(int err, const struct ext_ack *ea)
+{
+	if (routes_ok || ea->has_cookie || (err != EINVAL && err != EOPNOTSUPP))
+		return false;
+	if (ea->has_off)
+		return ea->off == MNL_NLMSG_HDRLEN + GENL_HDRLEN;
+	return ea->has_miss && !ea->has_miss_nest;
+}
+
+/* route @r, its nest in @base, to the next list of routes to resend */
+static void next_add(const void *base, const struct route_rec *r, bool alone)
+{
+	const struct nlattr *nest = (const void *)((const char *)base + r->off);
+
+	memcpy(next_buf + next_len, nest, MNL_ALIGN(nest->nla_len));
+	next[nnext] = *r;
+	next[nnext].off = next_len;
+	next[nnext].resent = true;
+	next[nnext++].alone |= alone;
+	next_len += MNL_ALIGN(nest->nla_len);
+}
+
+/* the next list, and what was still to resend after it, to resend */
+static void routes_resend(const struct nlmsghdr *req, bool rest)
+{
+	const struct genlmsghdr *genl;
+	int i;
+
+	for (i = resend_pos; rest && i < nresend; i++)
+		next_add(resend_buf, &resend[i], false);
+	memcpy(resend_buf, next_buf, next_len);
+	memcpy(resend, next, nnext * sizeof(*next));
+	nresend = nnext;
+	resend_pos = nnext = next_len = 0;
+	genl = mnl_nlmsg_get_payload(req);
+	resend_cmd = genl->cmd;
+}
+
+/*
+ * The ack of batch of routes @req. The kernel stopped at the first route
+ * that failed: the routes before it are applied if the ack carries its
+ * index (the cookie); an error its policy found (the offset is in the
+ * route's nest) comes before any is. The routes not applied are set aside
+ * for routes_requeue(): those after the failed one with -force, and for a
+ * policy error those before it and it alone, to report its error in turn.
+ * A batch that failed when sent again goes on one request a route, which
+ * bounds the cost of -force on a file of failing lines.
+ */
+static int routes_ack(const struct nlmsghdr *nlh, const struct nlmsghdr *req)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct route_rec *r;
+	bool go_on, again;
+	struct ext_ack ea;
+	int err, k, i;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		err_msg("truncated netlink error message");
+		nresend = 0;
+		return EXIT_FAIL;
+	}
+	err = -e->error;
+	if (!err) {
+		routes_ok = true;
+		return 0;
+	}
+	again = rec[0].resent;
+	ack_extack(nlh, &ea);
+	if (routes_refused(err, &ea)) {
+		/* none applied: all again, one request each */
+		routes_unknown = true;
+		for (i = 0; i < nrec; i++)
+			next_add(req, &rec[i], true);
+		routes_resend(req, true);
+		return 0;
+	}
+	if (ea.has_cookie)
+		routes_ok = true;
+	k = -1;
+	if (ea.has_cookie && ea.cookie < (uint32_t)nrec)
+		k = ea.cookie;
+	else if (!ea.has_cookie && ea.has_off)
+		k = route_at(req, ea.off);
+	if (!ea.has_cookie && k > 0) {
+		for (i = 0; i < nrec; i++)
+			next_add(req, &rec[i], again || i == k);
+		routes_resend(req, true);
+		return 0;
+	}
+	/* no index, no offset: an error about the whole request */
+	if (k < 0)
+		k = 0;
+	r = &rec[k];
+	go_on = opts.force || (r->ignore_errno && r->ignore_errno == err);
+	for (i = k + 1; go_on && i < nrec; i++)
+		next_add(req, &rec[i], again);
+	routes_resend(req, go_on);
+	if (r->ignore_errno && r->ignore_errno == err)
+		return 0;
+	report_error(err, &ea, req, r->line, r->file);
+	return EXIT_FAIL;
+}
+
+/* queue route @r, its nest in @base, as a request of one route */
+static void queue_alone(const void *base, const struct route_rec *r)
+{
+	const struct nlattr *nest = (const void *)((const char *)base + r->off);
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(mnl_nlmsg_batch_current(batch), family_id, resend_cmd,
+			MFWD_GENL_VERSION, NLM_F_REQUEST);
+	memcpy(mnl_nlmsg_get_payload_tail(nlh), mnl_attr_get_payload(nest),
+	       mnl_attr_get_payload_len(nest));
+	nlh->nlmsg_len += mnl_attr_get_payload_len(nest);
+	queue(nlh, r->line, r->file, r->ignore_errno, false);
+}
+
+/*
+ * Queue the routes set aside to send again: consecutive ones in a batch,
+ * which ends the write, those marked alone (all if the kernel takes no
+ * batches) as requests of one route. Without -force every request ends
+ * the write, so that nothing follows a failing one. The queue is empty.
+ */
+static void routes_requeue(void)
+{
+	const struct route_rec *r;
+	const struct nlattr *nest;
+
+	nrec = 0;
+	while (resend_pos < nresend && !queue_full()) {
+		if (!resend[resend_pos].alone && !routes_unknown) {
+			routes_start(resend_cmd);
+			for (; resend_pos < nresend; resend_pos++) {
+				r = &resend[resend_pos];
+				nest = (const void *)(resend_buf + r->off);
+				if (r->alone ||
+				    !routes_fit(mnl_attr_get_payload_len(nest)))
+					break;
+				routes_put(mnl_attr_get_payload(nest),
+					   mnl_attr_get_payload_len(nest), r);
+			}
+			if (nrec) {
+				routes_end();
+				if (send_now || !opts.force)
+					return;
+				continue;
+			}
+			routes = NULL;
+		}
+		queue_alone(resend_buf, &resend[resend_pos++]);
+		if (!opts.force)
+			return;
+	}
+}
+
 /*
  * Send the queued requests with one write and collect their acks; each
  * error is reported with the batch line of its request.
  */
-int nl_batch_flush(void)
+static int send_queue(void)
 {
-	static bool flushing;
 	int ret = 0, acks = 0, i;
 	bool done = false;
 	uint32_t last_seq;
 
-	/* errors reported from here must not flush again */
-	if (!npend || flushing)
-		return 0;
-	flushing = true;
-	nl_last_errno = 0;
 	/*
 	 * The kernel acks every failed request anyway and handles them in
 	 * order: an ack on the last one alone says the batch is done, and
@@ -812,6 +1176,7 @@ int nl_batch_flush(void)
 	if (mnl_socket_sendto(sk, mnl_nlmsg_batch_head(batch),
 			      mnl_nlmsg_batch_size(batch)) < 0) {
 		ret = sys_error("netlink send");
+		nresend = 0;
 		goto out;
 	}
 	while (!done) {
@@ -828,6 +1193,7 @@ int nl_batch_flush(void)
 			else
 				sys_error("netlink receive");
 			ret = EXIT_FAIL;
+			nresend = 0;
 			goto out;
 		}
 		len = n;
@@ -845,11 +1211,18 @@ int nl_batch_flush(void)
 			nl_last_errno = -((const struct nlmsgerr *)
 						  mnl_nlmsg_get_payload(r))
 						 ->error;
-			if (pend[i].ignore_errno &&
-			    is_errno(r, pend[i].ignore_errno))
+			if (pend[i].routes)
+				ret = worse(ret, routes_ack(r, req));
+			else if (pend[i].ignore_errno &&
+				 is_errno(r, pend[i].ignore_errno))
 				;
-			else if (ack_error(r, req, pend[i].line, pend[i].file))
+			else if (ack_error(r, req, pend[i].line,
+					   pend[i].file)) {
 				ret = EXIT_FAIL;
+				/* without -force, nothing after it */
+				if (!opts.force)
+					nresend = 0;
+			}
 			acks++;
 			done = r->nlmsg_seq == last_seq;
 		}
@@ -857,6 +1230,34 @@ int nl_batch_flush(void)
 out:
 	npend = 0;
 	mnl_nlmsg_batch_reset(batch);
+	return ret;
+}
+
+/*
+ * Send the queued requests, the batch of routes being filled last, and
+ * then the routes of a failed batch that are to be tried still.
+ */
+int nl_batch_flush(void)
+{
+	static bool flushing;
+	int ret = 0;
+
+	/* errors reported from here must not flush again */
+	if (flushing)
+		return 0;
+	if (routes)
+		routes_end();
+	send_now = false;
+	if (!npend)
+		return 0;
+	flushing = true;
+	nl_last_errno = 0;
+	do {
+		ret = worse(ret, send_queue());
+		routes_requeue();
+	} while (npend);
+	send_now = false;
+	nrec = nresend = 0;
 	flushing = false;
 	return ret;
 }
@@ -881,22 +1282,79 @@ static int check_overflow(void)
  */
 int nl_request(struct nlmsghdr *nlh)
 {
-	size_t off = (char *)nlh - batch_buf;
+	uint32_t len = nlh->nlmsg_len;
+	int ret = 0;
 
 	if (check_overflow())
 		return EXIT_USAGE;
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	pend[npend].seq = nlh->nlmsg_seq;
-	pend[npend].off = off;
-	pend[npend].line = cur_line;
-	pend[npend].file = cur_file;
-	pend[npend].ignore_errno = nl_ignore_errno;
-	npend++;
-	mnl_nlmsg_batch_next(batch);
-	if (!batching || npend >= max_pend ||
-	    mnl_nlmsg_batch_size(batch) + MSG_MAX > BATCH_BUF)
-		return nl_batch_flush();
-	return 0;
+	/*
+	 * A batch of routes ends the write before it. @nlh waits in query_buf
+	 * (queries queue nothing), as routes sent again may take its place.
+	 */
+	if (send_now) {
+		memcpy(query_buf, nlh, len);
+		ret = nl_batch_flush();
+		nlh = memcpy(mnl_nlmsg_batch_current(batch), query_buf, len);
+		if (ret && !opts.force)
+			return ret;
+	}
+	queue(nlh, cur_line, cur_file, nl_ignore_errno, false);
+	if (!batching || queue_full())
+		return worse(ret, nl_batch_flush());
+	return ret;
+}
+
+/*
+ * Send a ROUTE_ADD or ROUTE_DEL of one route from nl_route_msg(); in batch
+ * mode, add it to the batch of routes being filled, which a route of the
+ * other command or one that does not fit closes first. Returns an exit
+ * code, of the requests sent before it too.
+ */
+int nl_route_request(struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const void *attrs = nl_payload(nlh);
+	struct route_rec r = { 0 };
+	size_t len;
+	int ret = 0;
+
+	if ((char *)nlh != route_buf)
+		return nl_request(nlh);
+	if (check_overflow())
+		return EXIT_USAGE;
+	len = (const char *)mnl_nlmsg_get_payload_tail(nlh) -
+	      (const char *)attrs;
+	if (routes && (genl->cmd != routes_cmd || !routes_fit(len)))
+		routes_end();
+	if (!routes) {
+		if (send_now || queue_full())
+			ret = nl_batch_flush();
+		if (ret && !opts.force)
+			return ret;
+		routes_start(genl->cmd);
+		/* too little room left after the requests queued */
+		if (!routes_fit(len)) {
+			routes = NULL;
+			ret = worse(ret, nl_batch_flush());
+			if (ret && !opts.force)
+				return ret;
+			routes_start(genl->cmd);
+		}
+		/* the kernel turned out to take no batches of routes */
+		if (routes_unknown) {
+			routes = NULL;
+			nlh->nlmsg_seq = ++seq;
+			return worse(ret,
+				     nl_request(memcpy(
+					     mnl_nlmsg_batch_current(batch),
+					     nlh, nlh->nlmsg_len)));
+		}
+	}
+	r.line = cur_line;
+	r.file = cur_file;
+	r.ignore_errno = nl_ignore_errno;
+	routes_put(attrs, len, &r);
+	return ret;
 }
 
 /*

@@ -488,7 +488,7 @@ static int route_add(int argc, char **argv, bool replace)
 	ret = nl_open();
 	if (ret)
 		return ret;
-	nlh = nl_msg(MFWD_CMD_ROUTE_ADD, 0);
+	nlh = nl_route_msg(MFWD_CMD_ROUTE_ADD);
 	if (replace)
 		nl_put_flag(nlh, MFWD_A_REPLACE);
 	nl_put_sg(nlh, &r.source, &r.group);
@@ -511,7 +511,7 @@ static int route_add(int argc, char **argv, bool replace)
 			nl_put_u8(nlh, MFWD_OIF_A_TTL, r.oifs[i].ttl);
 		nl_nest_end(nlh, nest);
 	}
-	return nl_request(nlh);
+	return nl_route_request(nlh);
 }
 
 static int route_del(int argc, char **argv)
@@ -526,9 +526,9 @@ static int route_del(int argc, char **argv)
 	ret = nl_open();
 	if (ret)
 		return ret;
-	nlh = nl_msg(MFWD_CMD_ROUTE_DEL, 0);
+	nlh = nl_route_msg(MFWD_CMD_ROUTE_DEL);
 	nl_put_route_key(nlh, &k);
-	return nl_request(nlh);
+	return nl_route_request(nlh);
 }
 
 /* ---- printing ---- */

@@ -414,6 +414,35 @@ t 2 'Error in line 1: unterminated quote' "$M" -b "$tmp/unterm"
 printf '%s\n' 'help' 'route help' >"$tmp/help"
 t_out 0 'route \{ add' "$M" -b "$tmp/help"
 
+# batch: consecutive route add, replace and del lines go as batches of
+# routes; each line is still parsed and its errors reported on its own, in
+# order (without the module, each line that parses fails to reach it)
+printf '%s\n' 'route add group 239.1.1.1 iif lo oif lo' \
+	'route replace group 239.1.1.2 source 10.0.0.1 iif lo' \
+	'route del group 239.1.1.3' 'route add group 1.2.3.4 iif lo' \
+	'route del group 239.1.1.1 iif any' '# comment' \
+	'route add group ff0e::5 iif lo table 3' \
+	'route del group 239.1.1.1 ttl 3' \
+	'route replace group 239.1.1.9 iif lo oif nosuchdev0' >"$tmp/routes"
+t 1 '^Error in line 1: generic netlink family "mfwd" not found' \
+	"$M" -b "$tmp/routes"
+t 2 'Error in line 4: "1\.2\.3\.4" is not a multicast group address' \
+	"$M" -force -b "$tmp/routes"
+t 2 'Error in line 5: iif any is for add and replace only' \
+	"$M" -force -b "$tmp/routes"
+t 2 'Error in line 8: unknown argument "ttl"' "$M" -force -b "$tmp/routes"
+t 2 'Error in line 9: cannot find device "nosuchdev0"' \
+	"$M" -force -b "$tmp/routes"
+out=$("$M" -force -b "$tmp/routes" 2>&1)
+lines=$(sed -n 's/^Error in line \([0-9]*\):.*/\1/p' <<<"$out" | tr '\n' ' ')
+if [[ $lines == "1 2 3 4 5 7 8 9 " ]]; then
+	echo "ok: batch of routes: one error a line, in order"
+	pass=$((pass + 1))
+else
+	echo "FAIL: batch of routes: errors of lines \"$lines\": $out"
+	fail=$((fail + 1))
+fi
+
 # -f / apply: smcroute.conf errors name the file and line
 printf '%s\n' '# smcroute' 'phyint lo enable' 'frobnicate x' >"$tmp/sc1"
 t 2 "^Error in $tmp/sc1:3: unknown directive \"frobnicate\"" "$M" -f "$tmp/sc1"
