@@ -1222,7 +1222,6 @@ static int mfwd_nl_route_add_one(struct mfwd_net *mn, struct genl_info *info)
 		goto out;
 	}
 	key.table = t->idx;
-	mfwd_ctr_owner(mn);
 	fwd = mfwd_nl_fwd(mn, t, info);
 	err = IS_ERR(fwd) ? PTR_ERR(fwd) :
 	      mfwd_route_add(mn, family,
@@ -1233,14 +1232,14 @@ out:
 	return err;
 }
 
-typedef int (*mfwd_nl_route_fn)(struct mfwd_net *mn, struct genl_info *info);
+static int mfwd_nl_route_del_one(struct mfwd_net *mn, struct genl_info *info);
 
 /*
- * A batch: every ROUTE nest as a request of its own, in order, under one
- * lock, until one fails (MFWD_A_ROUTE). The policy has checked them all.
+ * A batch: every ROUTE nest as a request of its own (@add: ROUTE_ADD, else
+ * ROUTE_DEL), in order, under one lock, until one fails (MFWD_A_ROUTE).
+ * The policy has checked them all.
  */
-static int mfwd_nl_batch(struct mfwd_net *mn, struct genl_info *info,
-			 mfwd_nl_route_fn one)
+static int mfwd_nl_batch(struct mfwd_net *mn, struct genl_info *info, bool add)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct genl_info ri = *info;
@@ -1260,6 +1259,8 @@ static int mfwd_nl_batch(struct mfwd_net *mn, struct genl_info *info,
 		return -ENOMEM;
 	ri.attrs = tb;
 	mutex_lock(&mn->lock);
+	if (add)
+		mfwd_ctr_owner(mn);
 	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
 		nla_parse_nested_deprecated(tb, MFWD_A_MAX, nla, NULL, NULL);
 		ri.user_ptr[0] = nla;
@@ -1268,7 +1269,8 @@ static int mfwd_nl_batch(struct mfwd_net *mn, struct genl_info *info,
 					    "the routes of a batch do not nest");
 			err = -EINVAL;
 		} else {
-			err = one(mn, &ri);
+			err = add ? mfwd_nl_route_add_one(mn, &ri) :
+				    mfwd_nl_route_del_one(mn, &ri);
 		}
 		if (err) {
 			if (!extack->bad_attr)
@@ -1291,8 +1293,9 @@ static int mfwd_nl_route_add(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (info->attrs[MFWD_A_ROUTE])
-		return mfwd_nl_batch(mn, info, mfwd_nl_route_add_one);
+		return mfwd_nl_batch(mn, info, true);
 	mutex_lock(&mn->lock);
+	mfwd_ctr_owner(mn);
 	err = mfwd_nl_route_add_one(mn, info);
 	mutex_unlock(&mn->lock);
 	return err;
@@ -1351,7 +1354,7 @@ static int mfwd_nl_route_del(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	if (info->attrs[MFWD_A_ROUTE])
-		return mfwd_nl_batch(mn, info, mfwd_nl_route_del_one);
+		return mfwd_nl_batch(mn, info, false);
 	mutex_lock(&mn->lock);
 	err = mfwd_nl_route_del_one(mn, info);
 	mutex_unlock(&mn->lock);

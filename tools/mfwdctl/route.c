@@ -213,6 +213,14 @@ static int match_route_word(const char *obj, const char *key,
 	bool route = !strcmp(obj, "route");
 	int i, n = 0, res;
 
+	/* a route command's words are route_args as they are (batch files) */
+	if (route && !own) {
+		res = match_keyword(key, route_args, ARRAY_SIZE(route_args));
+		if (res == KW_AMBIGUOUS)
+			keyword_err(obj, "argument", key, route_args,
+				    ARRAY_SIZE(route_args), res);
+		return res;
+	}
 	for (i = 0; i < (int)ARRAY_SIZE(route_args); i++) {
 		if (route || (KEY_WORDS & (1U << route_args[i].id)))
 			kw[n++] = route_args[i];
