@@ -141,5 +141,27 @@ if ((FAM == 4)); then
 	check_eq "$(nl route_del route="$(K 2)" route="$(K 3)" route="$(K 6)")" ok "a ROUTE_DEL batch"
 	check_eq "$(shown 2)$(shown 3)$(shown 6)" 000 "routes of the ROUTE_DEL batch"
 	log "batches: install, first failure, policy errors, deletes"
+
+	# mfwdctl -b: 3,000 routes in and out; then line 1,500 adds line 10's
+	# route again
+	b=$CTL_TMP/batch
+	awk -v s="$S" 'BEGIN { for (i = 0; i < 3000; i++)
+		printf "route add group 239.2.%d.%d source %s iif r0 oif r1\n", int(i / 256), i % 256, s }' >"$b.add"
+	sed 's/^route add \(group [^ ]* source [^ ]*\).*/route del \1/' "$b.add" >"$b.del"
+	sed "1500s/.*/$(sed -n 10p "$b.add")/" "$b.add" >"$b.err"
+	nb() { rctl route show | grep -c '239\.2\.' || true; }
+	rctl -b "$b.add" || fail "mfwdctl -b of 3000 routes failed"
+	check_eq "$(nb)" 3000 "routes after mfwdctl -b"
+	rctl -b "$b.del" || fail "mfwdctl -b of 3000 deletes failed"
+	check_eq "$(nb)" 0 "routes after mfwdctl -b of the deletes"
+	err=$(rctl -b "$b.err" 2>&1 >/dev/null) && fail "mfwdctl -b with a route twice succeeded"
+	check_eq "$err" "Error in line 1500: route exists (File exists)" "mfwdctl -b error"
+	check_eq "$(nb)" 1499 "routes after mfwdctl -b stopped at line 1500"
+	rctl -b "$b.del" 2>/dev/null || true
+	check_eq "$(nb)" 0 "routes after deleting them"
+	err=$(rctl -force -b "$b.err" 2>&1 >/dev/null) && fail "mfwdctl -force -b with a route twice succeeded"
+	check_eq "$err" "Error in line 1500: route exists (File exists)" "mfwdctl -force -b error"
+	check_eq "$(nb)" 2999 "routes after mfwdctl -force -b"
+	log "mfwdctl -b: 3000 routes in and out; an error on line 1500, with and without -force"
 fi
 ctl_pass "counters$( ((FAM == 4)) && echo ", batches")"
