@@ -214,7 +214,12 @@ def compare(where, idx, sname, want_names):
             bad.append(f"{where}: {a['name']} is {p['type']} in the kernel, {a['type']} in the spec")
         if have_checks(p, a["type"]) != want_checks(a):
             bad.append(f"{where}: {a['name']} checks {have_checks(p, a['type'])} in the kernel, {want_checks(a)} in the spec")
-        if a["type"] == "nest":
+        if a["type"] == "nest" and p.get("policy-idx") == idx:
+            # a batch's route nest: the policy of the request holding it
+            if a["nested-attributes"] != sname or not a.get("multi-attr"):
+                bad.append(f"{where}: {a['name']} nests its own policy, "
+                           f"the spec a set {a['nested-attributes']}")
+        elif a["type"] == "nest":
             sub = a["nested-attributes"]
             compare(f"{where}.{a['name']}", p.get("policy-idx"), sub,
                     [x["name"] for x in sets[sub].values() if x["type"] != "pad"])
