@@ -104,6 +104,9 @@ void mfwd_ctr_put(struct mfwd_route *r)
 static struct mfwd_route_stats __percpu *
 mfwd_ctr_pcpu(const struct mfwd_route *r)
 {
+	/* Pairs with the release in mfwd_ctr_get(): the slot's zeroed
+	 * counters and r->ctr_slot are seen with the block.
+	 */
 	const struct mfwd_ctr_block *b = smp_load_acquire(&r->ctr_block);
 
 	return b ? b->pcpu + r->ctr_slot : NULL;

@@ -595,15 +595,14 @@ static int mfwd_nl_len(const struct genl_info *info)
 	return nest ? nla_len(nest) : nlmsg_attrlen(info->nlhdr, GENL_HDRLEN);
 }
 
-#define mfwd_nl_for_each_attr(pos, info, rem) \
-	nla_for_each_attr(pos, mfwd_nl_head(info), mfwd_nl_len(info), rem)
-
 /* GENL_REQ_ATTR_CHECK() that names a batch route's nest as the missing
- * attribute's.
+ * attribute's: true, and reported, if @attr is missing.
  */
-#define MFWD_REQ_ATTR_CHECK(info, attr)					\
-	NL_REQ_ATTR_CHECK((info)->extack, mfwd_nl_nest(info),		\
-			  (info)->attrs, (attr))
+static bool mfwd_nl_missing(const struct genl_info *info, u32 attr)
+{
+	return NL_REQ_ATTR_CHECK(info->extack, mfwd_nl_nest(info), info->attrs,
+				 attr);
+}
 
 static int mfwd_nl_key6(struct genl_info *info, struct mfwd_key *key)
 {
@@ -612,7 +611,7 @@ static int mfwd_nl_key6(struct genl_info *info, struct mfwd_key *key)
 	struct in6_addr a;
 	int err;
 
-	if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_GROUP6))
+	if (mfwd_nl_missing(info, MFWD_A_GROUP6))
 		return -EINVAL;
 	key->v6.grp = nla_get_in6_addr(grp);
 	key->v6.src = src ? nla_get_in6_addr(src) : in6addr_any;
@@ -654,7 +653,7 @@ static int mfwd_nl_key4(struct genl_info *info, struct mfwd_key *key)
 	struct nlattr *grp = info->attrs[MFWD_A_GROUP];
 	int err;
 
-	if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_GROUP))
+	if (mfwd_nl_missing(info, MFWD_A_GROUP))
 		return -EINVAL;
 	key->v4.grp = nla_get_in_addr(grp);
 	key->v4.src = src ? nla_get_in_addr(src) : 0;
@@ -831,9 +830,9 @@ static int mfwd_nl_iifs(struct mfwd_net *mn, const struct mfwd_table *t,
 	}
 	if (fwd->any_iif)
 		return 0;
-	if (!n_iif && MFWD_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+	if (!n_iif && mfwd_nl_missing(info, MFWD_A_IIF))
 		return -EINVAL;
-	mfwd_nl_for_each_attr(nla, info, rem) {
+	nla_for_each_attr(nla, mfwd_nl_head(info), mfwd_nl_len(info), rem) {
 		if (nla_type(nla) != MFWD_A_IIF)
 			continue;
 		vif = mfwd_nl_table_vif(mn, nla, t, extack);
@@ -866,7 +865,7 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 	struct nlattr *nla;
 	int rem, err;
 
-	mfwd_nl_for_each_attr(nla, info, rem) {
+	nla_for_each_attr(nla, mfwd_nl_head(info), mfwd_nl_len(info), rem) {
 		n += nla_type(nla) == MFWD_A_OIF;
 		n_iif += nla_type(nla) == MFWD_A_IIF;
 	}
@@ -897,7 +896,7 @@ static struct mfwd_fwd *mfwd_nl_fwd(struct mfwd_net *mn,
 	if (err)
 		return ERR_PTR(err);
 	n = 0;
-	mfwd_nl_for_each_attr(nla, info, rem) {
+	nla_for_each_attr(nla, mfwd_nl_head(info), mfwd_nl_len(info), rem) {
 		if (nla_type(nla) != MFWD_A_OIF)
 			continue;
 		err = mfwd_nl_oif(mn, t, nla, fwd, &fwd->oif[n++],
@@ -1321,7 +1320,7 @@ static struct mfwd_route *mfwd_nl_route(struct mfwd_net *mn,
 	key.table = t->idx;
 	if (tb[MFWD_A_PER_IIF]) {
 		/* A per-input route's input is part of its key. */
-		if (MFWD_REQ_ATTR_CHECK(info, MFWD_A_IIF))
+		if (mfwd_nl_missing(info, MFWD_A_IIF))
 			return ERR_PTR(-EINVAL);
 		iif = nla_get_u32(tb[MFWD_A_IIF]);
 	} else if (tb[MFWD_A_IIF]) {

@@ -142,7 +142,6 @@ static struct mfwd_fwd_rcu *mfwd_fwd_rcu(struct mfwd_fwd *fwd)
 	return (void *)((char *)fwd - offsetof(struct mfwd_fwd_rcu, fwd));
 }
 
-
 /**
  * mfwd_fwd_accepts() - whether a route takes packets from another VIF than
  *	its primary input
